@@ -1,0 +1,158 @@
+// The only reader of environment variables and the organisation file: returns one frozen, typed configuration
+// or throws a ConfigError that lists every bad key and what is wrong with it.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEMO_ORG_CONFIG, orgConfigSchema, type OrgConfig } from './orgConfigSchema';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type RuntimeEnv = 'development' | 'production' | 'test';
+
+export interface AppConfig {
+  readonly env: RuntimeEnv;
+  readonly port: number;
+  readonly host: string;
+  /** Where Twilio and people reach this service; webhook signatures are checked against it. */
+  readonly publicBaseUrl: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly bodyLimitBytes: number;
+  readonly mongodb: { readonly uri: string | undefined; readonly dbName: string };
+  /** 32-byte key for AES-256-GCM (secrets at rest) and, derived from it, the code-hashing key. */
+  readonly encryptionKey: Buffer;
+  /** True when no key was given outside production and a fixed development key is in use. */
+  readonly encryptionKeyIsDevelopmentDefault: boolean;
+  readonly bot: {
+    readonly appId: string;
+    readonly appPassword: string;
+    readonly appType: string;
+    readonly appTenantId: string;
+  };
+  readonly orgConfigPath: string | undefined;
+  readonly org: OrgConfig;
+}
+
+const DEV_KEY_SEED = 'signet-development-only-key-do-not-use-in-production';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), { message: 'must start with http:// or https://' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  MONGODB_URI: z
+    .string()
+    .refine((u) => /^mongodb(\+srv)?:\/\//.test(u), { message: 'must start with mongodb:// or mongodb+srv://' })
+    .optional(),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be letters, digits, "_" or "-"').default('signet'),
+  SIGNET_ENCRYPTION_KEY: z
+    .string()
+    .transform((value, ctx) => {
+      const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)' });
+        return z.NEVER;
+      }
+      return key;
+    })
+    .optional(),
+  SIGNET_ORG_CONFIG: z.string().min(1).optional(),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(['', 'MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default(''),
+  MicrosoftAppTenantId: z.string().default(''),
+});
+
+function describe(issue: z.ZodIssue, prefix: string): string {
+  const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  return `${key}: ${issue.message}`;
+}
+
+/** Reads a file for loadConfig; injected so tests need no files on disk. */
+export type FileReader = (path: string) => string;
+
+const readUtf8: FileReader = (path) => readFileSync(path, 'utf8');
+
+export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUtf8): AppConfig {
+  const problems: string[] = [];
+  // Empty strings in the environment mean "unset", as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsedEnv = envSchema.safeParse(cleaned);
+  if (!parsedEnv.success) problems.push(...parsedEnv.error.issues.map((i) => describe(i, '')));
+
+  let orgInput: unknown = DEMO_ORG_CONFIG;
+  const orgPath = cleaned['SIGNET_ORG_CONFIG'];
+  if (orgPath !== undefined) {
+    try {
+      orgInput = JSON.parse(readFile(orgPath));
+    } catch (err) {
+      const reason = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : 'cannot be read';
+      problems.push(`SIGNET_ORG_CONFIG: the file "${orgPath}" ${reason}`);
+      orgInput = undefined;
+    }
+  }
+  let org: OrgConfig | undefined;
+  if (orgInput !== undefined) {
+    const parsedOrg = orgConfigSchema.safeParse(orgInput);
+    if (parsedOrg.success) org = parsedOrg.data;
+    else problems.push(...parsedOrg.error.issues.map((i) => describe(i, 'org')));
+  }
+
+  if (parsedEnv.success) {
+    const e = parsedEnv.data;
+    if (e.NODE_ENV === 'production' && e.SIGNET_ENCRYPTION_KEY === undefined) {
+      problems.push('SIGNET_ENCRYPTION_KEY: is required when NODE_ENV=production (32 bytes, base64 or hex)');
+    }
+    if (e.NODE_ENV === 'production' && e.PUBLIC_BASE_URL === undefined) {
+      problems.push('PUBLIC_BASE_URL: is required when NODE_ENV=production (the https address Twilio and Teams reach)');
+    }
+    if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && e.MicrosoftAppId === '') {
+      problems.push(`MicrosoftAppId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
+    }
+    if (e.MicrosoftAppId !== '' && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === '') {
+      problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
+    }
+  }
+
+  if (problems.length > 0 || !parsedEnv.success || org === undefined) throw new ConfigError(problems);
+  const e = parsedEnv.data;
+  const devKey = e.SIGNET_ENCRYPTION_KEY === undefined;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    mongodb: { uri: e.MONGODB_URI, dbName: e.MONGODB_DB },
+    encryptionKey: e.SIGNET_ENCRYPTION_KEY ?? createHash('sha256').update(DEV_KEY_SEED).digest(),
+    encryptionKeyIsDevelopmentDefault: devKey,
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      appTenantId: e.MicrosoftAppTenantId,
+    },
+    orgConfigPath: orgPath,
+    org,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,58 @@
+// What the state machines ask the outside world to do or say. Replies are locale keys plus parameters, never
+// sentences, so each channel words them its own way (card, SMS, <Say>).
+import type { Channel } from './user';
+
+export type ReplyParams = Readonly<Record<string, string | number>>;
+
+export interface Reply {
+  readonly key: string;
+  readonly params?: ReplyParams;
+}
+
+export const reply = (key: string, params?: ReplyParams): Reply => (params ? { key, params } : { key });
+
+/** What a message or call is for, so a webhook that answers it can find the right record. */
+export interface DeliveryPurpose {
+  readonly kind: 'enrollment' | 'verification';
+  readonly userId: string;
+  /** The enrollment or challenge id. */
+  readonly refId: string;
+}
+
+export type Effect =
+  | {
+      readonly type: 'sendSms';
+      readonly to: string;
+      readonly message: Reply;
+      readonly locale: string;
+      readonly purpose: DeliveryPurpose;
+    }
+  | {
+      readonly type: 'placeCall';
+      readonly to: string;
+      readonly extension: string | null;
+      /** pressKey: "press # to finish"; readCode: the code is read aloud after a key press. */
+      readonly mode: 'pressKey' | 'readCode';
+      readonly locale: string;
+      readonly purpose: DeliveryPurpose;
+    }
+  | {
+      readonly type: 'sendEmail';
+      readonly to: string;
+      readonly subject: Reply;
+      readonly body: Reply;
+      readonly locale: string;
+      readonly purpose: DeliveryPurpose;
+    }
+  /** Tell the person in the channel they started from (e.g. their Teams chat) when another channel finished it. */
+  | { readonly type: 'notifyUser'; readonly userId: string; readonly channel: Channel; readonly message: Reply }
+  | { readonly type: 'audit'; readonly entry: AuditDraft };
+
+/** An audit entry before the log stamps it. Never holds a code, secret, answer or passcode. */
+export interface AuditDraft {
+  readonly userId: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly channel: Channel;
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+}

@@ -1,0 +1,148 @@
+// The embedded default store: everything in process memory, lost on restart. It clones on every read and
+// write so that code relying on shared references fails here as it would against a network store.
+import { randomUUID } from 'node:crypto';
+import type { NewUser, User } from '../domain/user';
+import type { Challenge } from '../verification/challengeTypes';
+import type { AuditDraft } from '../domain/effects';
+import { DuplicateKeyError, type AuditEntry, type AuditLog, type ChallengeRepository, type Stores, type UserRepository } from './ports';
+import { isPhoneKind } from '../domain/methodKinds';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class MemoryUserRepository implements UserRepository {
+  private readonly byId = new Map<string, User>();
+
+  async get(id: string): Promise<User | null> {
+    const user = this.byId.get(id);
+    return user ? clone(user) : null;
+  }
+
+  async findByUpn(upn: string): Promise<User | null> {
+    const wanted = upn.toLowerCase();
+    for (const user of this.byId.values()) if (user.upn.toLowerCase() === wanted) return clone(user);
+    return null;
+  }
+
+  async findByPendingPhone(e164: string): Promise<User[]> {
+    return [...this.byId.values()]
+      .filter((u) => {
+        const step = u.enrollment?.step;
+        return step?.name === 'codeSent' && step.target.type === 'phone' && step.target.number === e164;
+      })
+      .map(clone);
+  }
+
+  async findByMethodPhone(e164: string): Promise<User[]> {
+    return [...this.byId.values()]
+      .filter((u) => u.methods.some((m) => isPhoneKind(m.kind) && 'number' in m && m.number === e164))
+      .map(clone);
+  }
+
+  async create(input: NewUser, now: number): Promise<User> {
+    if (this.byId.has(input.id)) throw new DuplicateKeyError('id');
+    if (await this.findByUpn(input.upn)) throw new DuplicateKeyError('upn');
+    const user: User = {
+      ...clone(input),
+      methods: [],
+      defaultMethodId: null,
+      enrollment: null,
+      lockedUntil: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    this.byId.set(user.id, clone(user));
+    return user;
+  }
+
+  async replace(user: User): Promise<User | null> {
+    const stored = this.byId.get(user.id);
+    if (!stored || stored.version !== user.version) return null;
+    if (user.upn.toLowerCase() !== stored.upn.toLowerCase()) {
+      const other = await this.findByUpn(user.upn);
+      if (other && other.id !== user.id) throw new DuplicateKeyError('upn');
+    }
+    const saved: User = { ...clone(user), version: user.version + 1 };
+    this.byId.set(saved.id, clone(saved));
+    return saved;
+  }
+}
+
+export class MemoryChallengeRepository implements ChallengeRepository {
+  private readonly byId = new Map<string, Challenge>();
+
+  async create(challenge: Challenge): Promise<Challenge> {
+    if (this.byId.has(challenge.id)) throw new DuplicateKeyError('id');
+    this.byId.set(challenge.id, clone(challenge));
+    return clone(challenge);
+  }
+
+  async get(id: string): Promise<Challenge | null> {
+    const c = this.byId.get(id);
+    return c ? clone(c) : null;
+  }
+
+  async replace(challenge: Challenge): Promise<Challenge | null> {
+    const stored = this.byId.get(challenge.id);
+    if (!stored || stored.version !== challenge.version) return null;
+    const saved = { ...clone(challenge), version: challenge.version + 1 };
+    this.byId.set(saved.id, clone(saved));
+    return saved;
+  }
+
+  async findPendingByUser(userId: string, now: number): Promise<Challenge[]> {
+    return this.pending(now, (c) => c.userId === userId);
+  }
+
+  async findPendingByTarget(target: string, now: number): Promise<Challenge[]> {
+    return this.pending(now, (c) => c.target === target);
+  }
+
+  async listRecentByUser(userId: string, limit: number): Promise<Challenge[]> {
+    return [...this.byId.values()]
+      .filter((c) => c.userId === userId)
+      .sort(newestFirst)
+      .slice(0, limit)
+      .map(clone);
+  }
+
+  private pending(now: number, match: (c: Challenge) => boolean): Challenge[] {
+    return [...this.byId.values()]
+      .filter((c) => c.status === 'pending' && c.expiresAt > now && match(c))
+      .sort(newestFirst)
+      .map(clone);
+  }
+}
+
+const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
+
+export class MemoryAuditLog implements AuditLog {
+  private readonly entries: AuditEntry[] = [];
+
+  async append(entry: AuditDraft, now: number): Promise<AuditEntry> {
+    const stored: AuditEntry = { ...clone(entry), id: randomUUID(), at: now };
+    this.entries.push(stored);
+    return clone(stored);
+  }
+
+  async listForUser(userId: string, limit: number): Promise<AuditEntry[]> {
+    return this.entries
+      .filter((e) => e.userId === userId)
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => b.e.at - a.e.at || b.i - a.i)
+      .slice(0, limit)
+      .map(({ e }) => clone(e));
+  }
+}
+
+export function createMemoryStores(): Stores {
+  return {
+    kind: 'memory',
+    users: new MemoryUserRepository(),
+    challenges: new MemoryChallengeRepository(),
+    audit: new MemoryAuditLog(),
+    ping: async () => undefined,
+    close: async () => undefined,
+  };
+}
