@@ -1,0 +1,109 @@
+// The only place enrollment touches the world: load the user, run the machine, save with the version it loaded
+// (retrying a lost race on fresh data), then carry out the effects and feed their outcome back as events.
+import type { Effect, Reply } from '../domain/effects';
+import type { Channel, NewUser, User } from '../domain/user';
+import type { DeliveryReceipt } from '../ports/deliveryPorts';
+import { DuplicateKeyError, type Stores } from '../stores/ports';
+import type { Clock, RandomSource } from '../security/random';
+import type { EnrollmentPolicy, SecretOps } from './enrollmentPolicy';
+import { transitionEnrollment } from './enrollmentMachine';
+import type { EnrollmentEvent } from './enrollmentTypes';
+import type { EffectRunner } from './effectRunner';
+
+export class UnknownUserError extends Error {
+  constructor() {
+    super('No such user');
+    this.name = 'UnknownUserError';
+  }
+}
+
+/** Every retry lost its race: the caller tells the person to try again; nothing was changed by this call. */
+export class ConcurrentUpdateError extends Error {
+  constructor() {
+    super('The record kept changing while we tried to update it');
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+export interface EnrollmentServiceDeps {
+  readonly stores: Pick<Stores, 'users'>;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly policy: EnrollmentPolicy;
+  readonly secrets: SecretOps;
+  readonly effects: EffectRunner;
+}
+
+export interface Origin {
+  readonly channel: Channel;
+  readonly actor?: string;
+}
+
+const MAX_ATTEMPTS = 5;
+// An effect's outcome (a text refused, a call id) is fed back as an event; bound how deep that can go.
+const MAX_FEEDBACK_DEPTH = 3;
+
+export class EnrollmentService {
+  constructor(private readonly deps: EnrollmentServiceDeps) {}
+
+  /** Returns the user, creating the record on first contact. */
+  async ensureUser(profile: NewUser): Promise<User> {
+    const { users } = this.deps.stores;
+    const existing = await users.get(profile.id);
+    if (existing) return existing;
+    try {
+      return await users.create(profile, this.deps.clock.now());
+    } catch (err) {
+      // Two first messages at once: the other one created it.
+      if (err instanceof DuplicateKeyError && err.key === 'id') {
+        const created = await users.get(profile.id);
+        if (created) return created;
+      }
+      throw err;
+    }
+  }
+
+  /** Applies one event for the person and returns what to tell them on the channel it came from. */
+  async apply(userId: string, event: EnrollmentEvent, origin: Origin): Promise<readonly Reply[]> {
+    return this.applyAt(userId, event, origin, 0);
+  }
+
+  private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number): Promise<readonly Reply[]> {
+    const { users } = this.deps.stores;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const user = await users.get(userId);
+      if (!user) throw new UnknownUserError();
+      const now = this.deps.clock.now();
+      const result = transitionEnrollment(user, event, {
+        now,
+        random: this.deps.random,
+        policy: this.deps.policy,
+        secrets: this.deps.secrets,
+        channel: origin.channel,
+        ...(origin.actor !== undefined ? { actor: origin.actor } : {}),
+      });
+      const saved = result.state === user ? user : await users.replace({ ...result.state, updatedAt: now });
+      if (!saved) continue;
+      const feedback = await this.run(result.effects, saved);
+      const replies = [...result.replies];
+      if (depth < MAX_FEEDBACK_DEPTH) {
+        for (const next of feedback) replies.push(...(await this.applyAt(userId, next, origin, depth + 1)));
+      }
+      return replies;
+    }
+    throw new ConcurrentUpdateError();
+  }
+
+  private async run(effects: readonly Effect[], user: User): Promise<EnrollmentEvent[]> {
+    const events: EnrollmentEvent[] = [];
+    for (const effect of effects) {
+      const receipt = await this.deps.effects.run(effect, user.locale);
+      if (receipt) events.push(receiptEvent(receipt));
+    }
+    return events;
+  }
+}
+
+function receiptEvent(receipt: DeliveryReceipt): EnrollmentEvent {
+  return receipt.ok ? { type: 'deliveryAccepted', deliveryRef: receipt.ref } : { type: 'deliveryFailed', reason: receipt.failure };
+}

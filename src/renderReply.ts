@@ -1,0 +1,19 @@
+// Words for a machine reply: parameters whose names end in "Key" hold locale keys (a method's name, a
+// blocked number's reason) and are translated first, then passed to the message without the suffix.
+import type { Reply } from './domain/effects';
+import type { ReplyRenderer } from './ports/deliveryPorts';
+
+export interface Translate {
+  t(locale: string, key: string, params?: Readonly<Record<string, string | number>>): string;
+}
+
+export function createReplyRenderer(i18n: Translate): ReplyRenderer {
+  return (locale, message: Reply) => {
+    const params: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(message.params ?? {})) {
+      if (name.endsWith('Key') && typeof value === 'string') params[name.slice(0, -3)] = i18n.t(locale, value);
+      else params[name] = value;
+    }
+    return i18n.t(locale, message.key, params);
+  };
+}
