@@ -53,13 +53,15 @@ export interface Challenge {
 }
 
 export type ChallengeEvent =
-  | { readonly type: 'submitCode'; readonly code: string; readonly via: Channel }
+  | { readonly type: 'submitCode'; readonly code: string }
   /** The authenticator-app code was checked by the service against the user's secret (replay included). */
-  | { readonly type: 'appCodeChecked'; readonly valid: boolean; readonly via: Channel }
+  | { readonly type: 'appCodeChecked'; readonly valid: boolean }
   | { readonly type: 'callKeyPressed'; readonly key: string }
   | { readonly type: 'cardAnswered'; readonly answer: { readonly kind: 'number'; readonly value: number } | { readonly kind: 'deny' } }
   | { readonly type: 'passcodeChecked'; readonly valid: boolean }
   | { readonly type: 'deliveryAccepted'; readonly deliveryRef: string }
   | { readonly type: 'deliveryFailed'; readonly reason: DeliveryFailure }
+  /** Nothing happened but time: lets a read notice that the challenge has expired. */
+  | { readonly type: 'checkExpiry' }
   | { readonly type: 'supersede' }
   | { readonly type: 'cancel' };

@@ -1,0 +1,122 @@
+// Sign-in challenges against the store: start one (superseding any pending one), apply events with the same
+// load → transition → compare-and-set save → effects loop as enrollment, and check authenticator codes with
+// replay protection recorded on the user before the challenge is approved.
+import type { Reply } from '../domain/effects';
+import type { AuthenticatorAppMethod, Channel, User } from '../domain/user';
+import type { Stores } from '../stores/ports';
+import type { Clock, RandomSource } from '../security/random';
+import { checkTotp } from '../security/totp';
+import type { CodePolicy, SecretOps } from '../enrollment/enrollmentPolicy';
+import type { EffectRunner } from '../enrollment/effectRunner';
+import { ConcurrentUpdateError, UnknownUserError } from '../enrollment/enrollmentService';
+import { createChallenge, transitionChallenge, type ChallengeContext, type NewChallenge } from './challengeMachine';
+import type { Challenge, ChallengeEvent } from './challengeTypes';
+
+export class UnknownChallengeError extends Error {
+  constructor() {
+    super('No such challenge');
+    this.name = 'UnknownChallengeError';
+  }
+}
+
+export interface VerificationServiceDeps {
+  readonly stores: Pick<Stores, 'users' | 'challenges'>;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly codes: CodePolicy;
+  readonly secrets: SecretOps;
+  readonly organisationName: string;
+  readonly voiceMode: 'pressKey' | 'readCode';
+  readonly effects: EffectRunner;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export interface ChallengeOutcome {
+  readonly challenge: Challenge;
+  readonly replies: readonly Reply[];
+}
+
+export class VerificationService {
+  constructor(private readonly deps: VerificationServiceDeps) {}
+
+  private context(): ChallengeContext {
+    const d = this.deps;
+    return { now: d.clock.now(), random: d.random, codes: d.codes, secrets: d.secrets, organisationName: d.organisationName, voiceMode: d.voiceMode };
+  }
+
+  /** Starts a challenge; any challenge still pending for the person is cancelled first (one at a time). */
+  async start(input: NewChallenge, via: Channel): Promise<Challenge> {
+    const { challenges } = this.deps.stores;
+    for (const old of await challenges.findPendingByUser(input.userId, this.deps.clock.now())) {
+      await this.apply(old.id, { type: 'supersede' }, via);
+    }
+    const created = createChallenge(input, this.context());
+    let challenge = await challenges.create(created.state);
+    for (const effect of created.effects) {
+      const receipt = await this.deps.effects.run(effect, input.locale);
+      if (receipt) {
+        const outcome = await this.apply(challenge.id, receipt.ok ? { type: 'deliveryAccepted', deliveryRef: receipt.ref } : { type: 'deliveryFailed', reason: receipt.failure }, 'system');
+        challenge = outcome.challenge;
+      }
+    }
+    return challenge;
+  }
+
+  async get(id: string): Promise<Challenge | null> {
+    const challenge = await this.deps.stores.challenges.get(id);
+    if (!challenge) return null;
+    // Expiry is a fact of time, not of an event: report it even if nothing has touched the record since.
+    if (challenge.status === 'pending' && this.deps.clock.now() >= challenge.expiresAt) return (await this.apply(id, { type: 'checkExpiry' }, 'system')).challenge;
+    return challenge;
+  }
+
+  /** Applies an event to a challenge, retrying a lost race on fresh data. */
+  async apply(id: string, event: ChallengeEvent, via: Channel): Promise<ChallengeOutcome> {
+    const { challenges } = this.deps.stores;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const challenge = await challenges.get(id);
+      if (!challenge) throw new UnknownChallengeError();
+      const result = transitionChallenge(challenge, event, via, this.context());
+      const saved = result.state === challenge ? challenge : await challenges.replace(result.state);
+      if (!saved) continue;
+      for (const effect of result.effects) await this.deps.effects.run(effect, challenge.locale);
+      return { challenge: saved, replies: result.replies };
+    }
+    throw new ConcurrentUpdateError();
+  }
+
+  /**
+   * Checks an authenticator-app code. The accepted time step is saved on the user first (compare-and-set), so the
+   * same code can never approve two challenges; only then is the challenge approved.
+   */
+  async submitAppCode(id: string, code: string, via: Channel): Promise<ChallengeOutcome> {
+    const challenge = await this.deps.stores.challenges.get(id);
+    if (!challenge) throw new UnknownChallengeError();
+    if (challenge.method !== 'app' || challenge.status !== 'pending' || this.deps.clock.now() >= challenge.expiresAt) {
+      return this.apply(id, { type: 'appCodeChecked', valid: false }, via);
+    }
+    const valid = await this.consumeTotp(challenge.userId, challenge.target, code);
+    return this.apply(id, { type: 'appCodeChecked', valid }, via);
+  }
+
+  private async consumeTotp(userId: string, methodId: string | null, code: string): Promise<boolean> {
+    const { users } = this.deps.stores;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const user = await users.get(userId);
+      if (!user) throw new UnknownUserError();
+      const method = user.methods.find((m): m is AuthenticatorAppMethod => m.kind === 'authenticatorApp' && (methodId === null || m.id === methodId));
+      if (!method) return false;
+      const secret = this.deps.secrets.open(method.secret, `totp:${method.id}`);
+      const check = checkTotp(secret, code, this.deps.clock.now(), method.lastUsedTimeStep);
+      if (!check.valid) return false;
+      const updated: User = {
+        ...user,
+        methods: user.methods.map((m) => (m.id === method.id ? { ...method, lastUsedTimeStep: check.timeStep } : m)),
+        updatedAt: this.deps.clock.now(),
+      };
+      if (await users.replace(updated)) return true;
+    }
+    throw new ConcurrentUpdateError();
+  }
+}
