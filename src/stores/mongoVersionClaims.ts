@@ -1,0 +1,91 @@
+// Compare-and-set for MongoDB-compatible servers. MongoDB makes `replaceOne({ _id, version })` atomic, but not
+// every compatible server does: FerretDB 1.x checks the filter and writes in separate steps, so two concurrent
+// writers from the same version both "win". An insert with a unique _id is atomic everywhere, so each write
+// first claims its target version with one; only the claim's owner may then replace the document.
+import { MongoServerError, type Collection, type Document, type Filter, type WithoutId } from 'mongodb';
+
+export interface ClaimDocument {
+  _id: string;
+  /** Wall-clock ms when the claim was taken; a claim whose writer died is taken over after `staleAfterMs`. */
+  at: number;
+}
+
+export interface CompareAndSetOptions<TDoc extends Document & { _id: string; version: number }> {
+  readonly target: Collection<TDoc>;
+  readonly claims: Collection<ClaimDocument>;
+  /** Distinguishes the claims of different collections that share the claims collection. */
+  readonly scope: string;
+  readonly id: string;
+  readonly expectedVersion: number;
+  /** The whole new document without _id; its version must be expectedVersion + 1. */
+  readonly replacement: WithoutId<TDoc>;
+  /** How long a claim may stand without its write landing before another writer may take it over. */
+  readonly staleAfterMs?: number;
+  readonly now?: () => number;
+}
+
+export type CompareAndSetResult = 'saved' | 'conflict';
+
+const DEFAULT_STALE_AFTER_MS = 30_000;
+
+const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
+
+const claimId = (scope: string, id: string, version: number): string => `${scope}\u0000${id}\u0000${version}`;
+
+export async function compareAndSet<TDoc extends Document & { _id: string; version: number }>(
+  options: CompareAndSetOptions<TDoc>,
+): Promise<CompareAndSetResult> {
+  const { target, claims, scope, id, expectedVersion } = options;
+  const now = options.now ?? Date.now;
+  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  const mine = claimId(scope, id, expectedVersion + 1);
+  if (!(await claim(claims, mine, now()))) {
+    if (!(await takeOverStaleClaim(options, mine, now(), staleAfterMs))) return 'conflict';
+  }
+  const filter = { _id: id, version: expectedVersion } as Filter<TDoc>;
+  let matched: number;
+  try {
+    matched = (await target.replaceOne(filter, options.replacement)).matchedCount;
+  } catch (error) {
+    // The write failed (e.g. a unique index): release the claim so the document is not left blocked.
+    await claims.deleteOne({ _id: mine }).catch(() => undefined);
+    throw error;
+  }
+  if (matched === 0) {
+    await claims.deleteOne({ _id: mine });
+    return 'conflict';
+  }
+  // The claim on the version we replaced is no longer needed; only the newest claim guards anything.
+  await claims.deleteOne({ _id: claimId(scope, id, expectedVersion) }).catch(() => undefined);
+  return 'saved';
+}
+
+async function claim(claims: Collection<ClaimDocument>, id: string, at: number): Promise<boolean> {
+  try {
+    await claims.insertOne({ _id: id, at });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * A claim whose write never landed (its writer crashed between claim and replace) would block the document
+ * forever. Once it is older than staleAfterMs and the document is still at the expected version, exactly one
+ * writer deletes it (deleteOne on its exact `at` is atomic) and claims afresh.
+ */
+async function takeOverStaleClaim<TDoc extends Document & { _id: string; version: number }>(
+  options: CompareAndSetOptions<TDoc>,
+  mine: string,
+  now: number,
+  staleAfterMs: number,
+): Promise<boolean> {
+  const existing = await options.claims.findOne({ _id: mine });
+  if (!existing || now - existing.at < staleAfterMs) return false;
+  const current = await options.target.findOne({ _id: options.id } as Filter<TDoc>, { projection: { version: 1 } });
+  if (!current || current['version'] !== options.expectedVersion) return false;
+  const removed = await options.claims.deleteOne({ _id: mine, at: existing.at });
+  if (removed.deletedCount !== 1) return false;
+  return claim(options.claims, mine, now);
+}

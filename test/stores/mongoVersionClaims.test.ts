@@ -1,0 +1,68 @@
+// Compare-and-set through version claims, against the test MongoDB-protocol server: under concurrency exactly
+// one writer per version wins (FerretDB 1.x's own conditional updates do not guarantee this), and a claim
+// left by a writer that died is taken over once stale.
+import { MongoClient, type Collection } from 'mongodb';
+import { compareAndSet, type ClaimDocument } from '../../src/stores/mongoVersionClaims';
+import { freshDbName, mongoTestUri } from '../support/mongo';
+
+interface Doc { _id: string; version: number; value: number }
+
+describe('compare-and-set with version claims', () => {
+  let client: MongoClient;
+  let docs: Collection<Doc>;
+  let claims: Collection<ClaimDocument>;
+  const dbName = freshDbName('cas');
+
+  beforeAll(async () => {
+    client = new MongoClient(mongoTestUri(), { serverSelectionTimeoutMS: 5000 });
+    const db = client.db(dbName);
+    docs = db.collection<Doc>('docs');
+    claims = db.collection<ClaimDocument>('claims');
+  });
+
+  afterAll(async () => {
+    await client.db(dbName).dropDatabase();
+    await client.close();
+  });
+
+  it('when five writers race from the same version twenty times, then exactly one wins each round', async () => {
+    for (let round = 0; round < 20; round++) {
+      const id = `race-${round}`;
+      await docs.insertOne({ _id: id, version: 1, value: 0 });
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => compareAndSet({ target: docs, claims, scope: 't', id, expectedVersion: 1, replacement: { version: 2, value: i + 1 } })),
+      );
+      expect(results.filter((r) => r === 'saved')).toHaveLength(1);
+      const winner = results.indexOf('saved') + 1;
+      expect(await docs.findOne({ _id: id })).toEqual({ _id: id, version: 2, value: winner });
+    }
+  });
+
+  it('when increments race with retries, then none is lost', async () => {
+    await docs.insertOne({ _id: 'counter', version: 1, value: 0 });
+    const increment = async (): Promise<void> => {
+      for (;;) {
+        const current = (await docs.findOne({ _id: 'counter' }))!;
+        const result = await compareAndSet({ target: docs, claims, scope: 't', id: 'counter', expectedVersion: current.version, replacement: { version: current.version + 1, value: current.value + 1 } });
+        if (result === 'saved') return;
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, increment));
+    expect(await docs.findOne({ _id: 'counter' })).toMatchObject({ value: 10, version: 11 });
+  });
+
+  it('when a writer died after claiming, then the document is blocked only until the claim is stale', async () => {
+    await docs.insertOne({ _id: 'orphan', version: 1, value: 0 });
+    await claims.insertOne({ _id: `t\u0000orphan\u00002`, at: 1_000 });
+    const attempt = (now: number) => compareAndSet({ target: docs, claims, scope: 't', id: 'orphan', expectedVersion: 1, replacement: { version: 2, value: 7 }, now: () => now, staleAfterMs: 30_000 });
+    expect(await attempt(20_000)).toBe('conflict');
+    expect(await attempt(31_001)).toBe('saved');
+    expect(await docs.findOne({ _id: 'orphan' })).toMatchObject({ version: 2, value: 7 });
+  });
+
+  it('when the expected version is stale, then the write is refused and leaves no claim behind', async () => {
+    await docs.insertOne({ _id: 'moved', version: 3, value: 0 });
+    expect(await compareAndSet({ target: docs, claims, scope: 't', id: 'moved', expectedVersion: 1, replacement: { version: 2, value: 1 } })).toBe('conflict');
+    expect(await claims.countDocuments({ _id: `t\u0000moved\u00002` })).toBe(0);
+  });
+});
