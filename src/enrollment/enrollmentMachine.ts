@@ -316,7 +316,7 @@ function wrongAttempt<S extends CodeSentStep | Extract<EnrollmentStep, { name: '
   return at(
     { name: 'locked', until, previous: withAttempts(attempts) },
     [lockedReply(until, ctx.now)],
-    [audit(user, ctx, 'enrollment.locked', { attempts })],
+    [audit(user, ctx, 'enrollment:locked', { attempts })],
     { lockedUntil: until },
   );
 }
@@ -339,7 +339,7 @@ function onCodeSent(user: User, enrollment: Enrollment, step: CodeSentStep, even
         return at(
           { name: 'failed', reason: 'deniedByPhone' },
           [reply('voice.enrollment.denied')],
-          [notify(user, enrollment, ctx, reply('enrollment.deniedOnCall')), audit(user, ctx, 'enrollment.deniedByPhone', { kind: step.kind })],
+          [notify(user, enrollment, ctx, reply('enrollment.deniedOnCall')), audit(user, ctx, 'enrollment:deniedByPhone', { kind: step.kind })],
         );
       }
       if (step.codeHash === null && event.key === '#') return completeChallenge(user, enrollment, step, ctx, at);
@@ -350,7 +350,7 @@ function onCodeSent(user: User, enrollment: Enrollment, step: CodeSentStep, even
     case 'deliveryFailed': {
       if (event.deliveryRef !== undefined && step.deliveryRef !== null && event.deliveryRef !== step.deliveryRef) return at(step, []);
       const message = reply(`delivery.failed.${event.reason}`, { targetKey: step.delivery === 'email' ? 'delivery.target.email' : 'delivery.target.phone' });
-      const effects: Effect[] = [audit(user, ctx, 'enrollment.deliveryFailed', { kind: step.kind, reason: event.reason })];
+      const effects: Effect[] = [audit(user, ctx, 'enrollment:deliveryFailed', { kind: step.kind, reason: event.reason })];
       const replies: Reply[] = [];
       if (ctx.channel === enrollment.channel) replies.push(message, reply('enrollment.code.resendOrChange'));
       else effects.push(notify(user, enrollment, ctx, message), notify(user, enrollment, ctx, reply('enrollment.code.resendOrChange')));
@@ -489,7 +489,7 @@ function complete(user: User, enrollment: Enrollment, method: SecurityMethod, ct
     ? reply('enrollment.progress.complete', { count: methods.length })
     : reply('enrollment.progress.more', { done: methods.length, required: policy.required });
   const effects: Effect[] = [
-    audit(user, ctx, replaced ? 'method.replaced' : 'method.added', { kind: method.kind, methodId: method.id, replacedMethodId: replaced?.id ?? null }),
+    audit(user, ctx, replaced ? 'method:replaced' : 'method:added', { kind: method.kind, methodId: method.id, replacedMethodId: replaced?.id ?? null }),
   ];
   const replies: Reply[] = [confirmation, ...extra];
   if (enrollment.purpose !== 'replace') replies.push(progress);

@@ -156,7 +156,7 @@ function end(challenge: Challenge, status: ChallengeStatus, reason: ChallengeEnd
   const entry: AuditDraft = {
     userId: challenge.userId,
     actor: via === 'api' ? `client:${challenge.clientId ?? 'unknown'}` : challenge.userId,
-    action: `verification.${status}`,
+    action: `verification:${status}`,
     channel: via,
     details: { challengeId: challenge.id, method: challenge.method, reason, clientId: challenge.clientId, application: challenge.context.application },
   };

@@ -131,7 +131,7 @@ describe('enrollment machine: authenticator app', () => {
     expect(state.defaultMethodId).toBe(method.id);
     expect(keys(last.replies)).toEqual(['enrollment.verified.authenticatorApp', 'enrollment.app.suggestBackupPhone', 'enrollment.progress.more']);
     expect(JSON.stringify(state)).not.toContain(secret);
-    expect(last.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: 'method.added' }) }));
+    expect(last.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: 'method:added' }) }));
   });
 
   it('when a wrong code is typed, then the attempts left are said; at the maximum the person is locked out', () => {
@@ -284,7 +284,7 @@ describe('enrollment machine: phone by call', () => {
     expect(keys(pressed.last.replies)).toEqual([replyKey]);
     expect(stepOf(pressed.state).name).toBe(stepName);
     if (key === '0') {
-      expect(pressed.last.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: 'enrollment.deniedByPhone' }) }));
+      expect(pressed.last.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: 'enrollment:deniedByPhone' }) }));
       expect(pressed.last.effects).toContainEqual(expect.objectContaining({ type: 'notifyUser', message: { key: 'enrollment.deniedOnCall' } }));
     }
   });
@@ -425,7 +425,7 @@ describe('enrollment machine: back, different method, cancel, replace', () => {
     expect(done.state.methods.find((m) => m.kind === 'mobilePhone')).toMatchObject({ number: '+14255550199' });
     expect(done.state.defaultMethodId).toBe(done.state.methods[1]!.id);
     expect(keys(done.last.replies)).toEqual(['enrollment.verified.phoneReplaced']);
-    expect(done.last.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: 'method.replaced' }) }));
+    expect(done.last.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: 'method:replaced' }) }));
   });
 
   it('when the phone to replace does not exist, then nothing starts', () => {

@@ -41,7 +41,7 @@ describe('enrollment service', () => {
     const user = (await h.stores.users.get(PROFILE.id))!;
     expect(user.methods).toHaveLength(1);
     const audit = await h.stores.audit.listForUser(PROFILE.id, 10);
-    expect(audit.map((a) => a.action)).toEqual(['method.added']);
+    expect(audit.map((a) => a.action)).toEqual(['method:added']);
     expect(audit[0]).toMatchObject({ channel: 'sms', actor: PROFILE.id });
     expect(JSON.stringify(audit)).not.toContain(code);
   });
@@ -69,7 +69,7 @@ describe('enrollment service', () => {
     expect(all).toContain('enrollment.nothingInProgress');
     const user = (await h.stores.users.get(PROFILE.id))!;
     expect(user.methods).toHaveLength(1);
-    expect((await h.stores.audit.listForUser(PROFILE.id, 10)).filter((e) => e.action === 'method.added')).toHaveLength(1);
+    expect((await h.stores.audit.listForUser(PROFILE.id, 10)).filter((e) => e.action === 'method:added')).toHaveLength(1);
   });
 
   it('when two wrong codes arrive at once, then both are counted', async () => {

@@ -77,7 +77,7 @@ describe('challenge machine', () => {
     expect(effects[0]).toMatchObject({ type: 'placeCall', mode: 'pressKey', purpose: { kind: 'verification' } });
     const result = apply(state, [{ type: 'callKeyPressed', key: '5' }, { type: 'callKeyPressed', key }]);
     expect(result.state).toMatchObject({ status, reason });
-    expect(result.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: `verification.${status}` }) }));
+    expect(result.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: `verification:${status}` }) }));
   });
 
   it('when the Teams card offers three numbers, then only the matching one approves', () => {
@@ -152,7 +152,7 @@ describe('verification service', () => {
     const c = await service.start(input('voice'), 'api');
     clock.advance(10 * 60_000);
     expect(await service.get(c.id)).toMatchObject({ status: 'expired' });
-    expect((await stores.audit.listForUser('aad-1', 5)).map((e) => e.action)).toContain('verification.expired');
+    expect((await stores.audit.listForUser('aad-1', 5)).map((e) => e.action)).toContain('verification:expired');
   });
 
   it('when approve and deny race, then exactly one outcome is stored', async () => {

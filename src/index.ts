@@ -1,0 +1,135 @@
+// The composition root: configuration → logger → stores → i18n → bot → server → listen, plus signal handling.
+// The only module that picks real implementations; main() takes its process I/O as a parameter so tests drive it.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
+import { ConfigError, loadConfig, type AppConfig, type FileReader } from './config/loadConfig';
+import { createI18n } from './i18n';
+import { createLogger, type LogSink, type Logger } from './logging/logger';
+import { createServer } from './server';
+import { createShutdown, type Shutdown } from './shutdown';
+import { createBotAdapter, createTurnErrorHandler, SignetBot } from './channels/teams/signetBot';
+import { createMemoryStores } from './stores/memoryStores';
+import type { Stores } from './stores/ports';
+
+/** What main() needs from the process; tests pass fakes. */
+export interface MainIo {
+  exit(code: number): void;
+  stderr(text: string): void;
+  onSignal(signal: NodeJS.Signals, handler: () => void): void;
+  readonly logSink?: LogSink;
+  readonly readFile?: FileReader;
+}
+
+export interface RunningApp {
+  readonly config: AppConfig;
+  readonly server: Server;
+  /** e.g. http://127.0.0.1:3978 (the bound address, useful with PORT=0). */
+  readonly url: string;
+  readonly shutdown: Shutdown;
+}
+
+const processIo: MainIo = {
+  exit: (code) => process.exit(code),
+  stderr: (text) => process.stderr.write(text),
+  onSignal: (signal, handler) => process.on(signal, handler),
+};
+
+/** Starts Signet. On a configuration or start-up error, writes it to stderr, exits 1 and resolves undefined. */
+export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Promise<RunningApp | undefined> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(env, io.readFile);
+  } catch (err) {
+    io.stderr(`${err instanceof ConfigError ? err.message : `Could not load the configuration: ${describe(err)}`}\n`);
+    io.exit(1);
+    return undefined;
+  }
+
+  const logger = createLogger({ level: config.logLevel, ...(io.logSink ? { sink: io.logSink } : {}) });
+  let stores: Stores | undefined;
+  try {
+    stores = await openStores(config, logger);
+    if (config.encryptionKeyIsDevelopmentDefault) {
+      logger.warn('SIGNET_ENCRYPTION_KEY is not set: using the fixed development key; secrets at rest are not protected');
+    }
+    const i18n = await createI18n({
+      supported: config.org.locales.offered,
+      fallback: config.org.locales.default,
+      onMissingKey: (locale, key) => logger.error('missing translation', { locale, key }),
+    });
+
+    if (config.bot.appId === '') {
+      logger.warn('Bot Framework authentication is off (MicrosoftAppId is empty): anyone who can reach /api/messages can talk to the bot');
+    }
+    const adapter = createBotAdapter(config.bot);
+    adapter.onTurnError = createTurnErrorHandler({ logger, i18n });
+    const handler = new SignetBot({ i18n, orgName: config.org.organisation.name });
+
+    const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler } });
+    await listen(server, config.port, config.host);
+    const url = boundUrl(server, config.host);
+    logger.info('listening', { url, env: config.env, store: stores.kind });
+
+    const shutdown = createShutdown({ server: server.server, stores, logger });
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => () => {
+      if (signalled) {
+        // A second Ctrl-C means "now": do not wait for the drain.
+        logger.warn('second signal: exiting without waiting', { signal });
+        io.exit(1);
+        return;
+      }
+      signalled = true;
+      void shutdown(signal).then((code) => io.exit(code));
+    };
+    io.onSignal('SIGTERM', onSignal('SIGTERM'));
+    io.onSignal('SIGINT', onSignal('SIGINT'));
+    return { config, server, url, shutdown };
+  } catch (err) {
+    // Name and message only: a driver error's other properties can hold the connection string.
+    logger.error('start-up failed', { error: err });
+    io.stderr(`Signet could not start: ${describe(err)}\n`);
+    await stores?.close().catch(() => undefined);
+    io.exit(1);
+    return undefined;
+  }
+}
+
+async function openStores(config: AppConfig, logger: Logger): Promise<Stores> {
+  const { uri, dbName } = config.mongodb;
+  if (uri === undefined) {
+    logger.warn('MONGODB_URI is not set: using the in-memory store; data is not kept when the process stops');
+    return createMemoryStores();
+  }
+  // Required only when configured, so the embedded default never loads the MongoDB driver; typed by the module.
+  const { createMongoStores } = require('./stores/mongoStores') as typeof import('./stores/mongoStores');
+  const stores = await createMongoStores({ uri, dbName, logger });
+  logger.info('using MongoDB', { dbName });
+  return stores;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // restify re-emits the HTTP server's 'error' (EADDRINUSE, EACCES) on itself; listen there.
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function boundUrl(server: Server, host: string): string {
+  const address = server.server.address() as AddressInfo | null;
+  const port = address?.port ?? 0;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${port}`;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+if (require.main === module) {
+  void main(process.env);
+}

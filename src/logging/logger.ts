@@ -1,0 +1,131 @@
+// A JSON-lines logger (one object per line: level, time, msg, then fields) that redacts secret-looking fields at
+// any depth before anything is written, so a careless `logger.info('x', { user })` cannot leak a code or token.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Readonly<Record<string, unknown>>;
+/** Receives one complete JSON line, without the trailing newline. */
+export type LogSink = (line: string) => void;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (redacted like any other field). */
+  child(fields: LogFields): Logger;
+}
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  readonly sink?: LogSink;
+  /** Injected so tests get a fixed time. */
+  readonly now?: () => Date;
+}
+
+export const REDACTED = '[redacted]';
+/** Field names whose values are never written, whatever their depth or type. */
+export const SENSITIVE_FIELD = /code|secret|answer|passcode|password|token|authorization|signature|otp/i;
+
+const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RESERVED = new Set(['level', 'time', 'msg']);
+// Deep structures are cut off rather than walked: a log line is for people, and the walk must stay cheap.
+const MAX_DEPTH = 8;
+const MAX_STRING = 2000;
+
+const stdoutSink: LogSink = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+export function createLogger(options: LoggerOptions): Logger {
+  const sink = options.sink ?? stdoutSink;
+  const now = options.now ?? (() => new Date());
+  const threshold = LEVELS[options.level];
+
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
+      if (LEVELS[level] < threshold) return;
+      const line: Record<string, unknown> = { level, time: now().toISOString(), msg: truncate(String(msg)) };
+      for (const source of [bindings, fields ?? {}]) {
+        for (const [key, value] of Object.entries(source)) {
+          // A field may not overwrite the envelope; it is kept under a prefixed name instead.
+          line[RESERVED.has(key) ? `field_${key}` : key] = redact(value, key);
+        }
+      }
+      let text: string;
+      try {
+        text = JSON.stringify(line);
+      } catch {
+        text = JSON.stringify({ level, time: line['time'], msg: line['msg'], logError: 'fields could not be serialised' });
+      }
+      try {
+        sink(text);
+      } catch {
+        // Logging must never take the request down with it (e.g. EPIPE on a closed stdout).
+      }
+    };
+    return {
+      debug: (msg, fields) => write('debug', msg, fields),
+      info: (msg, fields) => write('info', msg, fields),
+      warn: (msg, fields) => write('warn', msg, fields),
+      error: (msg, fields) => write('error', msg, fields),
+      child: (fields) => make({ ...bindings, ...fields }),
+    };
+  };
+  return make({});
+}
+
+/**
+ * A JSON-safe copy of `value` in which every property whose name matches SENSITIVE_FIELD is "[redacted]".
+ * Errors become { name, message } (no stack, no own properties, which may hold request data); cycles and
+ * excessive depth are cut off.
+ */
+export function redact(value: unknown, key?: string): unknown {
+  return walk(value, key, 0, new WeakSet<object>());
+}
+
+function walk(value: unknown, key: string | undefined, depth: number, seen: WeakSet<object>): unknown {
+  if (key !== undefined && SENSITIVE_FIELD.test(key)) return REDACTED;
+  if (value === null || value === undefined) return value ?? null;
+  switch (typeof value) {
+    case 'string':
+      return truncate(value);
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'symbol':
+    case 'function':
+      return undefined;
+  }
+  const obj = value as object;
+  if (obj instanceof Error) return { name: obj.name, message: truncate(obj.message) };
+  if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString();
+  if (Buffer.isBuffer(obj) || ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) {
+    return `[binary ${obj.byteLength} bytes]`;
+  }
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (seen.has(obj)) return '[circular]';
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj) || obj instanceof Set) {
+      return [...obj].map((item) => walk(item, undefined, depth + 1, seen) ?? null);
+    }
+    const entries: Array<[string, unknown]> =
+      obj instanceof Map ? [...obj.entries()].map(([k, v]) => [String(k), v]) : Object.entries(obj);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      const copied = walk(v, k, depth + 1, seen);
+      if (copied !== undefined) out[k] = copied;
+    }
+    return out;
+  } finally {
+    // Only ancestors count as cycles; the same object twice side by side is logged twice.
+    seen.delete(obj);
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}…[truncated]` : text;
+}

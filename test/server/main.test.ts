@@ -1,0 +1,116 @@
+// The entry point main(env, io): a bad configuration is printed and exits 1; a good one serves /healthz, logs the
+// in-memory store once, and SIGTERM shuts down cleanly with exit 0.
+import { main, type MainIo } from '../../src/index';
+import { request } from './serverHarness';
+
+interface FakeIo extends MainIo {
+  readonly exits: number[];
+  readonly errText: () => string;
+  readonly lines: string[];
+  readonly signals: Map<string, () => void>;
+}
+
+function fakeIo(files: Record<string, string> = {}): FakeIo {
+  const exits: number[] = [];
+  const err: string[] = [];
+  const lines: string[] = [];
+  const signals = new Map<string, () => void>();
+  return {
+    exits,
+    lines,
+    signals,
+    errText: () => err.join(''),
+    exit: (code) => void exits.push(code),
+    stderr: (text) => void err.push(text),
+    onSignal: (signal, handler) => void signals.set(signal, handler),
+    logSink: (line) => void lines.push(line),
+    readFile: (path) => {
+      const content = files[path];
+      if (content === undefined) throw new Error(`ENOENT: ${path}`);
+      return content;
+    },
+  };
+}
+
+const until = async (check: () => boolean, ms = 5000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('main', () => {
+  it.each<[string, NodeJS.ProcessEnv, RegExp]>([
+    ['PORT=abc', { PORT: 'abc' }, /PORT: /],
+    ['a bad SIGNET_ENCRYPTION_KEY', { SIGNET_ENCRYPTION_KEY: 'short' }, /SIGNET_ENCRYPTION_KEY: /],
+    ['production without a key', { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://s.example.org' }, /SIGNET_ENCRYPTION_KEY: is required/],
+    ['an unreadable organisation file', { SIGNET_ORG_CONFIG: '/nowhere/org.json' }, /SIGNET_ORG_CONFIG: the file "\/nowhere\/org\.json" cannot be read/],
+  ])('when the configuration has %s, then the problem goes to stderr and the exit code is 1', async (_what, env, expected) => {
+    const io = fakeIo();
+    await expect(main(env, io)).resolves.toBeUndefined();
+    expect(io.exits).toEqual([1]);
+    expect(io.errText()).toMatch(/^Invalid configuration:\n/);
+    expect(io.errText()).toMatch(expected);
+    expect(io.signals.size).toBe(0);
+  });
+
+  it('when the organisation offers a locale with no translations, then start-up fails with exit 1 naming it', async () => {
+    const org = { organisation: { name: 'X', domains: ['x.example'] }, helpDesk: { phone: '+1 555 0100' }, locales: { offered: ['en-US', 'de-DE'], default: 'en-US' } };
+    const io = fakeIo({ '/etc/org.json': JSON.stringify(org) });
+    await expect(main({ SIGNET_ORG_CONFIG: '/etc/org.json', PORT: '0', HOST: '127.0.0.1' }, io)).resolves.toBeUndefined();
+    expect(io.exits).toEqual([1]);
+    expect(io.errText()).toContain('"de-DE"');
+  });
+
+  it('when the bot registration is SingleTenant without a tenant id, then start-up fails with exit 1 and no secret is printed', async () => {
+    const io = fakeIo();
+    const env = { PORT: '0', HOST: '127.0.0.1', MicrosoftAppType: 'SingleTenant', MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'pw-not-real-123' };
+    await expect(main(env, io)).resolves.toBeUndefined();
+    expect(io.exits).toEqual([1]);
+    expect(io.errText()).toContain('MicrosoftAppTenantId');
+    expect(io.errText() + io.lines.join('\n')).not.toContain('pw-not-real-123');
+  });
+
+  it('when the port is taken, then start-up fails with exit 1', async () => {
+    const first = fakeIo();
+    const running = await main({ PORT: '0', HOST: '127.0.0.1' }, first);
+    const port = new URL(running!.url).port;
+    const second = fakeIo();
+    await expect(main({ PORT: port, HOST: '127.0.0.1' }, second)).resolves.toBeUndefined();
+    expect(second.exits).toEqual([1]);
+    expect(second.errText()).toContain('EADDRINUSE');
+    await running!.shutdown('test');
+  });
+
+  it('when the configuration is empty, then Signet serves /healthz on the embedded defaults and SIGTERM exits 0', async () => {
+    const io = fakeIo();
+    const running = await main({ PORT: '0', HOST: '127.0.0.1' }, io);
+    expect(running).toBeDefined();
+    expect(io.exits).toEqual([]);
+
+    const res = await request(running!.url, '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+
+    const logs = io.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logs.filter((l) => String(l['msg']).includes('in-memory store'))).toHaveLength(1);
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'listening', url: running!.url, store: 'memory' }));
+    expect([...io.signals.keys()].sort()).toEqual(['SIGINT', 'SIGTERM']);
+
+    io.signals.get('SIGTERM')!();
+    await until(() => io.exits.length > 0);
+    expect(io.exits).toEqual([0]);
+    expect(running!.server.server.listening).toBe(false);
+  });
+
+  it('when a second signal arrives during shutdown, then it exits 1 at once', async () => {
+    const io = fakeIo();
+    const running = await main({ PORT: '0', HOST: '127.0.0.1' }, io);
+    io.signals.get('SIGTERM')!();
+    io.signals.get('SIGINT')!();
+    expect(io.exits).toEqual([1]);
+    await until(() => io.exits.length > 1);
+    expect(running!.server.server.listening).toBe(false);
+  });
+});
