@@ -18,9 +18,15 @@ export class MemoryUserRepository implements UserRepository {
   }
 
   async findByUpn(upn: string): Promise<User | null> {
+    const found = this.withUpn(upn);
+    return found ? clone(found) : null;
+  }
+
+  // Synchronous, so a check and the write that follows it cannot interleave with another call.
+  private withUpn(upn: string): User | undefined {
     const wanted = upn.toLowerCase();
-    for (const user of this.byId.values()) if (user.upn.toLowerCase() === wanted) return clone(user);
-    return null;
+    for (const user of this.byId.values()) if (user.upn.toLowerCase() === wanted) return user;
+    return undefined;
   }
 
   async findByPendingPhone(e164: string): Promise<User[]> {
@@ -40,7 +46,7 @@ export class MemoryUserRepository implements UserRepository {
 
   async create(input: NewUser, now: number): Promise<User> {
     if (this.byId.has(input.id)) throw new DuplicateKeyError('id');
-    if (await this.findByUpn(input.upn)) throw new DuplicateKeyError('upn');
+    if (this.withUpn(input.upn)) throw new DuplicateKeyError('upn');
     const user: User = {
       ...clone(input),
       methods: [],
@@ -59,7 +65,7 @@ export class MemoryUserRepository implements UserRepository {
     const stored = this.byId.get(user.id);
     if (!stored || stored.version !== user.version) return null;
     if (user.upn.toLowerCase() !== stored.upn.toLowerCase()) {
-      const other = await this.findByUpn(user.upn);
+      const other = this.withUpn(user.upn);
       if (other && other.id !== user.id) throw new DuplicateKeyError('upn');
     }
     const saved: User = { ...clone(user), version: user.version + 1 };

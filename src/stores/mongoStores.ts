@@ -1,0 +1,414 @@
+// The MongoDB adapter for the storage ports: one collection per repository, the domain id as `_id`, and
+// compare-and-set on `version` through version claims (see mongoVersionClaims), within the subset FerretDB 1.x
+// serves too.
+// Indexes come from an explicit start-up step (`ensureIndexes()`, run in the background by default).
+import { MongoClient, MongoError, MongoServerError, ObjectId, type Collection, type Db, type Filter, type IndexDescription, type WithoutId } from 'mongodb';
+import type { NewUser, User } from '../domain/user';
+import type { AuditDraft } from '../domain/effects';
+import type { Challenge } from '../verification/challengeTypes';
+import { isPhoneKind } from '../domain/methodKinds';
+import {
+  DuplicateKeyError,
+  StoreUnavailableError,
+  type AuditEntry,
+  type AuditLog,
+  type ChallengeRepository,
+  type Stores,
+  type UserRepository,
+} from './ports';
+import { compareAndSet, type ClaimDocument } from './mongoVersionClaims';
+
+/** Console-compatible; details never carry secrets or the connection string. */
+export interface MongoStoresLogger {
+  info(message: string, details?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, details?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface MongoStoresOptions {
+  readonly uri: string;
+  readonly dbName: string;
+  readonly logger?: MongoStoresLogger;
+  /** How long one operation waits for a reachable server before failing with StoreUnavailableError. */
+  readonly serverSelectionTimeoutMS?: number;
+  /**
+   * How long after its expiry a challenge may be purged by a TTL index (clean-up only; expiry itself is
+   * enforced in queries). null: keep challenges forever. Default 30 days.
+   */
+  readonly challengeRetentionMs?: number | null;
+  /**
+   * 'background' (default): create the indexes now and keep retrying while the server is away.
+   * 'manual': the caller awaits `ensureIndexes()` itself (tests, migration scripts).
+   */
+  readonly indexes?: 'background' | 'manual';
+}
+
+/** Whether the TTL clean-up index exists: some MongoDB-compatible servers (FerretDB 1.x) refuse TTL options. */
+export interface IndexReport {
+  readonly challengeTtl: 'created' | 'unsupported' | 'disabled';
+}
+
+export interface MongoStores extends Stores {
+  readonly kind: 'mongodb';
+  /** The database, for adapters that share this client (the bot state storage). */
+  readonly db: Db;
+  /** Creates every index the queries and the unique UPN rule rely on. Idempotent; rejects with
+   * StoreUnavailableError while the server is away. */
+  ensureIndexes(): Promise<IndexReport>;
+}
+
+export const COLLECTION_NAMES = { users: 'users', challenges: 'challenges', audit: 'audit', versionClaims: 'versionClaims' } as const;
+
+const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 3000;
+const DEFAULT_CHALLENGE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const CONSOLE_LOGGER: MongoStoresLogger = {
+  info: (message, details) => console.info(message, details ?? {}),
+  warn: (message, details) => console.warn(message, details ?? {}),
+};
+const FIRST_INDEX_RETRY_MS = 1000;
+const MAX_INDEX_RETRY_MS = 30_000;
+
+// ---- input guards: every value that reaches a filter must be the primitive its type says, so that an
+// object such as { $gt: '' } smuggled in through an untyped caller is refused instead of read as an operator.
+
+export function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string`);
+  return value;
+}
+
+function requireTime(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number`);
+  return value;
+}
+
+function requireCount(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer`);
+  return value;
+}
+
+// ---- error mapping
+
+/** A unique-index collision. FerretDB 1.x reports one met by an update as InternalError with SQLite's text. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  if (!(error instanceof MongoServerError)) return false;
+  return error.code === 11000 || (error.code === 1 && /UNIQUE constraint failed/.test(error.message));
+}
+
+/** Driver and server faults become StoreUnavailableError; anything else (our own TypeErrors) passes through. */
+export function toStoreError(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError || !(error instanceof MongoError)) return error;
+  return new StoreUnavailableError(`The data store is unavailable (${error.name})`, { cause: error });
+}
+
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
+
+/** Runs an insert or replace, turning a unique-key collision into DuplicateKeyError(key()). */
+async function writeGuarded<T>(operation: () => Promise<T>, key: () => Promise<string>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new DuplicateKeyError(await key());
+    throw toStoreError(error);
+  }
+}
+
+// ---- documents: the domain object minus `id`, plus `_id` and the fields that exist only for indexes.
+
+type UserDocument = Omit<User, 'id'> & { readonly _id: string; readonly upnLower: string };
+type ChallengeDocument = Omit<Challenge, 'id'> & { readonly _id: string; readonly purgeAt?: Date };
+type AuditDocument = Omit<AuditEntry, 'id'> & { readonly _id: string };
+
+const toUserDocument = ({ id, ...rest }: User): UserDocument => ({ _id: id, upnLower: rest.upn.toLowerCase(), ...rest });
+// Destructuring the index-only fields out keeps them from leaking into domain objects.
+const fromUserDocument = ({ _id, upnLower, ...rest }: UserDocument): User => ({ id: _id, ...rest });
+const fromChallengeDocument = ({ _id, purgeAt, ...rest }: ChallengeDocument): Challenge => ({ id: _id, ...rest });
+const fromAuditDocument = ({ _id, ...rest }: AuditDocument): AuditEntry => ({ id: _id, ...rest });
+
+/**
+ * The compare-and-set every replace goes through: one single-document write filtered on `_id` and `version`.
+ * Atomic on MongoDB. NOT atomic on FerretDB 1.x, whose update reads the matching document and then writes it
+ * by `_id` alone, so two writers from the same version can both succeed there (the conformance race tests
+ * show it); a server-independent scheme would replace this one function.
+ */
+/** Compare-and-set on `version`: a plain `replaceOne({ _id, version })` is not atomic on every compatible server. */
+async function replaceIfVersion<TDoc extends { _id: string; version: number }>(
+  collection: Collection<TDoc>,
+  claims: Collection<ClaimDocument>,
+  _id: string,
+  version: number,
+  replacement: WithoutId<TDoc>,
+): Promise<boolean> {
+  const result = await compareAndSet({ target: collection, claims, scope: collection.collectionName, id: _id, expectedVersion: version, replacement });
+  return result === 'saved';
+}
+
+// Newest first; equal times fall back to the id, descending, as the memory adapter does.
+const NEWEST_CHALLENGE_FIRST = { createdAt: -1, _id: -1 } as const;
+// Audit ids are ObjectId hex strings, which grow with each append in a process: ties on `at` keep append order.
+const NEWEST_AUDIT_FIRST = { at: -1, _id: -1 } as const;
+
+class MongoUserRepository implements UserRepository {
+  constructor(
+    private readonly users: Collection<UserDocument>,
+    private readonly claims: Collection<ClaimDocument>,
+  ) {}
+
+  async get(id: string): Promise<User | null> {
+    const _id = requireString(id, 'id');
+    const doc = await guarded(() => this.users.findOne({ _id }));
+    return doc ? fromUserDocument(doc) : null;
+  }
+
+  async findByUpn(upn: string): Promise<User | null> {
+    const upnLower = requireString(upn, 'upn').toLowerCase();
+    const doc = await guarded(() => this.users.findOne({ upnLower }));
+    return doc ? fromUserDocument(doc) : null;
+  }
+
+  async findByPendingPhone(e164: string): Promise<User[]> {
+    const number = requireString(e164, 'e164');
+    const filter: Filter<UserDocument> = {
+      'enrollment.step.name': 'codeSent',
+      'enrollment.step.target.type': 'phone',
+      'enrollment.step.target.number': number,
+    };
+    const docs = await guarded(() => this.users.find(filter).sort({ _id: 1 }).toArray());
+    return docs.map(fromUserDocument);
+  }
+
+  async findByMethodPhone(e164: string): Promise<User[]> {
+    const number = requireString(e164, 'e164');
+    // FerretDB 1.x has no $elemMatch on sub-documents: the index narrows by number, the kind is checked here.
+    const docs = await guarded(() => this.users.find({ 'methods.number': number }).sort({ _id: 1 }).toArray());
+    return docs
+      .map(fromUserDocument)
+      .filter((u) => u.methods.some((m) => isPhoneKind(m.kind) && 'number' in m && m.number === number));
+  }
+
+  async create(input: NewUser, now: number): Promise<User> {
+    const user: User = {
+      id: requireString(input.id, 'id'),
+      tenantId: input.tenantId,
+      upn: requireString(input.upn, 'upn'),
+      displayName: input.displayName,
+      locale: input.locale,
+      methods: [],
+      defaultMethodId: null,
+      enrollment: null,
+      lockedUntil: null,
+      createdAt: requireTime(now, 'now'),
+      updatedAt: now,
+      version: 1,
+    };
+    await writeGuarded(
+      () => this.users.insertOne(toUserDocument(user)),
+      async () => ((await guarded(() => this.users.countDocuments({ _id: user.id }, { limit: 1 }))) > 0 ? 'id' : 'upn'),
+    );
+    return user;
+  }
+
+  async replace(user: User): Promise<User | null> {
+    const _id = requireString(user.id, 'id');
+    const version = requireCount(user.version, 'version');
+    requireString(user.upn, 'upn');
+    const saved: User = { ...structuredClone(user), version: version + 1 };
+    const { _id: unchanged, ...replacement } = toUserDocument(saved);
+    // The only unique key a replace can change is the UPN.
+    return (await writeGuarded(() => replaceIfVersion(this.users, this.claims, _id, version, replacement), async () => 'upn')) ? saved : null;
+  }
+}
+
+class MongoChallengeRepository implements ChallengeRepository {
+  constructor(
+    private readonly challenges: Collection<ChallengeDocument>,
+    private readonly claims: Collection<ClaimDocument>,
+    private readonly retentionMs: number | null,
+  ) {}
+
+  async create(challenge: Challenge): Promise<Challenge> {
+    requireString(challenge.id, 'id');
+    const copy = structuredClone(challenge);
+    await writeGuarded(() => this.challenges.insertOne(this.toDocument(copy)), async () => 'id');
+    return copy;
+  }
+
+  async get(id: string): Promise<Challenge | null> {
+    const _id = requireString(id, 'id');
+    const doc = await guarded(() => this.challenges.findOne({ _id }));
+    return doc ? fromChallengeDocument(doc) : null;
+  }
+
+  async replace(challenge: Challenge): Promise<Challenge | null> {
+    const _id = requireString(challenge.id, 'id');
+    const version = requireCount(challenge.version, 'version');
+    const saved: Challenge = { ...structuredClone(challenge), version: version + 1 };
+    const { _id: unchanged, ...replacement } = this.toDocument(saved);
+    return (await guarded(() => replaceIfVersion(this.challenges, this.claims, _id, version, replacement))) ? saved : null;
+  }
+
+  async findPendingByUser(userId: string, now: number): Promise<Challenge[]> {
+    return this.pending({ userId: requireString(userId, 'userId') }, requireTime(now, 'now'));
+  }
+
+  async findPendingByTarget(target: string, now: number): Promise<Challenge[]> {
+    return this.pending({ target: requireString(target, 'target') }, requireTime(now, 'now'));
+  }
+
+  async listRecentByUser(userId: string, limit: number): Promise<Challenge[]> {
+    const filter = { userId: requireString(userId, 'userId') };
+    // limit(0) means "no limit" to MongoDB.
+    if (requireCount(limit, 'limit') === 0) return [];
+    const docs = await guarded(() => this.challenges.find(filter).sort(NEWEST_CHALLENGE_FIRST).limit(limit).toArray());
+    return docs.map(fromChallengeDocument);
+  }
+
+  private async pending(match: { userId: string } | { target: string }, now: number): Promise<Challenge[]> {
+    const filter: Filter<ChallengeDocument> = { ...match, status: 'pending', expiresAt: { $gt: now } };
+    const docs = await guarded(() => this.challenges.find(filter).sort(NEWEST_CHALLENGE_FIRST).toArray());
+    return docs.map(fromChallengeDocument);
+  }
+
+  private toDocument({ id, ...rest }: Challenge): ChallengeDocument {
+    // A TTL index only expires Date fields; expiresAt stays the epoch-ms number the domain uses.
+    return this.retentionMs === null ? { _id: id, ...rest } : { _id: id, ...rest, purgeAt: new Date(rest.expiresAt + this.retentionMs) };
+  }
+}
+
+class MongoAuditLog implements AuditLog {
+  constructor(private readonly entries: Collection<AuditDocument>) {}
+
+  async append(entry: AuditDraft, now: number): Promise<AuditEntry> {
+    requireString(entry.userId, 'userId');
+    const stored: AuditEntry = { ...structuredClone(entry), id: new ObjectId().toHexString(), at: requireTime(now, 'now') };
+    const { id, ...rest } = stored;
+    await guarded(() => this.entries.insertOne({ _id: id, ...rest }));
+    return stored;
+  }
+
+  async listForUser(userId: string, limit: number): Promise<AuditEntry[]> {
+    const filter = { userId: requireString(userId, 'userId') };
+    if (requireCount(limit, 'limit') === 0) return [];
+    const docs = await guarded(() => this.entries.find(filter).sort(NEWEST_AUDIT_FIRST).limit(limit).toArray());
+    return docs.map(fromAuditDocument);
+  }
+}
+
+const USER_INDEXES: IndexDescription[] = [
+  { key: { upnLower: 1 }, name: 'upnLower_unique', unique: true },
+  { key: { 'enrollment.step.target.number': 1 }, name: 'pendingPhone' },
+  { key: { 'methods.number': 1 }, name: 'methodPhone' },
+];
+const CHALLENGE_INDEXES: IndexDescription[] = [
+  { key: { userId: 1, status: 1, expiresAt: 1 }, name: 'pendingByUser' },
+  { key: { target: 1, status: 1, expiresAt: 1 }, name: 'pendingByTarget' },
+  { key: { userId: 1, createdAt: -1 }, name: 'recentByUser' },
+];
+const CHALLENGE_TTL_INDEX: IndexDescription = { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 };
+const AUDIT_INDEXES: IndexDescription[] = [{ key: { userId: 1, at: -1 }, name: 'byUserNewestFirst' }];
+
+/**
+ * Builds the stores without waiting for the server: the driver connects on first use and keeps retrying, so a
+ * service started while MongoDB is down stays up, and `ping()` answers StoreUnavailableError meanwhile.
+ * With `indexes: 'background'` (the default) the indexes are created at once and retried until they exist;
+ * until then `ping()` rejects too, so a readiness probe keeps traffic away from a store without its unique index.
+ */
+export async function createMongoStores(options: MongoStoresOptions): Promise<MongoStores> {
+  const logger = options.logger ?? CONSOLE_LOGGER;
+  const retentionMs = options.challengeRetentionMs === undefined ? DEFAULT_CHALLENGE_RETENTION_MS : options.challengeRetentionMs;
+  const client = new MongoClient(options.uri, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? DEFAULT_SERVER_SELECTION_TIMEOUT_MS,
+    // Optional domain fields left undefined are omitted, as a structured clone would leave them, not stored as null.
+    ignoreUndefined: true,
+    appName: 'signet',
+  });
+  const db = client.db(options.dbName);
+  const users = db.collection<UserDocument>(COLLECTION_NAMES.users);
+  const challenges = db.collection<ChallengeDocument>(COLLECTION_NAMES.challenges);
+  const audit = db.collection<AuditDocument>(COLLECTION_NAMES.audit);
+  const claims = db.collection<ClaimDocument>(COLLECTION_NAMES.versionClaims);
+
+  async function createIndexes(): Promise<IndexReport> {
+    await guarded(async () => {
+      // One index per command: FerretDB 1.24 drops the connection (a server panic) when one createIndexes
+      // command names several indexes that all exist already, i.e. on every start but the first.
+      for (const [collection, specs] of [
+        [users, USER_INDEXES],
+        [challenges, CHALLENGE_INDEXES],
+        [audit, AUDIT_INDEXES],
+      ] as const) {
+        for (const spec of specs) await collection.createIndexes([spec]);
+      }
+    });
+    if (retentionMs === null) return { challengeTtl: 'disabled' };
+    try {
+      await challenges.createIndexes([CHALLENGE_TTL_INDEX]);
+      return { challengeTtl: 'created' };
+    } catch (error) {
+      if (!(error instanceof MongoServerError)) throw toStoreError(error);
+      logger.warn('The MongoDB server refused the TTL clean-up index; expired challenges are kept', {
+        code: error.code,
+        codeName: error.codeName,
+      });
+      return { challengeTtl: 'unsupported' };
+    }
+  }
+
+  let indexed = false;
+  let inFlight: Promise<IndexReport> | null = null;
+  // Concurrent callers (the background loop, ping, start-up code) share one attempt.
+  const ensureIndexes = (): Promise<IndexReport> =>
+    (inFlight ??= createIndexes()
+      .then((report) => {
+        indexed = true;
+        return report;
+      })
+      .finally(() => {
+        inFlight = null;
+      }));
+
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const indexInBackground = (retryInMs: number): void => {
+    ensureIndexes().then(
+      (report) => logger.info('MongoDB indexes are in place', { ...report }),
+      (error: unknown) => {
+        if (closed) return;
+        logger.warn('Could not create the MongoDB indexes yet; retrying', { retryInMs, ...describeFailure(error) });
+        retryTimer = setTimeout(() => indexInBackground(Math.min(retryInMs * 2, MAX_INDEX_RETRY_MS)), retryInMs);
+        // The retry loop must not keep a stopping process alive.
+        retryTimer.unref();
+      },
+    );
+  };
+  const background = (options.indexes ?? 'background') === 'background';
+  if (background) indexInBackground(FIRST_INDEX_RETRY_MS);
+
+  return {
+    kind: 'mongodb',
+    db,
+    users: new MongoUserRepository(users, claims),
+    challenges: new MongoChallengeRepository(challenges, claims, retentionMs),
+    audit: new MongoAuditLog(audit),
+    ensureIndexes,
+    ping: async () => {
+      await guarded(() => db.command({ ping: 1 }));
+      if (background && !indexed) await ensureIndexes();
+    },
+    close: async () => {
+      closed = true;
+      clearTimeout(retryTimer);
+      await client.close();
+    },
+  };
+}
+
+/** Name and message only: a driver error's other properties can hold the connection string. */
+function describeFailure(error: unknown): Record<string, string> {
+  const cause = error instanceof StoreUnavailableError && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? { error: cause.name, reason: cause.message } : { error: String(cause) };
+}

@@ -1,0 +1,505 @@
+// The contract of src/stores/ports.ts as one suite, run against every adapter with no backend-specific branches:
+// an adapter that passes it can stand in for any other. Each test gets fresh, empty stores.
+import type { SecurityMethod, User } from '../../src/domain/user';
+import type { Challenge } from '../../src/verification/challengeTypes';
+import { DuplicateKeyError, type Stores } from '../../src/stores/ports';
+import {
+  MINUTE,
+  T0,
+  auditDraft,
+  authenticatorApp,
+  challenge,
+  codeSentStep,
+  emailMethod,
+  enrollment,
+  mobilePhone,
+  newUser,
+  officePhone,
+  withChanges,
+} from '../support/fixtures';
+
+/** Enough rounds that a store without an atomic compare-and-set loses at least one of them. */
+const RACE_ROUNDS = 10;
+
+/** A value shaped like a MongoDB query operator, passed where a string belongs (as an untyped caller could). */
+const OPERATOR = { $gt: '' } as unknown as string;
+const OPERATOR_NUMBER = { $gt: 0 } as unknown as number;
+
+function must<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('expected a value, got none');
+  return value;
+}
+
+const idsOf = (items: readonly { id: string }[]): string[] => items.map((i) => i.id);
+const sortedIdsOf = (items: readonly { id: string }[]): string[] => idsOf(items).sort();
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+/**
+ * An operator-shaped argument must never match anything: the store either refuses it with a TypeError or finds
+ * nothing. (The MongoDB adapter refuses; its own suite checks that strictly.)
+ */
+async function expectNothingMatched(promise: Promise<unknown>): Promise<void> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if ('error' in outcome) {
+    expect(outcome.error).toBeInstanceOf(TypeError);
+  } else {
+    expect(outcome.value === null || (Array.isArray(outcome.value) && outcome.value.length === 0)).toBe(true);
+  }
+}
+
+export function describeStoreConformance<S extends Stores>(
+  name: string,
+  makeStores: () => Promise<S>,
+  cleanup: (stores: S) => Promise<void>,
+): void {
+  describe(`${name}: storage port conformance`, () => {
+    let current: S | undefined;
+    const stores = (): S => must(current);
+
+    beforeEach(async () => {
+      current = await makeStores();
+    });
+
+    afterEach(async () => {
+      const done = current;
+      current = undefined;
+      if (done) await cleanup(done);
+    });
+
+    /** Creates a user and saves `changes` onto it (methods, enrollment, …), returning the stored state. */
+    async function storedUser(changes: Partial<Omit<User, 'id' | 'version'>> = {}, input = newUser()): Promise<User> {
+      const created = await stores().users.create(input, T0 - 30 * MINUTE);
+      if (Object.keys(changes).length === 0) return created;
+      return must(await stores().users.replace(withChanges(created, changes)));
+    }
+
+    test('when the store is reachable, then ping resolves', async () => {
+      await expect(stores().ping()).resolves.toBeUndefined();
+    });
+
+    describe('users', () => {
+      test('when a user is created, then it is stored at version 1 with no methods, no enrollment and createdAt = updatedAt = now', async () => {
+        const input = newUser();
+        const expected: User = {
+          ...input,
+          methods: [],
+          defaultMethodId: null,
+          enrollment: null,
+          lockedUntil: null,
+          createdAt: T0,
+          updatedAt: T0,
+          version: 1,
+        };
+
+        await expect(stores().users.create(input, T0)).resolves.toEqual(expected);
+        await expect(stores().users.get(input.id)).resolves.toEqual(expected);
+      });
+
+      test('when no user has the id, then get answers null', async () => {
+        await storedUser();
+        await expect(stores().users.get('no-such-user')).resolves.toBeNull();
+      });
+
+      test('when a second user is created with a taken id, then DuplicateKeyError(id) and the first is unchanged', async () => {
+        const first = await storedUser();
+        const error = await rejectionOf(stores().users.create(newUser({ id: first.id }), T0));
+
+        expect(error).toBeInstanceOf(DuplicateKeyError);
+        expect((error as DuplicateKeyError).key).toBe('id');
+        await expect(stores().users.get(first.id)).resolves.toEqual(first);
+      });
+
+      test('when a second user is created with a taken UPN in another case, then DuplicateKeyError(upn)', async () => {
+        const first = await storedUser({}, newUser({ upn: 'Grace.Hopper@Contoso.com' }));
+        const second = newUser({ upn: 'grace.hopper@CONTOSO.COM' });
+        const error = await rejectionOf(stores().users.create(second, T0));
+
+        expect(error).toBeInstanceOf(DuplicateKeyError);
+        expect((error as DuplicateKeyError).key).toBe('upn');
+        await expect(stores().users.get(second.id)).resolves.toBeNull();
+        await expect(stores().users.findByUpn('GRACE.HOPPER@contoso.com')).resolves.toEqual(first);
+      });
+
+      test('when two users with the same UPN are created at once, then exactly one is stored', async () => {
+        const results = await Promise.allSettled([
+          stores().users.create(newUser({ upn: 'alan.turing@contoso.com' }), T0),
+          stores().users.create(newUser({ upn: 'Alan.Turing@contoso.com' }), T0),
+        ]);
+
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const failure = must(results.find((r): r is PromiseRejectedResult => r.status === 'rejected'));
+        expect(failure.reason).toBeInstanceOf(DuplicateKeyError);
+        expect((failure.reason as DuplicateKeyError).key).toBe('upn');
+      });
+
+      test('when looked up by UPN, then the case does not matter and an unknown UPN answers null', async () => {
+        const user = await storedUser({}, newUser({ upn: 'Katherine.Johnson@Contoso.com' }));
+
+        await expect(stores().users.findByUpn('katherine.johnson@contoso.com')).resolves.toEqual(user);
+        await expect(stores().users.findByUpn('KATHERINE.JOHNSON@CONTOSO.COM')).resolves.toEqual(user);
+        await expect(stores().users.findByUpn('someone.else@contoso.com')).resolves.toBeNull();
+      });
+
+      test('when a UPN holds characters special to MongoDB or to regular expressions, then it is matched literally', async () => {
+        const dollar = await storedUser({}, newUser({ upn: '$where' }));
+        const pattern = await storedUser({}, newUser({ upn: 'a.b*c@contoso.com' }));
+        await storedUser({}, newUser({ upn: 'abbbc@contoso.com' }));
+
+        await expect(stores().users.findByUpn('$where')).resolves.toEqual(dollar);
+        await expect(stores().users.findByUpn('A.B*C@contoso.com')).resolves.toEqual(pattern);
+        await expect(stores().users.findByUpn('a.bc@contoso.com')).resolves.toBeNull();
+        await expect(stores().users.findByUpn('.*')).resolves.toBeNull();
+      });
+
+      test('when replaced with the stored version, then the saved copy has version + 1 and is what get returns', async () => {
+        const created = await storedUser();
+        const methods: SecurityMethod[] = [mobilePhone('+14255550101'), authenticatorApp()];
+        const next = withChanges(created, {
+          displayName: 'Ada King',
+          methods,
+          defaultMethodId: must(methods[0]).id,
+          enrollment: enrollment(codeSentStep({ phone: '+14255550102' })),
+          lockedUntil: T0 + 15 * MINUTE,
+          updatedAt: T0,
+        });
+
+        const saved = await stores().users.replace(next);
+
+        expect(saved).toEqual({ ...next, version: created.version + 1 });
+        await expect(stores().users.get(created.id)).resolves.toEqual(saved);
+      });
+
+      test('when replaced with a stale version, then it answers null and the newer state stays', async () => {
+        const created = await storedUser();
+        const newer = must(await stores().users.replace(withChanges(created, { displayName: 'First writer' })));
+
+        await expect(stores().users.replace(withChanges(created, { displayName: 'Late writer' }))).resolves.toBeNull();
+        await expect(stores().users.get(created.id)).resolves.toEqual(newer);
+      });
+
+      test('when the user does not exist, then replace answers null and creates nothing', async () => {
+        const ghost: User = {
+          ...newUser(),
+          methods: [],
+          defaultMethodId: null,
+          enrollment: null,
+          lockedUntil: null,
+          createdAt: T0,
+          updatedAt: T0,
+          version: 1,
+        };
+
+        await expect(stores().users.replace(ghost)).resolves.toBeNull();
+        await expect(stores().users.get(ghost.id)).resolves.toBeNull();
+        await expect(stores().users.findByUpn(ghost.upn)).resolves.toBeNull();
+      });
+
+      test('when two replaces race from the same version, then exactly one wins and its copy is stored', async () => {
+        const created = await storedUser();
+        for (let round = 0; round < RACE_ROUNDS; round++) {
+          const base = must(await stores().users.get(created.id));
+          const results = await Promise.all([
+            stores().users.replace(withChanges(base, { displayName: `A${round}` })),
+            stores().users.replace(withChanges(base, { displayName: `B${round}` })),
+          ]);
+
+          const winners = results.filter((r): r is User => r !== null);
+          expect(winners).toHaveLength(1);
+          await expect(stores().users.get(created.id)).resolves.toEqual(winners[0]);
+        }
+      });
+
+      test('when a replace takes another user’s UPN, then DuplicateKeyError(upn) and nothing changes', async () => {
+        await storedUser({}, newUser({ upn: 'taken@contoso.com' }));
+        const user = await storedUser();
+        const error = await rejectionOf(stores().users.replace(withChanges(user, { upn: 'TAKEN@contoso.com' })));
+
+        expect(error).toBeInstanceOf(DuplicateKeyError);
+        expect((error as DuplicateKeyError).key).toBe('upn');
+        await expect(stores().users.get(user.id)).resolves.toEqual(user);
+      });
+
+      test('when a replace changes only the case of the UPN, then it is saved and found in any case', async () => {
+        const user = await storedUser({}, newUser({ upn: 'mary.jackson@contoso.com' }));
+        const saved = must(await stores().users.replace(withChanges(user, { upn: 'Mary.Jackson@Contoso.com' })));
+
+        expect(saved.upn).toBe('Mary.Jackson@Contoso.com');
+        await expect(stores().users.findByUpn('mary.jackson@contoso.com')).resolves.toEqual(saved);
+      });
+
+      test('when returned or given objects are mutated afterwards, then the stored user does not change', async () => {
+        const input = newUser();
+        const created = await stores().users.create(input, T0);
+        (input as { displayName: string }).displayName = 'mutated input';
+        (created as { displayName: string }).displayName = 'mutated result';
+        const fetched = must(await stores().users.get(input.id));
+        expect(fetched.displayName).toBe('Ada Lovelace');
+
+        const next = withChanges(fetched, { methods: [mobilePhone('+14255550103')] });
+        const saved = must(await stores().users.replace(next));
+        (next.methods as SecurityMethod[]).push(emailMethod('next@example.com'));
+        (saved.methods as SecurityMethod[]).push(emailMethod('saved@example.com'));
+        (fetched as { locale: string }).locale = 'xx';
+
+        const again = must(await stores().users.get(input.id));
+        expect(again.methods).toHaveLength(1);
+        expect(again.locale).toBe('en-GB');
+        (again.methods as SecurityMethod[]).length = 0;
+        await expect(stores().users.get(input.id)).resolves.toHaveProperty('methods.length', 1);
+      });
+
+      test('when looking up a pending phone, then only users with a code out to that exact phone number are found', async () => {
+        const number = '+14255550110';
+        const texted = await storedUser({ enrollment: enrollment(codeSentStep({ phone: number })) });
+        const alsoTexted = await storedUser({ enrollment: enrollment(codeSentStep({ phone: number })) });
+        await storedUser({ enrollment: enrollment(codeSentStep({ email: 'ada@example.com' })) });
+        await storedUser({ enrollment: enrollment(codeSentStep({ phone: '+14255550199' })) });
+        await storedUser({ enrollment: enrollment({ name: 'enteringPhone', kind: 'mobilePhone' }) });
+        await storedUser({ enrollment: enrollment({ name: 'expired', previous: codeSentStep({ phone: number }) }) });
+        await storedUser({ methods: [mobilePhone(number)] });
+
+        const found = await stores().users.findByPendingPhone(number);
+
+        expect(sortedIdsOf(found)).toEqual([texted.id, alsoTexted.id].sort());
+        expect(found.find((u) => u.id === texted.id)).toEqual(texted);
+        await expect(stores().users.findByPendingPhone('+14255550000')).resolves.toEqual([]);
+      });
+
+      test('when looking up a method phone, then users with any phone kind of that number are found, and only they', async () => {
+        const number = '+14255550120';
+        const mobile = await storedUser({ methods: [mobilePhone(number)] });
+        const alternate = await storedUser({ methods: [authenticatorApp(), mobilePhone(number, 'alternatePhone')] });
+        const office = await storedUser({ methods: [officePhone(number)] });
+        await storedUser({ methods: [emailMethod(number)] });
+        await storedUser({ methods: [mobilePhone('+14255550121')] });
+        await storedUser({ enrollment: enrollment(codeSentStep({ phone: number })) });
+
+        const found = await stores().users.findByMethodPhone(number);
+
+        expect(sortedIdsOf(found)).toEqual([mobile.id, alternate.id, office.id].sort());
+        expect(found.find((u) => u.id === alternate.id)).toEqual(alternate);
+        await expect(stores().users.findByMethodPhone('+14255550000')).resolves.toEqual([]);
+      });
+    });
+
+    describe('challenges', () => {
+      test('when a challenge is created, then get returns it exactly as given (numbers stay numbers, nulls stay null)', async () => {
+        const given = challenge({
+          userId: 'user-1',
+          method: 'teams',
+          target: null,
+          codeHash: null,
+          sealedCode: null,
+          numberToMatch: 42,
+          numberChoices: [17, 42, 93],
+          createdAt: T0 + 123,
+          expiresAt: T0 + 5 * MINUTE + 456,
+        });
+
+        await expect(stores().challenges.create(given)).resolves.toEqual(given);
+        const fetched = must(await stores().challenges.get(given.id));
+        expect(fetched).toEqual(given);
+        expect(typeof fetched.createdAt).toBe('number');
+        expect(typeof fetched.numberToMatch).toBe('number');
+      });
+
+      test('when no challenge has the id, then get answers null', async () => {
+        await stores().challenges.create(challenge({ userId: 'user-1' }));
+        await expect(stores().challenges.get('no-such-challenge')).resolves.toBeNull();
+      });
+
+      test('when a challenge id is taken, then create throws DuplicateKeyError(id) and the first stays', async () => {
+        const first = await stores().challenges.create(challenge({ userId: 'user-1' }));
+        const error = await rejectionOf(stores().challenges.create(challenge({ userId: 'user-2', id: first.id })));
+
+        expect(error).toBeInstanceOf(DuplicateKeyError);
+        expect((error as DuplicateKeyError).key).toBe('id');
+        await expect(stores().challenges.get(first.id)).resolves.toEqual(first);
+      });
+
+      test('when replaced with the stored version, then version + 1 is saved; a stale or unknown one answers null', async () => {
+        const created = await stores().challenges.create(challenge({ userId: 'user-1' }));
+        const approved: Challenge = { ...created, status: 'approved', reason: 'codeAccepted', endedAt: T0 + MINUTE, endedVia: 'sms', attempts: 1 };
+
+        const saved = await stores().challenges.replace(approved);
+        expect(saved).toEqual({ ...approved, version: 2 });
+        await expect(stores().challenges.get(created.id)).resolves.toEqual(saved);
+
+        await expect(stores().challenges.replace({ ...created, status: 'denied' })).resolves.toBeNull();
+        await expect(stores().challenges.get(created.id)).resolves.toEqual(saved);
+        await expect(stores().challenges.replace(challenge({ userId: 'user-1' }))).resolves.toBeNull();
+      });
+
+      test('when two replaces race from the same version, then exactly one wins and its copy is stored', async () => {
+        const created = await stores().challenges.create(challenge({ userId: 'user-1' }));
+        for (let round = 0; round < RACE_ROUNDS; round++) {
+          const base = must(await stores().challenges.get(created.id));
+          const results = await Promise.all([
+            stores().challenges.replace({ ...base, attempts: base.attempts + 1 }),
+            stores().challenges.replace({ ...base, attempts: base.attempts + 2 }),
+          ]);
+
+          const winners = results.filter((r): r is Challenge => r !== null);
+          expect(winners).toHaveLength(1);
+          await expect(stores().challenges.get(created.id)).resolves.toEqual(winners[0]);
+        }
+      });
+
+      test('when returned or given challenges are mutated afterwards, then the stored one does not change', async () => {
+        const given = challenge({ userId: 'user-1', numberChoices: [1, 2, 3] });
+        const created = await stores().challenges.create(given);
+        (given.numberChoices as number[]).push(4);
+        (created as { attempts: number }).attempts = 99;
+        const fetched = must(await stores().challenges.get(given.id));
+        (fetched.context as { ip: string | null }).ip = null;
+        const saved = must(await stores().challenges.replace(must(await stores().challenges.get(given.id))));
+        (saved as { status: string }).status = 'approved';
+
+        const again = must(await stores().challenges.get(given.id));
+        expect(again.numberChoices).toEqual([1, 2, 3]);
+        expect(again.attempts).toBe(0);
+        expect(again.context.ip).toBe('203.0.113.7');
+        expect(again.status).toBe('pending');
+      });
+
+      test('when listing a user’s pending challenges, then only pending ones expiring after now are found, newest first', async () => {
+        const userId = 'user-pending';
+        const c = (id: string, overrides: Partial<Challenge>): Challenge => challenge({ userId, id, ...overrides });
+        const older = c('ch-older', { createdAt: T0 - 3 * MINUTE, expiresAt: T0 + 2 * MINUTE });
+        const tieA = c('ch-tie-a', { createdAt: T0 - MINUTE, expiresAt: T0 + 4 * MINUTE });
+        const tieB = c('ch-tie-b', { createdAt: T0 - MINUTE, expiresAt: T0 + 4 * MINUTE });
+        const all = [
+          older,
+          tieA,
+          tieB,
+          c('ch-expires-now', { createdAt: T0 - 2 * MINUTE, expiresAt: T0 }),
+          c('ch-expired', { createdAt: T0 - 9 * MINUTE, expiresAt: T0 - 1 }),
+          c('ch-approved', { createdAt: T0 - MINUTE, status: 'approved', reason: 'codeAccepted' }),
+          c('ch-cancelled', { createdAt: T0, status: 'cancelled', reason: 'cancelledByClient' }),
+          challenge({ userId: 'someone-else', id: 'ch-other-user', createdAt: T0 }),
+        ];
+        for (const item of all) await stores().challenges.create(item);
+
+        const found = await stores().challenges.findPendingByUser(userId, T0);
+
+        // Equal times fall back to the id, descending.
+        expect(idsOf(found)).toEqual(['ch-tie-b', 'ch-tie-a', 'ch-older']);
+        expect(found[2]).toEqual(older);
+        await expect(stores().challenges.findPendingByUser(userId, T0 + 4 * MINUTE)).resolves.toEqual([]);
+        await expect(stores().challenges.findPendingByUser('nobody', T0)).resolves.toEqual([]);
+      });
+
+      test('when listing pending challenges by target, then only pending, unexpired ones to that number are found, newest first', async () => {
+        const target = '+14255550130';
+        const t = (id: string, overrides: Partial<Challenge>): Challenge => challenge({ userId: `user-${id}`, id, target, ...overrides });
+        const all = [
+          t('tg-1', { createdAt: T0 - 4 * MINUTE, expiresAt: T0 + MINUTE }),
+          t('tg-2', { createdAt: T0 - 2 * MINUTE, expiresAt: T0 + 3 * MINUTE }),
+          t('tg-expired', { createdAt: T0 - 9 * MINUTE, expiresAt: T0 - MINUTE }),
+          t('tg-failed', { createdAt: T0 - MINUTE, status: 'failed', reason: 'tooManyAttempts' }),
+          t('tg-other-number', { createdAt: T0 - MINUTE, target: '+14255550131' }),
+          t('tg-no-target', { createdAt: T0 - MINUTE, target: null, method: 'app' }),
+        ];
+        for (const item of all) await stores().challenges.create(item);
+
+        await expect(stores().challenges.findPendingByTarget(target, T0)).resolves.toEqual([all[1], all[0]]);
+        await expect(stores().challenges.findPendingByTarget(target, T0 + MINUTE)).resolves.toEqual([all[1]]);
+      });
+
+      test('when listing a user’s recent challenges, then all statuses come newest first, at most `limit`', async () => {
+        const userId = 'user-recent';
+        const made = [0, 1, 2, 3].map((i) =>
+          challenge({ userId, id: `rc-${i}`, createdAt: T0 + i * MINUTE, status: i % 2 ? 'expired' : 'pending', reason: i % 2 ? 'expired' : null }),
+        );
+        for (const item of made) await stores().challenges.create(item);
+        await stores().challenges.create(challenge({ userId: 'someone-else', createdAt: T0 + 9 * MINUTE }));
+
+        await expect(stores().challenges.listRecentByUser(userId, 10)).resolves.toEqual([...made].reverse());
+        await expect(stores().challenges.listRecentByUser(userId, 2).then(idsOf)).resolves.toEqual(['rc-3', 'rc-2']);
+        await expect(stores().challenges.listRecentByUser(userId, 0)).resolves.toEqual([]);
+      });
+    });
+
+    describe('audit', () => {
+      test('when an entry is appended, then it gets an id and at = now, and the list returns it unchanged', async () => {
+        const draft = auditDraft('user-a', 'method.added', { kind: 'mobilePhone', attempts: 2, primary: true, note: null });
+        const entry = await stores().audit.append(draft, T0);
+
+        expect(entry).toEqual({ ...draft, id: expect.any(String), at: T0 });
+        await expect(stores().audit.listForUser('user-a', 10)).resolves.toEqual([entry]);
+      });
+
+      test('when entries are listed, then they come newest first (ties newest appended first), at most `limit`, for that user only', async () => {
+        const a1 = await stores().audit.append(auditDraft('user-a', 'enrollment.started'), T0);
+        const a2 = await stores().audit.append(auditDraft('user-a', 'code.sent'), T0 + MINUTE);
+        await stores().audit.append(auditDraft('user-b', 'enrollment.started'), T0 + 2 * MINUTE);
+        const a3 = await stores().audit.append(auditDraft('user-a', 'code.accepted'), T0 + MINUTE);
+        const a4 = await stores().audit.append(auditDraft('user-a', 'method.added'), T0 + MINUTE);
+        const a0 = await stores().audit.append(auditDraft('user-a', 'clock.skewed'), T0 - MINUTE);
+
+        await expect(stores().audit.listForUser('user-a', 10)).resolves.toEqual([a4, a3, a2, a1, a0]);
+        await expect(stores().audit.listForUser('user-a', 2)).resolves.toEqual([a4, a3]);
+        await expect(stores().audit.listForUser('user-a', 0)).resolves.toEqual([]);
+        await expect(stores().audit.listForUser('user-c', 10)).resolves.toEqual([]);
+        expect(new Set([a0, a1, a2, a3, a4].map((e) => e.id)).size).toBe(5);
+      });
+
+      test('when a returned entry or the given draft is mutated, then the log does not change', async () => {
+        const draft = auditDraft('user-a', 'method.removed', { kind: 'email' });
+        const entry = await stores().audit.append(draft, T0);
+        (draft.details as Record<string, string>)['kind'] = 'mutated draft';
+        (entry as { action: string }).action = 'mutated entry';
+        const listed = await stores().audit.listForUser('user-a', 1);
+        (must(listed[0]) as { at: number }).at = 0;
+
+        const again = must((await stores().audit.listForUser('user-a', 1))[0]);
+        expect(again.action).toBe('method.removed');
+        expect(again.details).toEqual({ kind: 'email' });
+        expect(again.at).toBe(T0);
+      });
+    });
+
+    describe('operator-shaped input', () => {
+      test('when a lookup is given an operator-shaped object instead of a string, then nothing matches', async () => {
+        const number = '+14255550140';
+        const user = await storedUser({ methods: [mobilePhone(number)], enrollment: enrollment(codeSentStep({ phone: number })) });
+        await stores().challenges.create(challenge({ userId: user.id, target: number }));
+        await stores().audit.append(auditDraft(user.id, 'enrollment.started'), T0);
+
+        await expectNothingMatched(stores().users.get(OPERATOR));
+        await expectNothingMatched(stores().users.findByUpn(OPERATOR));
+        await expectNothingMatched(stores().users.findByPendingPhone(OPERATOR));
+        await expectNothingMatched(stores().users.findByMethodPhone(OPERATOR));
+        await expectNothingMatched(stores().challenges.get(OPERATOR));
+        await expectNothingMatched(stores().challenges.findPendingByUser(OPERATOR, T0));
+        await expectNothingMatched(stores().challenges.findPendingByTarget(OPERATOR, T0));
+        await expectNothingMatched(stores().challenges.listRecentByUser(OPERATOR, 10));
+        await expectNothingMatched(stores().audit.listForUser(OPERATOR, 10));
+      });
+
+      test('when a replace carries an operator-shaped id or version, then nothing is written', async () => {
+        const user = await storedUser();
+        const created = await stores().challenges.create(challenge({ userId: user.id }));
+
+        await expectNothingMatched(stores().users.replace({ ...user, version: OPERATOR_NUMBER, displayName: 'Injected' }));
+        await expectNothingMatched(stores().users.replace({ ...user, id: OPERATOR, displayName: 'Injected' }));
+        await expectNothingMatched(stores().challenges.replace({ ...created, version: OPERATOR_NUMBER, status: 'approved' }));
+        await expectNothingMatched(stores().challenges.replace({ ...created, id: OPERATOR, status: 'approved' }));
+
+        await expect(stores().users.get(user.id)).resolves.toEqual(user);
+        await expect(stores().challenges.get(created.id)).resolves.toEqual(created);
+      });
+    });
+  });
+}
