@@ -2,6 +2,7 @@
 // in-memory store once, and SIGTERM shuts down cleanly with exit 0.
 import { main, type MainIo } from '../../src/index';
 import { request } from './serverHarness';
+import { freshDbName, mongoTestUri } from '../support/mongo';
 
 interface FakeIo extends MainIo {
   readonly exits: number[];
@@ -112,5 +113,38 @@ describe('main', () => {
     expect(io.exits).toEqual([1]);
     await until(() => io.exits.length > 1);
     expect(running!.server.server.listening).toBe(false);
+  });
+
+  it('when MongoDB is unreachable at start, then the process stays up: /healthz 200, /readyz 503, SIGTERM exits 0', async () => {
+    const io = fakeIo();
+    const running = await main({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: 'mongodb://127.0.0.1:1/', MONGODB_DB: 'unreachable' }, io);
+    expect(running).toBeDefined();
+    expect(io.exits).toEqual([]);
+    expect((await request(running!.url, '/healthz')).status).toBe(200);
+    const ready = await request(running!.url, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.json()).toEqual({ status: 'unavailable' });
+    io.signals.get('SIGTERM')!();
+    await until(() => io.exits.length > 0, 10_000);
+    expect(io.exits).toEqual([0]);
+  });
+
+  it('when MongoDB is reachable, then /readyz answers 200 once the indexes exist', async () => {
+    const io = fakeIo();
+    const running = await main({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: mongoTestUri(), MONGODB_DB: freshDbName('main') }, io);
+    expect(running).toBeDefined();
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await request(running!.url, '/readyz')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+    const logs = io.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'listening', store: 'mongodb' }));
+    expect(io.lines.join('\n')).not.toContain(mongoTestUri());
+    io.signals.get('SIGTERM')!();
+    await until(() => io.exits.length > 0, 10_000);
+    expect(io.exits).toEqual([0]);
   });
 });
