@@ -7,6 +7,7 @@ import { DuplicateKeyError, type Stores } from '../stores/ports';
 import type { Clock, RandomSource } from '../security/random';
 import type { EnrollmentPolicy, SecretOps } from './enrollmentPolicy';
 import { transitionEnrollment } from './enrollmentMachine';
+import { changeSecurityInfo, type SecurityInfoRequest } from './securityInfo';
 import type { EnrollmentEvent } from './enrollmentTypes';
 import type { EffectRunner } from './effectRunner';
 
@@ -66,6 +67,27 @@ export class EnrollmentService {
   /** Applies one event for the person and returns what to tell them on the channel it came from. */
   async apply(userId: string, event: EnrollmentEvent, origin: Origin): Promise<readonly Reply[]> {
     return this.applyAt(userId, event, origin, 0);
+  }
+
+  /** Removes a method or sets the default, with the same compare-and-set save and audit as enrollment. */
+  async changeSecurityInfo(userId: string, request: SecurityInfoRequest, origin: Origin): Promise<readonly Reply[]> {
+    const { users } = this.deps.stores;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const user = await users.get(userId);
+      if (!user) throw new UnknownUserError();
+      const now = this.deps.clock.now();
+      const result = changeSecurityInfo(user, request, {
+        now,
+        policy: this.deps.policy.registration,
+        channel: origin.channel,
+        ...(origin.actor !== undefined ? { actor: origin.actor } : {}),
+      });
+      const saved = result.state === user ? user : await users.replace({ ...result.state, updatedAt: now });
+      if (!saved) continue;
+      await this.run(result.effects, saved);
+      return result.replies;
+    }
+    throw new ConcurrentUpdateError();
   }
 
   private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number): Promise<readonly Reply[]> {

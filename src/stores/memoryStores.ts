@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { NewUser, User } from '../domain/user';
 import type { Challenge } from '../verification/challengeTypes';
 import type { AuditDraft } from '../domain/effects';
-import { DuplicateKeyError, type AuditEntry, type AuditLog, type ChallengeRepository, type Stores, type UserRepository } from './ports';
+import { DuplicateKeyError, type AuditEntry, type ConversationRefRecord, type ConversationRefRepository, type AuditLog, type ChallengeRepository, type Stores, type UserRepository } from './ports';
 import { isPhoneKind } from '../domain/methodKinds';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -142,12 +142,27 @@ export class MemoryAuditLog implements AuditLog {
   }
 }
 
+export class MemoryConversationRefRepository implements ConversationRefRepository {
+  private readonly byKey = new Map<string, ConversationRefRecord>();
+
+  async save(record: ConversationRefRecord): Promise<void> {
+    if (typeof record.userId !== 'string' || typeof record.reference !== 'string') throw new TypeError('userId and reference must be strings');
+    this.byKey.set(`${record.channel}\u0000${record.userId}`, clone(record));
+  }
+
+  async get(userId: string, channel: ConversationRefRecord['channel']): Promise<ConversationRefRecord | null> {
+    const found = this.byKey.get(`${channel}\u0000${userId}`);
+    return found ? clone(found) : null;
+  }
+}
+
 export function createMemoryStores(): Stores {
   return {
     kind: 'memory',
     users: new MemoryUserRepository(),
     challenges: new MemoryChallengeRepository(),
     audit: new MemoryAuditLog(),
+    conversations: new MemoryConversationRefRepository(),
     ping: async () => undefined,
     close: async () => undefined,
   };

@@ -13,6 +13,8 @@ import {
   type AuditEntry,
   type AuditLog,
   type ChallengeRepository,
+  type ConversationRefRecord,
+  type ConversationRefRepository,
   type Stores,
   type UserRepository,
 } from './ports';
@@ -56,7 +58,7 @@ export interface MongoStores extends Stores {
   ensureIndexes(): Promise<IndexReport>;
 }
 
-export const COLLECTION_NAMES = { users: 'users', challenges: 'challenges', audit: 'audit', versionClaims: 'versionClaims' } as const;
+export const COLLECTION_NAMES = { users: 'users', challenges: 'challenges', audit: 'audit', versionClaims: 'versionClaims', conversations: 'conversationRefs' } as const;
 
 const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 3000;
 const DEFAULT_CHALLENGE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -279,6 +281,37 @@ class MongoChallengeRepository implements ChallengeRepository {
   }
 }
 
+interface ConversationRefDocument {
+  _id: string;
+  userId: string;
+  channel: ConversationRefRecord['channel'];
+  reference: string;
+  updatedAt: number;
+}
+
+class MongoConversationRefRepository implements ConversationRefRepository {
+  constructor(private readonly refs: Collection<ConversationRefDocument>) {}
+
+  async save(record: ConversationRefRecord): Promise<void> {
+    const userId = requireString(record.userId, 'userId');
+    const channel = requireString(record.channel, 'channel') as ConversationRefRecord['channel'];
+    const reference = requireString(record.reference, 'reference');
+    // Last writer wins by design: the newest conversation is where the person is.
+    await guarded(() =>
+      this.refs.replaceOne({ _id: `${channel}:${userId}` }, { userId, channel, reference, updatedAt: requireTime(record.updatedAt, 'updatedAt') }, { upsert: true }),
+    ).catch(async (error: unknown) => {
+      // Two first saves at once: one upsert inserts, the other hits the unique _id; replace again.
+      if (!(error instanceof DuplicateKeyError) && !isDuplicateKeyError((error as { cause?: unknown }).cause ?? error)) throw error;
+      await guarded(() => this.refs.replaceOne({ _id: `${channel}:${userId}` }, { userId, channel, reference, updatedAt: record.updatedAt }));
+    });
+  }
+
+  async get(userId: string, channel: ConversationRefRecord['channel']): Promise<ConversationRefRecord | null> {
+    const doc = await guarded(() => this.refs.findOne({ _id: `${requireString(channel, 'channel')}:${requireString(userId, 'userId')}` }));
+    return doc ? { userId: doc.userId, channel: doc.channel, reference: doc.reference, updatedAt: doc.updatedAt } : null;
+  }
+}
+
 class MongoAuditLog implements AuditLog {
   constructor(private readonly entries: Collection<AuditDocument>) {}
 
@@ -394,6 +427,7 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     users: new MongoUserRepository(users, claims),
     challenges: new MongoChallengeRepository(challenges, claims, retentionMs),
     audit: new MongoAuditLog(audit),
+    conversations: new MongoConversationRefRepository(db.collection<ConversationRefDocument>(COLLECTION_NAMES.conversations)),
     ensureIndexes,
     ping: async () => {
       await guarded(() => db.command({ ping: 1 }));

@@ -72,12 +72,28 @@ export interface AuditLog {
   listForUser(userId: string, limit: number): Promise<AuditEntry[]>;
 }
 
+/** Where to reach a person proactively in a channel; for Teams a serialised botbuilder ConversationReference. */
+export interface ConversationRefRecord {
+  readonly userId: string;
+  readonly channel: 'teams';
+  /** Opaque to the store: JSON text the channel wrote. */
+  readonly reference: string;
+  readonly updatedAt: number;
+}
+
+export interface ConversationRefRepository {
+  /** Saves the reference for (userId, channel), replacing any earlier one: the newest conversation wins. */
+  save(record: ConversationRefRecord): Promise<void>;
+  get(userId: string, channel: ConversationRefRecord['channel']): Promise<ConversationRefRecord | null>;
+}
+
 /** Everything the core needs from a store, plus its lifecycle. */
 export interface Stores {
   readonly kind: 'memory' | 'mongodb';
   readonly users: UserRepository;
   readonly challenges: ChallengeRepository;
   readonly audit: AuditLog;
+  readonly conversations: ConversationRefRepository;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

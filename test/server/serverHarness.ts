@@ -133,6 +133,7 @@ export function spyStores(base: Stores = createMemoryStores()): Stores & { reado
     users: wrap('users.', base.users),
     challenges: wrap('challenges.', base.challenges),
     audit: wrap('audit.', base.audit),
+    conversations: wrap('conversations.', base.conversations),
     ping: () => {
       calls.push('ping');
       return base.ping();

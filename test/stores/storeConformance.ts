@@ -431,6 +431,32 @@ export function describeStoreConformance<S extends Stores>(
       });
     });
 
+    describe('conversation references', () => {
+      const record = (userId: string, reference: string, updatedAt = T0) => ({ userId, channel: 'teams' as const, reference, updatedAt });
+
+      test('when nothing was saved, then get answers null', async () => {
+        await expect(stores().conversations.get('nobody', 'teams')).resolves.toBeNull();
+      });
+
+      test('when a reference is saved twice, then the newest is kept, per user', async () => {
+        await stores().conversations.save(record('u1', '{"conversation":{"id":"a"}}'));
+        await stores().conversations.save(record('u2', '{"conversation":{"id":"b"}}'));
+        await stores().conversations.save(record('u1', '{"conversation":{"id":"c"}}', T0 + MINUTE));
+        await expect(stores().conversations.get('u1', 'teams')).resolves.toEqual(record('u1', '{"conversation":{"id":"c"}}', T0 + MINUTE));
+        await expect(stores().conversations.get('u2', 'teams')).resolves.toEqual(record('u2', '{"conversation":{"id":"b"}}'));
+      });
+
+      test('when two first saves race, then neither fails and one of them is kept', async () => {
+        const results = await Promise.allSettled([stores().conversations.save(record('u3', 'one')), stores().conversations.save(record('u3', 'two'))]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+        expect(['one', 'two']).toContain((await stores().conversations.get('u3', 'teams'))?.reference);
+      });
+
+      test('when a user id is operator-shaped, then it is refused', async () => {
+        await expect(stores().conversations.save({ ...record('u4', 'x'), userId: { $gt: '' } as unknown as string })).rejects.toBeInstanceOf(TypeError);
+      });
+    });
+
     describe('audit', () => {
       test('when an entry is appended, then it gets an id and at = now, and the list returns it unchanged', async () => {
         const draft = auditDraft('user-a', 'method.added', { kind: 'mobilePhone', attempts: 2, primary: true, note: null });
