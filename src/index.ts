@@ -10,6 +10,9 @@ import { createShutdown, type Shutdown } from './shutdown';
 import { createBotAdapter, createTurnErrorHandler, SignetBot } from './channels/teams/signetBot';
 import { createMemoryStores } from './stores/memoryStores';
 import type { Stores } from './stores/ports';
+import { createCore, type Core } from './core';
+import { createReplyRenderer } from './renderReply';
+import { NotificationOutbox, Outbox } from './ports/outboxes';
 
 /** What main() needs from the process; tests pass fakes. */
 export interface MainIo {
@@ -26,6 +29,7 @@ export interface RunningApp {
   /** e.g. http://127.0.0.1:3978 (the bound address, useful with PORT=0). */
   readonly url: string;
   readonly shutdown: Shutdown;
+  readonly core: Core;
 }
 
 const processIo: MainIo = {
@@ -58,6 +62,18 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       onMissingKey: (locale, key) => logger.error('missing translation', { locale, key }),
     });
 
+    // Delivery ports: the simulated outbox until the Twilio, mail and Teams-notifier adapters are wired in.
+    const outbox = new Outbox();
+    const core = createCore({
+      config,
+      stores,
+      telephony: outbox,
+      mailer: outbox,
+      notifier: new NotificationOutbox(),
+      render: createReplyRenderer(i18n),
+      onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
+    });
+
     if (config.bot.appId === '') {
       logger.warn('Bot Framework authentication is off (MicrosoftAppId is empty): anyone who can reach /api/messages can talk to the bot');
     }
@@ -84,7 +100,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     };
     io.onSignal('SIGTERM', onSignal('SIGTERM'));
     io.onSignal('SIGINT', onSignal('SIGINT'));
-    return { config, server, url, shutdown };
+    return { config, server, url, shutdown, core };
   } catch (err) {
     // Name and message only: a driver error's other properties can hold the connection string.
     logger.error('start-up failed', { error: err });
