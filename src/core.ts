@@ -7,6 +7,7 @@ import { EnrollmentService } from './enrollment/enrollmentService';
 import { VerificationService } from './verification/verificationService';
 import type { Mailer, ReplyRenderer, Telephony, UserNotifier } from './ports/deliveryPorts';
 import type { Stores } from './stores/ports';
+import type { Challenge } from './verification/challengeTypes';
 import { cryptoRandom, systemClock, type Clock, type RandomSource } from './security/random';
 
 export interface CoreDeps {
@@ -20,6 +21,8 @@ export interface CoreDeps {
   readonly random?: RandomSource;
   /** Told when a provider throws; must not log message bodies. */
   readonly onEffectError?: (effect: string, error: unknown) => void;
+  /** Told when a sign-in challenge ends (e.g. to deliver the relying system's callback). */
+  readonly onChallengeEnded?: (challenge: Challenge) => void;
 }
 
 export interface Core {
@@ -55,6 +58,7 @@ export function createCore(deps: CoreDeps): Core {
       organisationName: org.organisation.name,
       voiceMode: org.voice.enrollmentMode,
       effects,
+      ...(deps.onChallengeEnded ? { onEnded: deps.onChallengeEnded } : {}),
     }),
   };
 }

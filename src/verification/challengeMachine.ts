@@ -32,6 +32,7 @@ export interface NewChallenge {
   readonly extension: string | null;
   readonly context: SignInContext;
   readonly locale: string;
+  readonly callbackUrl?: string | null;
 }
 
 /** How many numbers the Teams card offers; one of them is the number the sign-in screen shows. */
@@ -63,6 +64,7 @@ export function createChallenge(input: NewChallenge, ctx: ChallengeContext): Cha
     expiresAt: ctx.now + ctx.codes.lifetimeMs,
     endedAt: null,
     endedVia: null,
+    callbackUrl: input.callbackUrl ?? null,
     version: 1,
   };
   const purpose = { kind: 'verification', userId: input.userId, refId: id } as const;

@@ -49,6 +49,8 @@ export interface Challenge {
   readonly expiresAt: number;
   readonly endedAt: number | null;
   readonly endedVia: Channel | null;
+  /** Where the relying system wants the outcome POSTed once the challenge ends; absent or null for none. */
+  readonly callbackUrl?: string | null;
   readonly version: number;
 }
 

@@ -28,6 +28,8 @@ export interface VerificationServiceDeps {
   readonly organisationName: string;
   readonly voiceMode: 'pressKey' | 'readCode';
   readonly effects: EffectRunner;
+  /** Told once, by the instance that saved it, when a challenge leaves 'pending' (e.g. to send the callback). */
+  readonly onEnded?: (challenge: Challenge) => void;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -81,6 +83,7 @@ export class VerificationService {
       const saved = result.state === challenge ? challenge : await challenges.replace(result.state);
       if (!saved) continue;
       for (const effect of result.effects) await this.deps.effects.run(effect, challenge.locale);
+      if (challenge.status === 'pending' && saved.status !== 'pending') this.deps.onEnded?.(saved);
       return { challenge: saved, replies: result.replies };
     }
     throw new ConcurrentUpdateError();

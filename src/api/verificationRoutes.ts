@@ -1,0 +1,155 @@
+// The HTTP face of sign-in verification for relying systems (/api/v1): bearer authentication, request
+// validation, and the mapping between the use cases' results and the documented JSON. No rules live here.
+import type * as restify from 'restify';
+import { z } from 'zod';
+import { rejectOperatorKeys } from '../server';
+import { isIP } from 'node:net';
+import { StoreUnavailableError } from '../stores/ports';
+import type { ApiClientRepository } from '../stores/verificationPorts';
+import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredentials';
+import type { SignInVerification, StartResult } from './signInVerification';
+import { OPENAPI_DOCUMENT } from './openApiDocument';
+import { view, type VerificationView } from './verificationView';
+import type { SlidingWindowLimiter } from './slidingWindowLimiter';
+
+export interface VerificationRoutesDeps {
+  readonly signIn: SignInVerification;
+  readonly apiClients: ApiClientRepository;
+  readonly clientKey: Buffer;
+  readonly clientLimiter: SlidingWindowLimiter;
+  readonly now: () => number;
+}
+
+const requestSchema = z
+  .object({
+    user: z.string().trim().min(1).max(256),
+    method: z.enum(['voice', 'sms', 'app', 'teams', 'tap']).optional(),
+    context: z
+      .object({
+        ip: z.string().refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address').nullable().optional(),
+        application: z.string().trim().min(1).max(100),
+        location: z.string().trim().max(100).nullable().optional(),
+      })
+      .strict(),
+    callbackUrl: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u), 'must be an https URL')
+      .optional(),
+  })
+  .strict();
+
+const codeSchema = z.object({ code: z.string().trim().min(1).max(64) }).strict();
+
+type Handler = (req: restify.Request, res: restify.Response, client: ApiClient) => Promise<void>;
+
+export function registerVerificationRoutes(server: restify.Server, deps: VerificationRoutesDeps): void {
+  const authed = (handler: Handler): restify.RequestHandler => async (req, res) => {
+    try {
+      const client = await authenticate(req, deps);
+      if (!client) return sendApiError(res, 401, 'unauthorized', 'Missing or invalid bearer credentials.', { 'WWW-Authenticate': 'Bearer realm="signet"' });
+      await handler(req, res, client);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return sendApiError(res, 503, 'unavailable', 'Signet is temporarily unavailable; nothing was changed. Retry later.');
+      sendApiError(res, 500, 'internal_error', 'An unexpected error occurred; nothing was changed.');
+    }
+  };
+
+  server.get('/api/v1/openapi.json', (_req, res, next) => {
+    res.send(200, OPENAPI_DOCUMENT);
+    next();
+  });
+
+  server.post('/api/v1/verifications', rejectOperatorKeys, authed(async (req, res, client) => {
+    const limit = deps.clientLimiter.take(client.id, deps.now());
+    if (!limit.allowed) return sendApiError(res, 429, 'rate_limited', 'Too many verification requests from this client.', { 'Retry-After': String(limit.retryAfterSeconds) });
+    const parsed = requestSchema.safeParse(req.body);
+    if (!parsed.success) return sendApiError(res, 400, 'invalid_request', describeIssues(parsed.error));
+    const { user, method, context, callbackUrl } = parsed.data;
+    const result = await deps.signIn.start(client, {
+      user,
+      ...(method ? { method } : {}),
+      context: { ip: context.ip ?? null, application: context.application, location: context.location ?? null },
+      ...(callbackUrl ? { callbackUrl } : {}),
+    });
+    sendStartResult(res, result, deps.now());
+  }));
+
+  server.get('/api/v1/verifications/:id', authed(async (req, res, client) => {
+    const challenge = await deps.signIn.get(client, String(req.params['id']));
+    if (!challenge) return sendApiError(res, 404, 'not_found', 'No such verification.');
+    res.send(200, view(challenge));
+  }));
+
+  server.post('/api/v1/verifications/:id/code', rejectOperatorKeys, authed(async (req, res, client) => {
+    const parsed = codeSchema.safeParse(req.body);
+    if (!parsed.success) return sendApiError(res, 400, 'invalid_request', describeIssues(parsed.error));
+    const outcome = await deps.signIn.submitCode(client, String(req.params['id']), parsed.data.code);
+    if (!outcome) return sendApiError(res, 404, 'not_found', 'No such verification.');
+    res.send(200, { ...view(outcome.challenge), ...(outcome.challenge.status === 'pending' ? { attemptsLeft: attemptsLeft(outcome.replies) } : {}) });
+  }));
+}
+
+async function authenticate(req: restify.Request, deps: VerificationRoutesDeps): Promise<ApiClient | null> {
+  const header = req.headers['authorization'];
+  const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header) : null;
+  if (!match) return null;
+  const id = clientIdOf(match[1]!);
+  if (!id) return null;
+  const client = await deps.apiClients.get(id);
+  return client && secretMatches(deps.clientKey, client, match[1]!) ? client : null;
+}
+
+function sendStartResult(res: restify.Response, result: StartResult, now: number): void {
+  switch (result.kind) {
+    case 'unknownUser':
+      // The same answer as any other unknown id: nothing says whether the name exists elsewhere.
+      return sendApiError(res, 404, 'not_found', 'No such user.');
+    case 'notRequired':
+      return void res.send(200, { id: null, status: 'not_required', method: null, expiresAt: null, reason: result.reason } satisfies VerificationView);
+    case 'notEnrolled':
+      return void res.send(200, {
+        id: null,
+        status: 'not_enrolled',
+        method: null,
+        expiresAt: null,
+        reason: 'noMfaMethod',
+        enroll: 'The person has no sign-in method yet: they can message Signet in Microsoft Teams and say "Set up MFA".',
+      } satisfies VerificationView);
+    case 'refused':
+      return sendApiError(res, 429, result.reason === 'rateLimited' ? 'rate_limited' : result.reason === 'tooManyDenials' ? 'too_many_denials' : 'locked', refusalMessage(result.reason), {
+        'Retry-After': String(Math.max(1, Math.ceil((result.until - now) / 1000))),
+      });
+    case 'methodUnavailable':
+      return sendApiError(res, 409, 'method_unavailable', `The person has no way to be verified by "${result.method}".`);
+    case 'started':
+      return void res.send(201, view(result.challenge));
+  }
+}
+
+function refusalMessage(reason: 'lockedAfterFailures' | 'tooManyDenials' | 'rateLimited'): string {
+  switch (reason) {
+    case 'lockedAfterFailures':
+      return 'Verifications for this person are locked after repeated failures; the help desk can unlock them.';
+    case 'tooManyDenials':
+      return 'The person denied several recent requests; further challenges are refused and the help desk has been told.';
+    case 'rateLimited':
+      return 'Too many verification requests for this person; retry later.';
+  }
+}
+
+function attemptsLeft(replies: readonly { key: string; params?: Readonly<Record<string, string | number>> }[]): number | undefined {
+  const wrong = replies.find((r) => r.key === 'verification.code.wrong');
+  const left = wrong?.params?.['attemptsLeft'];
+  return typeof left === 'number' ? left : undefined;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+}
+
+function sendApiError(res: restify.Response, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  for (const [name, value] of Object.entries(headers)) res.header(name, value);
+  res.send(status, { error: { code, message } });
+}
