@@ -71,47 +71,47 @@ export class EnrollmentService {
 
   /** Removes a method or sets the default, with the same compare-and-set save and audit as enrollment. */
   async changeSecurityInfo(userId: string, request: SecurityInfoRequest, origin: Origin): Promise<readonly Reply[]> {
-    const { users } = this.deps.stores;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const user = await users.get(userId);
-      if (!user) throw new UnknownUserError();
-      const now = this.deps.clock.now();
-      const result = changeSecurityInfo(user, request, {
-        now,
-        policy: this.deps.policy.registration,
-        channel: origin.channel,
-        ...(origin.actor !== undefined ? { actor: origin.actor } : {}),
-      });
-      const saved = result.state === user ? user : await users.replace({ ...result.state, updatedAt: now });
-      if (!saved) continue;
-      await this.run(result.effects, saved);
-      return result.replies;
-    }
-    throw new ConcurrentUpdateError();
+    const { result } = await this.saveTransition(userId, (user, now) =>
+      changeSecurityInfo(user, request, { now, policy: this.deps.policy.registration, channel: origin.channel, ...actorOf(origin) }),
+    );
+    return result.replies;
   }
 
   private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number): Promise<readonly Reply[]> {
-    const { users } = this.deps.stores;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const user = await users.get(userId);
-      if (!user) throw new UnknownUserError();
-      const now = this.deps.clock.now();
-      const result = transitionEnrollment(user, event, {
+    const { result, feedback } = await this.saveTransition(userId, (user, now) =>
+      transitionEnrollment(user, event, {
         now,
         random: this.deps.random,
         policy: this.deps.policy,
         secrets: this.deps.secrets,
         channel: origin.channel,
-        ...(origin.actor !== undefined ? { actor: origin.actor } : {}),
-      });
+        ...actorOf(origin),
+      }),
+    );
+    const replies = [...result.replies];
+    if (depth < MAX_FEEDBACK_DEPTH) {
+      for (const next of feedback) replies.push(...(await this.applyAt(userId, next, origin, depth + 1)));
+    }
+    return replies;
+  }
+
+  /**
+   * Load → transition → compare-and-set save, retried on a lost race with fresh data; effects run only after
+   * the save, so a race lost never sends a text twice. Returns the result and the events the effects produced.
+   */
+  private async saveTransition<R extends { readonly state: User; readonly replies: readonly Reply[]; readonly effects: readonly Effect[] }>(
+    userId: string,
+    transition: (user: User, now: number) => R,
+  ): Promise<{ result: R; feedback: EnrollmentEvent[] }> {
+    const { users } = this.deps.stores;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const user = await users.get(userId);
+      if (!user) throw new UnknownUserError();
+      const now = this.deps.clock.now();
+      const result = transition(user, now);
       const saved = result.state === user ? user : await users.replace({ ...result.state, updatedAt: now });
       if (!saved) continue;
-      const feedback = await this.run(result.effects, saved);
-      const replies = [...result.replies];
-      if (depth < MAX_FEEDBACK_DEPTH) {
-        for (const next of feedback) replies.push(...(await this.applyAt(userId, next, origin, depth + 1)));
-      }
-      return replies;
+      return { result, feedback: await this.run(result.effects, saved) };
     }
     throw new ConcurrentUpdateError();
   }
@@ -128,4 +128,8 @@ export class EnrollmentService {
 
 function receiptEvent(receipt: DeliveryReceipt): EnrollmentEvent {
   return receipt.ok ? { type: 'deliveryAccepted', deliveryRef: receipt.ref } : { type: 'deliveryFailed', reason: receipt.failure };
+}
+
+function actorOf(origin: Origin): { actor?: string } {
+  return origin.actor !== undefined ? { actor: origin.actor } : {};
 }
