@@ -12,7 +12,12 @@ import { createMemoryStores } from './stores/memoryStores';
 import type { Stores } from './stores/ports';
 import { createCore, type Core } from './core';
 import { createReplyRenderer } from './renderReply';
-import { NotificationOutbox, Outbox } from './ports/outboxes';
+import { Outbox } from './ports/outboxes';
+import { createTelephony, createTwilioRouteDeps } from './channels/twilio/telephonyWiring';
+import { cryptoRandom, systemClock } from './security/random';
+import { TeamsNotifier } from './channels/teams/teamsNotifier';
+import { SmtpMailer } from './mail/smtpMailer';
+import { MemoryStorage, type Storage } from 'botbuilder';
 
 /** What main() needs from the process; tests pass fakes. */
 export interface MainIo {
@@ -62,26 +67,40 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       onMissingKey: (locale, key) => logger.error('missing translation', { locale, key }),
     });
 
-    // Delivery ports: the simulated outbox until the Twilio, mail and Teams-notifier adapters are wired in.
+    // Delivery ports: mail over SMTP when SMTP_URL is set (else the simulated outbox); notices about what another
+    // channel completed go to the person's Teams chat.
     const outbox = new Outbox();
+    // The notifier sends through the bot adapter, so the adapter exists before the core.
+    const adapter = createBotAdapter(config.bot);
+    adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.resetDialogs(context) });
+    const render = createReplyRenderer(i18n);
     const core = createCore({
       config,
       stores,
-      telephony: outbox,
-      mailer: outbox,
-      notifier: new NotificationOutbox(),
-      render: createReplyRenderer(i18n),
+      telephony: createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }),
+      mailer: config.smtp ? new SmtpMailer(config.smtp) : outbox,
+      notifier: new TeamsNotifier({ adapter, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
+      render,
       onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
     });
 
     if (config.bot.appId === '') {
       logger.warn('Bot Framework authentication is off (MicrosoftAppId is empty): anyone who can reach /api/messages can talk to the bot');
     }
-    const adapter = createBotAdapter(config.bot);
-    adapter.onTurnError = createTurnErrorHandler({ logger, i18n });
-    const handler = new SignetBot({ i18n, orgName: config.org.organisation.name });
+    const handler = new SignetBot({
+      i18n,
+      org: config.org,
+      enrollment: core.enrollment,
+      users: stores.users,
+      conversations: stores.conversations,
+      storage: botStorage(stores),
+      authEnabled: config.bot.appId !== '',
+      logger,
+    });
 
-    const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler } });
+    const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger });
+    if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
+    const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);
     logger.info('listening', { url, env: config.env, store: stores.kind });
@@ -122,6 +141,13 @@ async function openStores(config: AppConfig, logger: Logger): Promise<Stores> {
   const stores = await createMongoStores({ uri, dbName, logger });
   logger.info('using MongoDB', { dbName });
   return stores;
+}
+
+/** Dialog (UI) state next to the user records: MongoDB when the store is MongoDB, else in memory. */
+function botStorage(stores: Stores): Storage {
+  if (stores.kind !== 'mongodb' || !('db' in stores)) return new MemoryStorage();
+  const { createMongoBotStorage } = require('./stores/mongoBotStorage') as typeof import('./stores/mongoBotStorage');
+  return createMongoBotStorage((stores as import('./stores/mongoStores').MongoStores).db);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

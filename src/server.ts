@@ -7,6 +7,7 @@ import type { AppConfig } from './config/loadConfig';
 import type { I18n } from './i18n';
 import type { Logger } from './logging/logger';
 import type { Stores } from './stores/ports';
+import { registerTwilioRoutes, type TwilioRouteDeps } from './channels/twilio/twilioRoutes';
 
 export interface ServerDeps {
   readonly config: AppConfig;
@@ -14,6 +15,8 @@ export interface ServerDeps {
   readonly logger: Logger;
   readonly i18n: I18n;
   readonly bot: { readonly adapter: CloudAdapter; readonly handler: ActivityHandler };
+  /** The Twilio webhooks (and, for simulated telephony, the development routes); unset: Twilio gets 403. */
+  readonly telephony?: Omit<TwilioRouteDeps, 'publicBaseUrl'>;
   /** Registers further routes (later channels, test fixtures) after the built-in ones. */
   readonly extraRoutes?: (server: restify.Server) => void;
 }
@@ -44,7 +47,6 @@ export interface ReadRequest extends restify.Request {
 }
 
 const READINESS_TIMEOUT_MS = 2000;
-const TWIML_RESERVED = '<Response/>';
 
 export function createServer(deps: ServerDeps): restify.Server {
   const { config, stores, logger, bot } = deps;
@@ -90,15 +92,18 @@ export function createServer(deps: ServerDeps): restify.Server {
     await bot.adapter.process(req, res, (context) => bot.handler.run(context));
   });
 
-  // Reserved for the Twilio issue, which owns these routes (signature check, SMS/voice handlers, status
-  // callbacks). Until then Twilio gets an empty TwiML document and a 503, so nothing is sent or said.
-  const twilioReserved: restify.RequestHandler = (_req, res, next) => {
-    res.sendRaw(503, TWIML_RESERVED, { 'Content-Type': 'text/xml; charset=utf-8' });
-    next();
-  };
-  server.post('/api/twilio/sms', twilioReserved);
-  server.post('/api/twilio/voice/:step', twilioReserved);
-  server.post('/api/twilio/status/:kind', twilioReserved);
+  if (deps.telephony) {
+    registerTwilioRoutes(server, { ...deps.telephony, publicBaseUrl: config.publicBaseUrl });
+  } else {
+    // No telephony wired (some tests): nothing can verify Twilio's signature, so nothing is processed.
+    const refuse: restify.RequestHandler = (_req, res, next) => {
+      res.sendRaw(403, 'Twilio request validation failed.', { 'Content-Type': 'text/plain; charset=utf-8' });
+      next();
+    };
+    server.post('/api/twilio/sms', refuse);
+    server.post('/api/twilio/voice/:step', refuse);
+    server.post('/api/twilio/status/:kind', refuse);
+  }
 
   deps.extraRoutes?.(server);
   return server;

@@ -35,6 +35,22 @@ export interface AppConfig {
   };
   readonly orgConfigPath: string | undefined;
   readonly org: OrgConfig;
+  /** Twilio credentials and sender; undefined when unset, and texts and calls go to the simulated outbox. */
+  readonly twilio: TwilioConfig | undefined;
+  /** SMTP for enrollment codes by email; undefined: the simulated outbox. */
+  readonly smtp: { readonly url: string; readonly from: string } | undefined;
+}
+
+export interface TwilioConfig {
+  readonly accountSid: string;
+  /** Secret: signs webhooks and authenticates REST calls. */
+  readonly authToken: string;
+  /** Exactly one of messagingServiceSid and fromNumber is used for texts (the service when both are set). */
+  readonly messagingServiceSid: string | undefined;
+  /** E.164 caller id for calls, and the text sender when there is no messaging service. */
+  readonly fromNumber: string | undefined;
+  /** A Twilio-compatible REST endpoint instead of https://api.twilio.com (tests, regional edges). */
+  readonly apiBaseUrl: string | undefined;
 }
 
 const DEV_KEY_SEED = 'signet-development-only-key-do-not-use-in-production';
@@ -72,6 +88,18 @@ const envSchema = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(['', 'MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default(''),
   MicrosoftAppTenantId: z.string().default(''),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be "MG" followed by 32 hex digits').optional(),
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15555550100').optional(),
+  TWILIO_API_BASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), { message: 'must start with http:// or https://' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  SMTP_URL: z.string().refine((u) => /^smtps?:\/\//.test(u), { message: 'must start with smtp:// or smtps://' }).optional(),
+  SMTP_FROM: z.string().min(3).optional(),
 });
 
 function describe(issue: z.ZodIssue, prefix: string): string {
@@ -123,6 +151,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     if (e.MicrosoftAppId !== '' && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === '') {
       problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
     }
+    if ((e.TWILIO_ACCOUNT_SID === undefined) !== (e.TWILIO_AUTH_TOKEN === undefined)) {
+      problems.push('TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN: set both (real Twilio) or neither (simulated telephony)');
+    }
+    if (e.SMTP_URL !== undefined && e.SMTP_FROM === undefined) problems.push('SMTP_FROM: is required when SMTP_URL is set (the From address of code emails)');
+    if (e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_MESSAGING_SERVICE_SID === undefined && e.TWILIO_FROM_NUMBER === undefined) {
+      problems.push('TWILIO_MESSAGING_SERVICE_SID / TWILIO_FROM_NUMBER: one is required when Twilio credentials are set');
+    }
   }
 
   if (problems.length > 0 || !parsedEnv.success || org === undefined) throw new ConfigError(problems);
@@ -146,6 +181,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     },
     orgConfigPath: orgPath,
     org,
+    smtp: e.SMTP_URL !== undefined && e.SMTP_FROM !== undefined ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    twilio:
+      e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+            fromNumber: e.TWILIO_FROM_NUMBER,
+            apiBaseUrl: e.TWILIO_API_BASE_URL,
+          }
+        : undefined,
   });
 }
 

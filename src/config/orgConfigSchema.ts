@@ -70,6 +70,8 @@ export const orgConfigSchema = z
         url: z.string().url().optional(),
         email: z.string().email().optional(),
         hours: z.string().trim().max(80).optional(),
+        /** Directory object ids or UPNs of the staff who may use the help-desk commands. */
+        members: z.array(z.string().trim().min(1).max(256)).default([]),
       })
       .strict()
       .refine((h) => h.phone !== undefined || h.url !== undefined || h.email !== undefined, {
@@ -90,6 +92,14 @@ export const orgConfigSchema = z
               .strict(),
           )
           .default([]),
+        /** SMS-pumping protection: texts and calls per number, and per person, in any rolling hour. */
+        sendLimits: z
+          .object({
+            perNumberPerHour: z.number().int().min(1).max(100).default(5),
+            perUserPerHour: z.number().int().min(1).max(100).default(10),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),
@@ -132,8 +142,27 @@ export const orgConfigSchema = z
       .strict()
       .default({})
       .refine((l) => l.offered.includes(l.default), { message: 'default must be one of offered', path: ['default'] }),
+    verification: z
+      .object({
+        /** Consecutive failed sign-in verifications that lock a person's verifications. */
+        maxConsecutiveFailures: z.number().int().min(3).max(100).default(10),
+        failureLockMinutes: z.number().int().min(1).max(24 * 60).default(30),
+        /** "This wasn't me" denials within the window after which challenges are refused (push-fatigue defence). */
+        maxDenials: z.number().int().min(1).max(20).default(3),
+        denialWindowMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+        /** New challenges per person per 15 minutes. */
+        maxChallengesPer15Minutes: z.number().int().min(1).max(100).default(10),
+        /** API requests per relying system per minute, per server instance. */
+        clientRequestsPerMinute: z.number().int().min(1).max(10_000).default(120),
+      })
+      .strict()
+      .default({}),
     voice: z
-      .object({ enrollmentMode: z.enum(['pressKey', 'readCode']).default('pressKey') })
+      .object({
+        enrollmentMode: z.enum(['pressKey', 'readCode']).default('pressKey'),
+        /** Answering-machine detection: a machine that answers hears no code (ignored for calls with an extension). */
+        answeringMachineDetection: z.boolean().default(true),
+      })
       .strict()
       .default({}),
   })

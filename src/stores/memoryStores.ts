@@ -4,7 +4,26 @@ import { randomUUID } from 'node:crypto';
 import type { NewUser, User } from '../domain/user';
 import type { Challenge } from '../verification/challengeTypes';
 import type { AuditDraft } from '../domain/effects';
-import { DuplicateKeyError, type AuditEntry, type ConversationRefRecord, type ConversationRefRepository, type AuditLog, type ChallengeRepository, type Stores, type UserRepository } from './ports';
+import {
+  DuplicateKeyError,
+  type AuditEntry,
+  type AuditLog,
+  type ChallengeRepository,
+  type ConversationRefRecord,
+  type ConversationRefRepository,
+  type DeliveryStatusLog,
+  type DeliveryStatusRecord,
+  type OptOutRecord,
+  type OptOutRepository,
+  type ProcessedWebhook,
+  type SendLog,
+  type SendLogEntry,
+  type SimulatedDelivery,
+  type SimulatedOutbox,
+  type Stores,
+  type UserRepository,
+  type WebhookLedger,
+} from './ports';
 import { isPhoneKind } from '../domain/methodKinds';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -156,6 +175,95 @@ export class MemoryConversationRefRepository implements ConversationRefRepositor
   }
 }
 
+export class MemoryOptOutRepository implements OptOutRepository {
+  private readonly byNumber = new Map<string, OptOutRecord>();
+
+  async record(entry: OptOutRecord): Promise<void> {
+    if (typeof entry.number !== 'string') throw new TypeError('number must be a string');
+    this.byNumber.set(entry.number, clone(entry));
+  }
+
+  async get(number: string): Promise<OptOutRecord | null> {
+    const found = this.byNumber.get(number);
+    return found ? clone(found) : null;
+  }
+}
+
+export class MemoryWebhookLedger implements WebhookLedger {
+  private readonly byId = new Map<string, ProcessedWebhook>();
+
+  async claim(id: string, now: number): Promise<boolean> {
+    if (typeof id !== 'string') throw new TypeError('id must be a string');
+    if (this.byId.has(id)) return false;
+    this.byId.set(id, { id, response: null, at: now });
+    return true;
+  }
+
+  async complete(id: string, response: string): Promise<void> {
+    const found = this.byId.get(id);
+    if (found) this.byId.set(id, { ...found, response });
+  }
+
+  async get(id: string): Promise<ProcessedWebhook | null> {
+    const found = this.byId.get(id);
+    return found ? clone(found) : null;
+  }
+}
+
+export class MemorySendLog implements SendLog {
+  private readonly entries: SendLogEntry[] = [];
+
+  async append(entry: SendLogEntry): Promise<void> {
+    this.entries.push(clone(entry));
+  }
+
+  async countForNumber(number: string, since: number): Promise<number> {
+    return this.entries.filter((e) => e.number === number && e.at >= since).length;
+  }
+
+  async countForUser(userId: string, since: number): Promise<number> {
+    return this.entries.filter((e) => e.userId === userId && e.at >= since).length;
+  }
+}
+
+export class MemorySimulatedOutbox implements SimulatedOutbox {
+  private readonly items: SimulatedDelivery[] = [];
+
+  async add(item: SimulatedDelivery): Promise<void> {
+    if (this.items.some((i) => i.ref === item.ref)) throw new DuplicateKeyError('ref');
+    this.items.push(clone(item));
+  }
+
+  async get(ref: string): Promise<SimulatedDelivery | null> {
+    const found = this.items.find((i) => i.ref === ref);
+    return found ? clone(found) : null;
+  }
+
+  async list(limit: number): Promise<SimulatedDelivery[]> {
+    return this.items
+      .map((item, i) => ({ item, i }))
+      .sort((a, b) => b.item.at - a.item.at || b.i - a.i)
+      .slice(0, limit)
+      .map(({ item }) => clone(item));
+  }
+}
+
+export class MemoryDeliveryStatusLog implements DeliveryStatusLog {
+  private readonly records: DeliveryStatusRecord[] = [];
+
+  async append(record: DeliveryStatusRecord): Promise<void> {
+    this.records.push(clone(record));
+  }
+
+  async listForRef(ref: string): Promise<DeliveryStatusRecord[]> {
+    return this.records
+      .map((r, i) => ({ r, i }))
+      .filter(({ r }) => r.ref === ref)
+      .sort((a, b) => a.r.at - b.r.at || a.i - b.i)
+      .map(({ r }) => clone(r));
+  }
+}
+
 export function createMemoryStores(): Stores {
   return {
     kind: 'memory',
@@ -163,6 +271,11 @@ export function createMemoryStores(): Stores {
     challenges: new MemoryChallengeRepository(),
     audit: new MemoryAuditLog(),
     conversations: new MemoryConversationRefRepository(),
+    optOuts: new MemoryOptOutRepository(),
+    webhooks: new MemoryWebhookLedger(),
+    sendLog: new MemorySendLog(),
+    simulatedOutbox: new MemorySimulatedOutbox(),
+    deliveryStatuses: new MemoryDeliveryStatusLog(),
     ping: async () => undefined,
     close: async () => undefined,
   };

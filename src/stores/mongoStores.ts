@@ -15,7 +15,17 @@ import {
   type ChallengeRepository,
   type ConversationRefRecord,
   type ConversationRefRepository,
+  type DeliveryStatusLog,
+  type DeliveryStatusRecord,
+  type OptOutRecord,
+  type OptOutRepository,
+  type ProcessedWebhook,
+  type SendLog,
+  type SendLogEntry,
+  type SimulatedDelivery,
+  type SimulatedOutbox,
   type Stores,
+  type WebhookLedger,
   type UserRepository,
 } from './ports';
 import { compareAndSet, type ClaimDocument } from './mongoVersionClaims';
@@ -58,7 +68,13 @@ export interface MongoStores extends Stores {
   ensureIndexes(): Promise<IndexReport>;
 }
 
-export const COLLECTION_NAMES = { users: 'users', challenges: 'challenges', audit: 'audit', versionClaims: 'versionClaims', conversations: 'conversationRefs' } as const;
+export const COLLECTION_NAMES = { users: 'users', challenges: 'challenges', audit: 'audit', versionClaims: 'versionClaims', conversations: 'conversationRefs',
+  optOuts: 'optOuts',
+  webhooks: 'processedWebhooks',
+  sendLog: 'sendLog',
+  simulatedOutbox: 'simulatedOutbox',
+  deliveryStatuses: 'deliveryStatuses',
+} as const;
 
 const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 3000;
 const DEFAULT_CHALLENGE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -331,6 +347,139 @@ class MongoAuditLog implements AuditLog {
   }
 }
 
+interface OptOutDocument {
+  _id: string;
+  optedOut: boolean;
+  keyword: string;
+  at: number;
+}
+
+class MongoOptOutRepository implements OptOutRepository {
+  constructor(private readonly optOuts: Collection<OptOutDocument>) {}
+
+  async record(entry: OptOutRecord): Promise<void> {
+    const _id = requireString(entry.number, 'number');
+    const doc = { optedOut: entry.optedOut === true, keyword: requireString(entry.keyword, 'keyword'), at: requireTime(entry.at, 'at') };
+    // Last writer wins by design (the newest keyword counts); a racing first upsert is retried as a replace.
+    await guarded(() => this.optOuts.replaceOne({ _id }, doc, { upsert: true })).catch(async (error: unknown) => {
+      if (!isDuplicateKeyError((error as { cause?: unknown }).cause ?? error)) throw error;
+      await guarded(() => this.optOuts.replaceOne({ _id }, doc));
+    });
+  }
+
+  async get(number: string): Promise<OptOutRecord | null> {
+    const doc = await guarded(() => this.optOuts.findOne({ _id: requireString(number, 'number') }));
+    return doc ? { number: doc._id, optedOut: doc.optedOut, keyword: doc.keyword, at: doc.at } : null;
+  }
+}
+
+interface WebhookDocument {
+  _id: string;
+  response: string | null;
+  at: number;
+}
+
+class MongoWebhookLedger implements WebhookLedger {
+  constructor(private readonly webhooks: Collection<WebhookDocument>) {}
+
+  async claim(id: string, now: number): Promise<boolean> {
+    const _id = requireString(id, 'id');
+    try {
+      // A unique-_id insert: atomic on FerretDB too, unlike a filtered update.
+      await this.webhooks.insertOne({ _id, response: null, at: requireTime(now, 'now') });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw toStoreError(error);
+    }
+  }
+
+  async complete(id: string, response: string): Promise<void> {
+    const _id = requireString(id, 'id');
+    await guarded(() => this.webhooks.updateOne({ _id }, { $set: { response: requireString(response, 'response') } }));
+  }
+
+  async get(id: string): Promise<ProcessedWebhook | null> {
+    const doc = await guarded(() => this.webhooks.findOne({ _id: requireString(id, 'id') }));
+    return doc ? { id: doc._id, response: doc.response, at: doc.at } : null;
+  }
+}
+
+type SendLogDocument = SendLogEntry & { _id: string };
+
+class MongoSendLog implements SendLog {
+  constructor(private readonly entries: Collection<SendLogDocument>) {}
+
+  async append(entry: SendLogEntry): Promise<void> {
+    const doc: SendLogDocument = {
+      _id: new ObjectId().toHexString(),
+      number: requireString(entry.number, 'number'),
+      userId: requireString(entry.userId, 'userId'),
+      channel: entry.channel,
+      at: requireTime(entry.at, 'at'),
+    };
+    await guarded(() => this.entries.insertOne(doc));
+  }
+
+  async countForNumber(number: string, since: number): Promise<number> {
+    const filter = { number: requireString(number, 'number'), at: { $gte: requireTime(since, 'since') } };
+    return guarded(() => this.entries.countDocuments(filter));
+  }
+
+  async countForUser(userId: string, since: number): Promise<number> {
+    const filter = { userId: requireString(userId, 'userId'), at: { $gte: requireTime(since, 'since') } };
+    return guarded(() => this.entries.countDocuments(filter));
+  }
+}
+
+type SimulatedDocument = Omit<SimulatedDelivery, 'ref'> & { _id: string; seq: string };
+
+class MongoSimulatedOutbox implements SimulatedOutbox {
+  constructor(private readonly items: Collection<SimulatedDocument>) {}
+
+  async add(item: SimulatedDelivery): Promise<void> {
+    const { ref, ...rest } = structuredClone(item);
+    // seq (an ObjectId, growing per process) keeps the order of adds within one millisecond.
+    await writeGuarded(() => this.items.insertOne({ _id: requireString(ref, 'ref'), seq: new ObjectId().toHexString(), ...rest }), async () => 'ref');
+  }
+
+  async get(ref: string): Promise<SimulatedDelivery | null> {
+    const doc = await guarded(() => this.items.findOne({ _id: requireString(ref, 'ref') }));
+    return doc ? fromSimulatedDocument(doc) : null;
+  }
+
+  async list(limit: number): Promise<SimulatedDelivery[]> {
+    if (requireCount(limit, 'limit') === 0) return [];
+    const docs = await guarded(() => this.items.find({}).sort({ at: -1, seq: -1 }).limit(limit).toArray());
+    return docs.map(fromSimulatedDocument);
+  }
+}
+
+const fromSimulatedDocument = ({ _id, seq, ...rest }: SimulatedDocument): SimulatedDelivery => ({ ref: _id, ...rest });
+
+type DeliveryStatusDocument = DeliveryStatusRecord & { _id: string };
+
+class MongoDeliveryStatusLog implements DeliveryStatusLog {
+  constructor(private readonly records: Collection<DeliveryStatusDocument>) {}
+
+  async append(record: DeliveryStatusRecord): Promise<void> {
+    const doc: DeliveryStatusDocument = {
+      _id: new ObjectId().toHexString(),
+      ref: requireString(record.ref, 'ref'),
+      kind: record.kind,
+      status: requireString(record.status, 'status'),
+      errorCode: record.errorCode === null ? null : requireTime(record.errorCode, 'errorCode'),
+      at: requireTime(record.at, 'at'),
+    };
+    await guarded(() => this.records.insertOne(doc));
+  }
+
+  async listForRef(ref: string): Promise<DeliveryStatusRecord[]> {
+    const docs = await guarded(() => this.records.find({ ref: requireString(ref, 'ref') }).sort({ at: 1, _id: 1 }).toArray());
+    return docs.map(({ _id, ...rest }) => rest);
+  }
+}
+
 const USER_INDEXES: IndexDescription[] = [
   { key: { upnLower: 1 }, name: 'upnLower_unique', unique: true },
   { key: { 'enrollment.step.target.number': 1 }, name: 'pendingPhone' },
@@ -343,6 +492,12 @@ const CHALLENGE_INDEXES: IndexDescription[] = [
 ];
 const CHALLENGE_TTL_INDEX: IndexDescription = { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 };
 const AUDIT_INDEXES: IndexDescription[] = [{ key: { userId: 1, at: -1 }, name: 'byUserNewestFirst' }];
+const SEND_LOG_INDEXES: IndexDescription[] = [
+  { key: { number: 1, at: -1 }, name: 'byNumber' },
+  { key: { userId: 1, at: -1 }, name: 'byUser' },
+];
+const SIMULATED_OUTBOX_INDEXES: IndexDescription[] = [{ key: { at: -1, seq: -1 }, name: 'newestFirst' }];
+const DELIVERY_STATUS_INDEXES: IndexDescription[] = [{ key: { ref: 1, at: 1 }, name: 'byRef' }];
 
 /**
  * Builds the stores without waiting for the server: the driver connects on first use and keeps retrying, so a
@@ -364,6 +519,9 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
   const challenges = db.collection<ChallengeDocument>(COLLECTION_NAMES.challenges);
   const audit = db.collection<AuditDocument>(COLLECTION_NAMES.audit);
   const claims = db.collection<ClaimDocument>(COLLECTION_NAMES.versionClaims);
+  const sendLog = db.collection<SendLogDocument>(COLLECTION_NAMES.sendLog);
+  const simulatedOutbox = db.collection<SimulatedDocument>(COLLECTION_NAMES.simulatedOutbox);
+  const deliveryStatuses = db.collection<DeliveryStatusDocument>(COLLECTION_NAMES.deliveryStatuses);
 
   async function createIndexes(): Promise<IndexReport> {
     await guarded(async () => {
@@ -373,7 +531,10 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
         [users, USER_INDEXES],
         [challenges, CHALLENGE_INDEXES],
         [audit, AUDIT_INDEXES],
-      ] as const) {
+        [sendLog, SEND_LOG_INDEXES],
+        [simulatedOutbox, SIMULATED_OUTBOX_INDEXES],
+        [deliveryStatuses, DELIVERY_STATUS_INDEXES],
+      ] as ReadonlyArray<readonly [{ createIndexes(specs: IndexDescription[]): Promise<string[]> }, IndexDescription[]]>) {
         for (const spec of specs) await collection.createIndexes([spec]);
       }
     });
@@ -428,6 +589,11 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     challenges: new MongoChallengeRepository(challenges, claims, retentionMs),
     audit: new MongoAuditLog(audit),
     conversations: new MongoConversationRefRepository(db.collection<ConversationRefDocument>(COLLECTION_NAMES.conversations)),
+    optOuts: new MongoOptOutRepository(db.collection<OptOutDocument>(COLLECTION_NAMES.optOuts)),
+    webhooks: new MongoWebhookLedger(db.collection<WebhookDocument>(COLLECTION_NAMES.webhooks)),
+    sendLog: new MongoSendLog(sendLog),
+    simulatedOutbox: new MongoSimulatedOutbox(simulatedOutbox),
+    deliveryStatuses: new MongoDeliveryStatusLog(deliveryStatuses),
     ensureIndexes,
     ping: async () => {
       await guarded(() => db.command({ ping: 1 }));

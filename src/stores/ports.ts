@@ -87,6 +87,104 @@ export interface ConversationRefRepository {
   get(userId: string, channel: ConversationRefRecord['channel']): Promise<ConversationRefRecord | null>;
 }
 
+/** The latest opt-out state of one phone number, from a STOP or START keyword (or a provider refusal). */
+export interface OptOutRecord {
+  /** E.164. */
+  readonly number: string;
+  readonly optedOut: boolean;
+  /** The keyword that set it, upper-cased (STOP, UNSUBSCRIBE, START, …), or a marker such as `provider:21610`. */
+  readonly keyword: string;
+  readonly at: number;
+}
+
+export interface OptOutRepository {
+  /** Saves the number's state, replacing any earlier one: the newest keyword wins. */
+  record(entry: OptOutRecord): Promise<void>;
+  /** The number's latest state, or null when it never sent a keyword. */
+  get(number: string): Promise<OptOutRecord | null>;
+}
+
+/** One webhook delivery (a MessageSid, or CallSid + step) and the answer we gave it. */
+export interface ProcessedWebhook {
+  readonly id: string;
+  /** The TwiML answered, once known; null while the first delivery is still being processed. */
+  readonly response: string | null;
+  readonly at: number;
+}
+
+/**
+ * Makes webhook processing happen once. `claim` is an atomic insert of a unique id (atomic on every
+ * MongoDB-compatible server, unlike filtered updates): exactly one of any number of concurrent callers gets true.
+ */
+export interface WebhookLedger {
+  /** True for the first claim of `id`; false when it was claimed before (a retry). */
+  claim(id: string, now: number): Promise<boolean>;
+  /** Records the answer given for a claimed id, so a retry is answered the same way. No-op for an unknown id. */
+  complete(id: string, response: string): Promise<void>;
+  get(id: string): Promise<ProcessedWebhook | null>;
+}
+
+/** One text or call sent, for the SMS-pumping limits. Never holds the message body. */
+export interface SendLogEntry {
+  /** E.164. */
+  readonly number: string;
+  readonly userId: string;
+  readonly channel: 'sms' | 'voice';
+  readonly at: number;
+}
+
+/**
+ * What was sent recently. Counting then appending is not atomic: two sends at the same instant may both pass a
+ * limit by one, which is acceptable for a rate limit (it bounds abuse, it is not a security boundary).
+ */
+export interface SendLog {
+  append(entry: SendLogEntry): Promise<void>;
+  /** Entries to this number with `at >= since`. */
+  countForNumber(number: string, since: number): Promise<number>;
+  /** Entries for this user (any number) with `at >= since`. */
+  countForUser(userId: string, since: number): Promise<number>;
+}
+
+/** A text or call the simulated telephony adapter "sent" instead of a provider (development and tests only). */
+export interface SimulatedDelivery {
+  /** The provider-style id (SM… or CA…) the webhooks use as MessageSid or CallSid. */
+  readonly ref: string;
+  readonly type: 'sms' | 'call';
+  readonly to: string;
+  /** The text, for SMS (it holds a code: development only); null for a call. */
+  readonly body: string | null;
+  readonly mode: 'pressKey' | 'readCode' | null;
+  readonly extension: string | null;
+  readonly locale: string;
+  readonly purpose: { readonly kind: 'enrollment' | 'verification'; readonly userId: string; readonly refId: string };
+  readonly at: number;
+}
+
+export interface SimulatedOutbox {
+  /** Throws DuplicateKeyError on an existing ref. */
+  add(item: SimulatedDelivery): Promise<void>;
+  get(ref: string): Promise<SimulatedDelivery | null>;
+  /** Newest first (ties: the later added first), at most `limit`. */
+  list(limit: number): Promise<SimulatedDelivery[]>;
+}
+
+/** A provider's report on a text or call (status callback), kept for support and audit. */
+export interface DeliveryStatusRecord {
+  /** MessageSid or CallSid. */
+  readonly ref: string;
+  readonly kind: 'message' | 'call';
+  readonly status: string;
+  /** The provider's error code (e.g. 30003), or null. */
+  readonly errorCode: number | null;
+  readonly at: number;
+}
+
+export interface DeliveryStatusLog {
+  append(record: DeliveryStatusRecord): Promise<void>;
+  /** The records for one ref, oldest first (ties: in append order). */
+  listForRef(ref: string): Promise<DeliveryStatusRecord[]>;
+}
+
 /** Everything the core needs from a store, plus its lifecycle. */
 export interface Stores {
   readonly kind: 'memory' | 'mongodb';
@@ -94,6 +192,11 @@ export interface Stores {
   readonly challenges: ChallengeRepository;
   readonly audit: AuditLog;
   readonly conversations: ConversationRefRepository;
+  readonly optOuts: OptOutRepository;
+  readonly webhooks: WebhookLedger;
+  readonly sendLog: SendLog;
+  readonly simulatedOutbox: SimulatedOutbox;
+  readonly deliveryStatuses: DeliveryStatusLog;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -65,3 +65,21 @@ export function decideNewChallenge(recent: readonly Challenge[], now: number, po
   }
   return { allowed: true };
 }
+
+/** The abuse policy from the organisation file's `verification` section. */
+export function abusePolicyFrom(verification: {
+  readonly maxConsecutiveFailures: number;
+  readonly failureLockMinutes: number;
+  readonly maxDenials: number;
+  readonly denialWindowMinutes: number;
+  readonly maxChallengesPer15Minutes: number;
+}): AbusePolicy {
+  return {
+    maxConsecutiveFailures: verification.maxConsecutiveFailures,
+    failureLockMs: verification.failureLockMinutes * 60_000,
+    maxDenials: verification.maxDenials,
+    denialWindowMs: verification.denialWindowMinutes * 60_000,
+    maxChallengesPerWindow: verification.maxChallengesPer15Minutes,
+    rateWindowMs: 15 * 60_000,
+  };
+}

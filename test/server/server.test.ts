@@ -203,11 +203,10 @@ describe('errors, reserved routes and the request log', () => {
     expect(failure).not.toHaveProperty('error.stack');
   });
 
-  it.each(['/api/twilio/sms', '/api/twilio/voice/gather', '/api/twilio/status/sms'])('when Twilio posts to %s, then 503 with empty TwiML (reserved for the Twilio work)', async (path) => {
+  it.each(['/api/twilio/sms', '/api/twilio/voice/gather', '/api/twilio/status/sms'])('when Twilio posts to %s and no telephony is wired, then 403 and the store is never touched', async (path) => {
     const res = await request(app.url, path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'From=%2B15550100&Body=123456' });
-    expect(res.status).toBe(503);
-    expect(res.headers['content-type']).toMatch(/^text\/xml/);
-    expect(res.text).toBe('<Response/>');
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain('123456');
   });
 
   it('when requests are served, then one log line each has method, path, status and ms, without query or body', async () => {

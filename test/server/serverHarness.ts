@@ -10,6 +10,10 @@ import { createLogger, type Logger } from '../../src/logging/logger';
 import { createServer } from '../../src/server';
 import { createBotAdapter, createTurnErrorHandler, SignetBot } from '../../src/channels/teams/signetBot';
 import { createMemoryStores } from '../../src/stores/memoryStores';
+import { MemoryStorage } from 'botbuilder';
+import { createCore } from '../../src/core';
+import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
+import { createReplyRenderer } from '../../src/renderReply';
 import type { Stores } from '../../src/stores/ports';
 
 export interface TestApp {
@@ -41,7 +45,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const i18n = await createI18n({ supported: config.org.locales.offered, fallback: config.org.locales.default });
   const adapter = createBotAdapter(config.bot);
   adapter.onTurnError = createTurnErrorHandler({ logger, i18n });
-  const handler = options.handler?.({ i18n, config }) ?? new SignetBot({ i18n, orgName: config.org.organisation.name });
+  const handler = options.handler?.({ i18n, config }) ?? defaultBot(config, stores, i18n);
   const server = createServer({
     config,
     stores,
@@ -65,6 +69,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logText: () => lines.join('\n'),
     close: () => closeHttp(server.server),
   };
+}
+
+/** The real bot on a core with simulated delivery, as the composition root builds it (minus Teams notices). */
+function defaultBot(config: AppConfig, stores: Stores, i18n: I18n): SignetBot {
+  const outbox = new Outbox();
+  const core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier: new NotificationOutbox(), render: createReplyRenderer(i18n) });
+  return new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, users: stores.users, conversations: stores.conversations, storage: new MemoryStorage(), authEnabled: config.bot.appId !== '' });
 }
 
 export function closeHttp(server: http.Server): Promise<void> {
@@ -134,6 +145,11 @@ export function spyStores(base: Stores = createMemoryStores()): Stores & { reado
     challenges: wrap('challenges.', base.challenges),
     audit: wrap('audit.', base.audit),
     conversations: wrap('conversations.', base.conversations),
+    optOuts: wrap('optOuts.', base.optOuts),
+    webhooks: wrap('webhooks.', base.webhooks),
+    sendLog: wrap('sendLog.', base.sendLog),
+    simulatedOutbox: wrap('simulatedOutbox.', base.simulatedOutbox),
+    deliveryStatuses: wrap('deliveryStatuses.', base.deliveryStatuses),
     ping: () => {
       calls.push('ping');
       return base.ping();

@@ -496,6 +496,106 @@ export function describeStoreConformance<S extends Stores>(
       });
     });
 
+    describe('opt-outs', () => {
+      test('when a number never sent a keyword, then get answers null', async () => {
+        await expect(stores().optOuts.get('+15555550101')).resolves.toBeNull();
+      });
+
+      test('when STOP then START are recorded, then the newest state is kept, per number', async () => {
+        await stores().optOuts.record({ number: '+15555550101', optedOut: true, keyword: 'STOP', at: T0 });
+        await stores().optOuts.record({ number: '+15555550102', optedOut: true, keyword: 'QUIT', at: T0 });
+        await stores().optOuts.record({ number: '+15555550101', optedOut: false, keyword: 'START', at: T0 + MINUTE });
+        await expect(stores().optOuts.get('+15555550101')).resolves.toEqual({ number: '+15555550101', optedOut: false, keyword: 'START', at: T0 + MINUTE });
+        await expect(stores().optOuts.get('+15555550102')).resolves.toEqual({ number: '+15555550102', optedOut: true, keyword: 'QUIT', at: T0 });
+      });
+
+      test('when a number is operator-shaped, then nothing matches', async () => {
+        await stores().optOuts.record({ number: '+15555550101', optedOut: true, keyword: 'STOP', at: T0 });
+        await expectNothingMatched(stores().optOuts.get(OPERATOR));
+      });
+    });
+
+    describe('processed webhooks', () => {
+      test('when an id is claimed twice, then only the first claim wins and the answer recorded is kept', async () => {
+        await expect(stores().webhooks.claim('SM1', T0)).resolves.toBe(true);
+        await expect(stores().webhooks.get('SM1')).resolves.toEqual({ id: 'SM1', response: null, at: T0 });
+        await expect(stores().webhooks.claim('SM1', T0 + 1)).resolves.toBe(false);
+        await stores().webhooks.complete('SM1', '<Response/>');
+        await expect(stores().webhooks.get('SM1')).resolves.toEqual({ id: 'SM1', response: '<Response/>', at: T0 });
+        await expect(stores().webhooks.get('SM2')).resolves.toBeNull();
+      });
+
+      test(`when ${RACE_ROUNDS} claims of the same id race, then exactly one wins`, async () => {
+        const results = await Promise.all(Array.from({ length: RACE_ROUNDS }, () => stores().webhooks.claim('CA-race:answer', T0)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      test('when an unknown id is completed, then nothing is created', async () => {
+        await stores().webhooks.complete('never-claimed', '<Response/>');
+        await expect(stores().webhooks.get('never-claimed')).resolves.toBeNull();
+      });
+    });
+
+    describe('send log', () => {
+      test('when sends are counted, then only those at or after `since` for that number or user count', async () => {
+        await stores().sendLog.append({ number: '+15555550101', userId: 'u1', channel: 'sms', at: T0 - 61 * MINUTE });
+        await stores().sendLog.append({ number: '+15555550101', userId: 'u1', channel: 'sms', at: T0 - 60 * MINUTE });
+        await stores().sendLog.append({ number: '+15555550101', userId: 'u2', channel: 'voice', at: T0 });
+        await stores().sendLog.append({ number: '+15555550102', userId: 'u1', channel: 'sms', at: T0 });
+        const since = T0 - 60 * MINUTE;
+        await expect(stores().sendLog.countForNumber('+15555550101', since)).resolves.toBe(2);
+        await expect(stores().sendLog.countForNumber('+15555550102', since)).resolves.toBe(1);
+        await expect(stores().sendLog.countForUser('u1', since)).resolves.toBe(2);
+        await expect(stores().sendLog.countForUser('u2', since)).resolves.toBe(1);
+        await expect(stores().sendLog.countForUser('u3', since)).resolves.toBe(0);
+      });
+    });
+
+    describe('simulated outbox', () => {
+      const item = (ref: string, at: number) => ({
+        ref,
+        type: 'sms' as const,
+        to: '+15555550101',
+        body: 'hello',
+        mode: null,
+        extension: null,
+        locale: 'en-US',
+        purpose: { kind: 'enrollment' as const, userId: 'u1', refId: 'e1' },
+        at,
+      });
+
+      test('when items are added, then get finds them and list answers newest first (ties: later added first), at most `limit`', async () => {
+        await stores().simulatedOutbox.add(item('SM1', T0));
+        await stores().simulatedOutbox.add(item('SM2', T0 + MINUTE));
+        await stores().simulatedOutbox.add(item('SM3', T0 + MINUTE));
+        await expect(stores().simulatedOutbox.get('SM1')).resolves.toEqual(item('SM1', T0));
+        await expect(stores().simulatedOutbox.get('SM9')).resolves.toBeNull();
+        expect((await stores().simulatedOutbox.list(10)).map((i) => i.ref)).toEqual(['SM3', 'SM2', 'SM1']);
+        expect((await stores().simulatedOutbox.list(1)).map((i) => i.ref)).toEqual(['SM3']);
+        await expect(stores().simulatedOutbox.list(0)).resolves.toEqual([]);
+      });
+
+      test('when a ref is added twice, then DuplicateKeyError', async () => {
+        await stores().simulatedOutbox.add(item('SM1', T0));
+        await expect(stores().simulatedOutbox.add(item('SM1', T0))).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+    });
+
+    describe('delivery statuses', () => {
+      test('when statuses are appended, then listForRef answers that ref only, oldest first in append order', async () => {
+        await stores().deliveryStatuses.append({ ref: 'SM1', kind: 'message', status: 'sent', errorCode: null, at: T0 });
+        await stores().deliveryStatuses.append({ ref: 'SM2', kind: 'message', status: 'sent', errorCode: null, at: T0 });
+        await stores().deliveryStatuses.append({ ref: 'SM1', kind: 'message', status: 'undelivered', errorCode: 30003, at: T0 + MINUTE });
+        await stores().deliveryStatuses.append({ ref: 'SM1', kind: 'message', status: 'failed', errorCode: 30003, at: T0 + MINUTE });
+        expect((await stores().deliveryStatuses.listForRef('SM1')).map((r) => [r.status, r.errorCode])).toEqual([
+          ['sent', null],
+          ['undelivered', 30003],
+          ['failed', 30003],
+        ]);
+        await expect(stores().deliveryStatuses.listForRef('SM3')).resolves.toEqual([]);
+      });
+    });
+
     describe('operator-shaped input', () => {
       test('when a lookup is given an operator-shaped object instead of a string, then nothing matches', async () => {
         const number = '+14255550140';

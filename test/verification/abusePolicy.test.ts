@@ -1,8 +1,8 @@
 // The abuse rules for new sign-in challenges: lock after consecutive failures, refuse after repeated denials
 // (push fatigue), rate limit per person, and a help-desk unlock forgives the history before it.
-import { decideNewChallenge, DEFAULT_ABUSE_POLICY } from '../../src/verification/abusePolicy';
+import { abusePolicyFrom, decideNewChallenge, DEFAULT_ABUSE_POLICY } from '../../src/verification/abusePolicy';
 import type { Challenge, ChallengeStatus, ChallengeEndReason } from '../../src/verification/challengeTypes';
-import { T0 } from '../support/coreHarness';
+import { T0, testOrg } from '../support/coreHarness';
 
 const MIN = 60_000;
 let n = 0;
@@ -55,5 +55,11 @@ describe('abuse policy', () => {
     const history = newestFirst(Array.from({ length: 10 }, (_, i) => ch('denied', 10 + i, 'deniedByUser')));
     expect(decideNewChallenge(history, T0, DEFAULT_ABUSE_POLICY).allowed).toBe(false);
     expect(decideNewChallenge(history, T0, DEFAULT_ABUSE_POLICY, T0 - MIN)).toEqual({ allowed: true });
+  });
+});
+
+describe('abuse policy from the organisation file', () => {
+  it('when the defaults are read, then they equal the documented defaults', () => {
+    expect(abusePolicyFrom(testOrg().verification)).toEqual(DEFAULT_ABUSE_POLICY);
   });
 });

@@ -1,32 +1,163 @@
-// The Teams bot shell: the Bot Framework adapter built from configuration, the turn-error handler, and a minimal
-// ActivityHandler that greets in the person's locale. The enrollment dialogs replace the message handler later.
+// The Teams bot: the Bot Framework adapter built from configuration, the turn-error handler, and the
+// ActivityHandler that identifies the person and runs the dialogs in dialogs/.
 import {
   ActivityHandler,
+  Channels,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  TeamsInfo,
+  TurnContext,
   type ConfigurationBotFrameworkAuthenticationOptions,
-  type TurnContext,
+  type Storage,
 } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { AppConfig } from '../../config/loadConfig';
+import type { OrgConfig } from '../../config/orgConfigSchema';
+import type { NewUser } from '../../domain/user';
+import type { EnrollmentService } from '../../enrollment/enrollmentService';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logging/logger';
+import { systemClock, type Clock } from '../../security/random';
+import type { ConversationRefRepository, UserRepository } from '../../stores/ports';
+import { DIALOG_IDS, registrationPolicyOf, setTurnUser, type DialogServices, type TurnUser } from '../../../dialogs/dialogKit';
+import { RouterDialog } from '../../../dialogs/routerDialog';
+import { RegistrationDialog } from '../../../dialogs/registrationDialog';
+import { AddMethodDialog } from '../../../dialogs/addMethodDialog';
+import { AppSetupDialog } from '../../../dialogs/appSetupDialog';
+import { PhoneDialog } from '../../../dialogs/phoneDialog';
+import { OfficePhoneDialog } from '../../../dialogs/officePhoneDialog';
+import { EmailDialog } from '../../../dialogs/emailDialog';
+import { SecurityQuestionsDialog } from '../../../dialogs/securityQuestionsDialog';
+import { SecurityKeyDialog } from '../../../dialogs/securityKeyDialog';
+import { ManageMethodsDialog } from '../../../dialogs/manageMethodsDialog';
+import { HelpDialog } from '../../../dialogs/helpDialog';
 import { faultReply } from '../../userFacingErrors';
 
 export interface SignetBotDeps {
   readonly i18n: I18n;
-  /** The organisation's display name, shown in the welcome. */
-  readonly orgName: string;
+  readonly org: OrgConfig;
+  readonly enrollment: EnrollmentService;
+  readonly users: Pick<UserRepository, 'get'>;
+  readonly conversations: ConversationRefRepository;
+  /** Where dialog (UI) state is kept: MemoryStorage with the memory store, MongoDB storage with MongoDB. */
+  readonly storage: Storage;
+  /** Bot Framework authentication is on (a MicrosoftAppId is set): the person is the activity's AAD object id. */
+  readonly authEnabled: boolean;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
+/**
+ * The Teams bot: works out who is talking (and refuses tenants the organisation does not list), creates the
+ * record on first contact (UPN and name from the Teams roster), keeps the conversation reference for proactive
+ * notices, then lets the dialogs answer. All state that matters is the user record; dialog state is UI only.
+ */
 export class SignetBot extends ActivityHandler {
-  constructor(deps: SignetBotDeps) {
+  private readonly conversationState: ConversationState;
+  private readonly dialogs: DialogSet;
+  private readonly services: DialogServices;
+
+  constructor(private readonly deps: SignetBotDeps) {
     super();
+    this.conversationState = new ConversationState(deps.storage);
+    this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('signet:dialogState'));
+    this.services = { enrollment: deps.enrollment, i18n: deps.i18n, org: deps.org, registration: registrationPolicyOf(deps.org) };
+    for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
+
     this.onMessage(async (context, next) => {
-      const locale = deps.i18n.resolveLocale(context.activity.locale);
-      await context.sendActivity(deps.i18n.t(locale, 'common.welcome', { orgName: deps.orgName }));
+      const user = await this.identify(context);
+      if (user) {
+        setTurnUser(context, user);
+        const dc = await this.dialogs.createContext(context);
+        const result = await dc.continueDialog();
+        if (result.status === DialogTurnStatus.empty) await dc.beginDialog(DIALOG_IDS.router);
+        await this.conversationState.saveChanges(context);
+      }
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const bot = context.activity.recipient?.id;
+      const added = (context.activity.membersAdded ?? []).filter((m) => m.id !== bot);
+      if (added.length > 0 && this.tenantAllowed(context)) {
+        const locale = deps.i18n.resolveLocale(context.activity.locale);
+        await context.sendActivity(deps.i18n.t(locale, 'common.welcome', { orgName: deps.org.organisation.name }));
+      }
       await next();
     });
   }
+
+  /** Forgets this conversation's dialog (UI) state after a failed turn; the user record keeps the real state. */
+  async resetDialogs(context: TurnContext): Promise<void> {
+    await this.conversationState.delete(context);
+  }
+
+  private tenantAllowed(context: TurnContext): boolean {
+    const allowed = this.deps.org.organisation.tenantIds;
+    if (allowed.length === 0) return true;
+    const tenant = tenantOf(context.activity);
+    return tenant !== null && allowed.includes(tenant);
+  }
+
+  /** The person of this turn, their record ensured and their conversation remembered; null when refused. */
+  private async identify(context: TurnContext): Promise<TurnUser | null> {
+    const activity = context.activity;
+    const locale = this.deps.i18n.resolveLocale(activity.locale);
+    if (!this.tenantAllowed(context)) {
+      await context.sendActivity(this.deps.i18n.t(locale, 'common.tenantNotAllowed'));
+      return null;
+    }
+    const from = activity.from;
+    // With credentials the AAD object id is trustworthy (the token vouches for the activity); without them
+    // (local development, the Emulator) only from.id is available.
+    const id = this.deps.authEnabled && typeof from.aadObjectId === 'string' && from.aadObjectId !== '' ? from.aadObjectId : from.id;
+    const tenantId = tenantOf(activity);
+    let profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale };
+    const existing = await this.deps.users.get(id);
+    if (!existing && activity.channelId === Channels.Msteams) profile = await this.fromRoster(context, profile);
+    const user = existing ?? (await this.deps.enrollment.ensureUser(profile));
+    const reference = TurnContext.getConversationReference(activity);
+    await this.deps.conversations.save({ userId: user.id, channel: 'teams', reference: JSON.stringify(reference), updatedAt: (this.deps.clock ?? systemClock).now() });
+    return { id: user.id, locale, profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } };
+  }
+
+  /** UPN and display name from the Teams roster; the activity's own fields if the roster cannot be read. */
+  private async fromRoster(context: TurnContext, profile: NewUser): Promise<NewUser> {
+    try {
+      const member = await TeamsInfo.getMember(context, context.activity.from.id);
+      const upn = member.userPrincipalName ?? member.email ?? profile.upn;
+      return { ...profile, upn, displayName: member.name ?? profile.displayName, tenantId: member.tenantId ?? profile.tenantId };
+    } catch (error) {
+      this.deps.logger?.warn('could not read the Teams roster', { error });
+      return profile;
+    }
+  }
+}
+
+function tenantOf(activity: TurnContext['activity']): string | null {
+  const data = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const fromData = data?.tenant?.id;
+  if (typeof fromData === 'string' && fromData !== '') return fromData;
+  const fromConversation = activity.conversation?.tenantId;
+  return typeof fromConversation === 'string' && fromConversation !== '' ? fromConversation : null;
+}
+
+/** Every dialog, each in its own file under dialogs/. */
+export function createDialogs(services: DialogServices): Dialog[] {
+  return [
+    new RouterDialog(services),
+    new RegistrationDialog(services),
+    new AddMethodDialog(services),
+    new AppSetupDialog(services),
+    new PhoneDialog(services),
+    new OfficePhoneDialog(services),
+    new EmailDialog(services),
+    new SecurityQuestionsDialog(services),
+    new SecurityKeyDialog(services),
+    new ManageMethodsDialog(services),
+    new HelpDialog(services),
+  ];
 }
 
 /**
@@ -48,7 +179,12 @@ export function createBotAdapter(bot: AppConfig['bot']): CloudAdapter {
  * hold a code) and tells the person, in their language, what kind of fault it was (store unavailable, a clash
  * with a concurrent change, or unexpected) and that nothing was changed.
  */
-export function createTurnErrorHandler(deps: { logger: Logger; i18n: I18n }): (context: TurnContext, error: Error) => Promise<void> {
+export function createTurnErrorHandler(deps: {
+  logger: Logger;
+  i18n: I18n;
+  /** Resets the dialog after the apology, so a broken dialog state cannot fail every later turn. */
+  resetDialogs?: (context: TurnContext) => Promise<void>;
+}): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
     const activity = context.activity;
     deps.logger.error('bot turn failed', {
@@ -63,6 +199,11 @@ export function createTurnErrorHandler(deps: { logger: Logger; i18n: I18n }): (c
       await context.sendActivity(deps.i18n.t(locale, apology.key, apology.params));
     } catch (sendError) {
       deps.logger.error('could not send the apology', { error: sendError });
+    }
+    try {
+      await deps.resetDialogs?.(context);
+    } catch (resetError) {
+      deps.logger.error('could not reset the dialog state', { error: resetError });
     }
   };
 }

@@ -1,0 +1,54 @@
+// The authenticator app: which app to install, the QR code (a PNG of the otpauth:// URI) with "Can't scan?"
+// (account name and the secret in groups of four), then "Let's try it out": the current 6-digit code typed here.
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { reply, type Reply } from '../src/domain/effects';
+import type { User } from '../src/domain/user';
+import { imageElement, textBlock, textInput, type CardElement } from '../src/channels/teams/adaptiveCards';
+import { qrPngDataUri } from '../src/channels/teams/qrImage';
+import { createReplyRenderer } from '../src/renderReply';
+import { SignetDialog } from './signetDialog';
+import { cardData, choice, DIALOG_IDS, field, navigationChoices, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+
+export class AppSetupDialog extends SignetDialog {
+  constructor(services: DialogServices) {
+    super(DIALOG_IDS.appSetup, services);
+  }
+
+  protected helpKey(): string {
+    return 'help.steps.scanningApp';
+  }
+
+  protected async prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void> {
+    const enrollment = user.enrollment!;
+    const locale = this.locale(dc);
+    const render = createReplyRenderer(this.services.i18n);
+    const shown = replies.length > 0 ? replies : [reply('enrollment.app.enterCode', { issuer: this.services.org.organisation.name })];
+    const texts: string[] = [];
+    const body: CardElement[] = [];
+    const fallbackExtra: string[] = [];
+    for (const r of shown) {
+      if (r.key === 'enrollment.app.scan' && typeof r.params?.['uri'] === 'string') {
+        // The QR image first, then the words (account and grouped secret) for anyone who cannot scan.
+        body.push(imageElement(await qrPngDataUri(r.params['uri']), this.t(dc, 'teams.app.qrAlt'), 'Large'));
+        body.push(textBlock(render(locale, r)));
+        fallbackExtra.push(render(locale, r));
+      } else if (body.length === 0) {
+        texts.push(render(locale, r));
+      } else {
+        body.push(textBlock(render(locale, r)));
+        fallbackExtra.push(render(locale, r));
+      }
+    }
+    body.push(textInput('code', this.t(dc, 'teams.code.appLabel'), { placeholder: '123456', maxLength: 8 }));
+    await sendCard(dc, {
+      texts,
+      body,
+      fallbackExtra,
+      choices: [choice('verify', this.t(dc, 'teams.buttons.verify'), cardData('submitCode', enrollment)), ...navigationChoices(this.services, locale, enrollment)],
+    });
+  }
+
+  protected async onInput(dc: DialogContext, _user: User, input: TurnInput): Promise<DialogTurnResult> {
+    return this.applyAndEnd(dc, { type: 'submitCode', code: input.value ? field(input.value, 'code') : input.text });
+  }
+}

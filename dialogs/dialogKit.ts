@@ -1,0 +1,216 @@
+// What every Teams dialog shares: the services they call, the person of this turn, reading a typed message or a
+// card submit, the global commands (cancel, back, help, different method), rendering machine replies, and which
+// dialog shows which enrollment step. Not a dialog itself: the dialogs in this folder import it.
+import type { Attachment, TurnContext } from 'botbuilder';
+import type { DialogContext } from 'botbuilder-dialogs';
+import type { OrgConfig } from '../src/config/orgConfigSchema';
+import { reply, type Reply } from '../src/domain/effects';
+import type { NewUser, User } from '../src/domain/user';
+import type { RegistrationPolicy } from '../src/domain/rules/registrationPolicy';
+import type { EnrollmentService } from '../src/enrollment/enrollmentService';
+import type { Enrollment, EnrollmentEvent, EnrollmentStep } from '../src/enrollment/enrollmentTypes';
+import type { I18n } from '../src/i18n';
+import { createReplyRenderer } from '../src/renderReply';
+import { adaptiveCard, type CardChoice, type CardSpec } from '../src/channels/teams/adaptiveCards';
+import { matchesPhrase } from '../src/channels/teams/choiceMatcher';
+
+export const DIALOG_IDS = {
+  router: 'signet:router',
+  registration: 'signet:registration',
+  addMethod: 'signet:addMethod',
+  appSetup: 'signet:appSetup',
+  phone: 'signet:phone',
+  officePhone: 'signet:officePhone',
+  email: 'signet:email',
+  securityQuestions: 'signet:securityQuestions',
+  securityKey: 'signet:securityKey',
+  manageMethods: 'signet:manageMethods',
+  help: 'signet:help',
+} as const;
+
+export interface DialogServices {
+  readonly enrollment: EnrollmentService;
+  readonly i18n: I18n;
+  readonly org: OrgConfig;
+  readonly registration: RegistrationPolicy;
+}
+
+export function registrationPolicyOf(org: OrgConfig): RegistrationPolicy {
+  return { required: org.methods.required, firstMethodKinds: org.methods.firstMethodKinds, offered: org.methods.offered, usage: org.methods.usage };
+}
+
+/** Who is talking and in which locale; the bot resolves it before any dialog runs. */
+export interface TurnUser {
+  readonly id: string;
+  readonly locale: string;
+  /** The directory profile the record is created from on first contact. */
+  readonly profile: NewUser;
+}
+
+const TURN_USER = Symbol('signet:turnUser');
+
+export function setTurnUser(context: TurnContext, user: TurnUser): void {
+  context.turnState.set(TURN_USER, user);
+}
+
+export function turnUser(context: TurnContext): TurnUser {
+  const user = context.turnState.get(TURN_USER) as TurnUser | undefined;
+  if (!user) throw new Error('The bot did not resolve the person before running dialogs');
+  return user;
+}
+
+/** The data our cards put in activity.value: an action, and for enrollment cards the enrollment and step. */
+export interface CardData {
+  readonly signet: 1;
+  readonly action: string;
+  readonly enrollmentId?: string;
+  readonly step?: string;
+  readonly [field: string]: unknown;
+}
+
+export interface TurnInput {
+  readonly text: string;
+  /** Our card's submit data merged with its inputs; null for typed text or someone else's card. */
+  readonly value: CardData | null;
+}
+
+export function readInput(context: TurnContext): TurnInput {
+  const activity = context.activity;
+  const text = typeof activity.text === 'string' ? activity.text.trim() : '';
+  const raw: unknown = activity.value;
+  const value =
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as { signet?: unknown }).signet === 1 && typeof (raw as { action?: unknown }).action === 'string'
+      ? (raw as CardData)
+      : null;
+  return { text, value };
+}
+
+/** A string field of a card submit (an input's value), trimmed; '' when absent. */
+export function field(value: CardData | null, name: string): string {
+  const v = value?.[name];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+export type GlobalCommand = 'cancel' | 'back' | 'help' | 'differentMethod';
+const GLOBAL_COMMANDS: readonly GlobalCommand[] = ['cancel', 'back', 'help', 'differentMethod'];
+
+/** The phrases of a command in a locale: `teams.commands.<name>` holds them separated by "|". */
+export function phrases(i18n: I18n, locale: string, name: string): string[] {
+  return i18n.t(locale, `teams.commands.${name}`).split('|');
+}
+
+export function globalCommand(i18n: I18n, locale: string, input: TurnInput): GlobalCommand | null {
+  if (input.value) return (GLOBAL_COMMANDS as readonly string[]).includes(input.value.action) ? (input.value.action as GlobalCommand) : null;
+  return GLOBAL_COMMANDS.find((c) => matchesPhrase(input.text, phrases(i18n, locale, c))) ?? null;
+}
+
+export function renderer(services: DialogServices): (locale: string, replies: readonly Reply[]) => string[] {
+  const render = createReplyRenderer(services.i18n);
+  return (locale, replies) => replies.map((r) => render(locale, r));
+}
+
+export async function loadUser(services: DialogServices, context: TurnContext): Promise<User> {
+  // The bot created the record at the start of the turn; this reads the latest version.
+  return services.enrollment.ensureUser(turnUser(context).profile);
+}
+
+export async function applyEvent(services: DialogServices, context: TurnContext, event: EnrollmentEvent): Promise<readonly Reply[]> {
+  return services.enrollment.apply(turnUser(context).id, event, { channel: 'teams' });
+}
+
+/** The step a card was made for: an expired or locked code keeps its code card valid (resend, different method). */
+export function displayStep(step: EnrollmentStep): string {
+  if (step.name === 'expired') return step.previous.name;
+  if (step.name === 'locked') return step.previous.name;
+  return step.name;
+}
+
+export function isStaleSubmit(user: User, value: CardData): boolean {
+  if (value.enrollmentId === undefined) return false;
+  const e = user.enrollment;
+  if (!e || e.id !== value.enrollmentId) return true;
+  return value.step !== undefined && value.step !== displayStep(e.step);
+}
+
+/** Which dialog shows an enrollment in this step. */
+export function stepDialogId(enrollment: Enrollment): string {
+  const step = enrollment.step.name === 'expired' || enrollment.step.name === 'locked' ? enrollment.step.previous : enrollment.step;
+  switch (step.name) {
+    case 'choosingMethod':
+      return enrollment.purpose === 'register' ? DIALOG_IDS.registration : DIALOG_IDS.addMethod;
+    case 'enteringPhone':
+      return step.kind === 'officePhone' ? DIALOG_IDS.officePhone : DIALOG_IDS.phone;
+    case 'codeSent':
+      return step.kind === 'email' ? DIALOG_IDS.email : step.kind === 'officePhone' ? DIALOG_IDS.officePhone : DIALOG_IDS.phone;
+    case 'enteringEmail':
+      return DIALOG_IDS.email;
+    case 'scanningApp':
+      return DIALOG_IDS.appSetup;
+    case 'answeringQuestions':
+      return DIALOG_IDS.securityQuestions;
+    case 'securityKeyOnWeb':
+      return DIALOG_IDS.securityKey;
+    default:
+      return DIALOG_IDS.registration;
+  }
+}
+
+/** Options a step dialog is begun with: what the machine just said, or "treat this turn's input as an answer". */
+export interface StepOptions {
+  readonly replies?: readonly Reply[];
+  /** Dialog state was lost (new process, new storage): handle this turn's input against the stored step. */
+  readonly resume?: boolean;
+  /** Begin a new enrollment (registration / add method dialogs). */
+  readonly start?: boolean;
+}
+
+/** What a step dialog ends with: the machine's replies, for the router to show with the next step. */
+export interface StepResult {
+  readonly replies: readonly Reply[];
+}
+
+export function cardData(action: string, enrollment: Enrollment | null, extra: Readonly<Record<string, unknown>> = {}): CardData {
+  return { signet: 1, action, ...(enrollment ? { enrollmentId: enrollment.id, step: displayStep(enrollment.step) } : {}), ...extra };
+}
+
+export function choice(id: string, title: string, data: CardData): CardChoice {
+  return { id, title, data };
+}
+
+/** Dialog (UI) state every card-showing dialog keeps: the submit data of the choices last shown, by position. */
+export interface ShownChoicesState {
+  shownChoices?: CardData[];
+}
+
+export async function sendCard(dc: DialogContext, spec: CardSpec, text?: string): Promise<void> {
+  // Remembered so that typing a choice's number works like pressing it (the text fallback numbers them).
+  if (dc.activeDialog) (dc.activeDialog.state as ShownChoicesState).shownChoices = spec.choices.map((c) => c.data as CardData);
+  const attachment: Attachment = adaptiveCard(spec);
+  await dc.context.sendActivity({ type: 'message', ...(text !== undefined ? { text } : {}), attachments: [attachment] });
+}
+
+export async function sendText(dc: DialogContext, lines: readonly string[]): Promise<void> {
+  if (lines.length > 0) await dc.context.sendActivity(lines.join('\n\n'));
+}
+
+/** The ways out every enrollment card offers: back, a different method, cancel. */
+export function navigationChoices(services: DialogServices, locale: string, enrollment: Enrollment, options: { back?: boolean } = {}): CardChoice[] {
+  const t = (key: string): string => services.i18n.t(locale, key);
+  return [
+    ...(options.back === false ? [] : [choice('back', t('teams.buttons.back'), cardData('back', enrollment))]),
+    choice('differentMethod', t('teams.buttons.differentMethod'), cardData('differentMethod', enrollment)),
+    choice('cancel', t('teams.buttons.cancel'), cardData('cancel', enrollment)),
+  ];
+}
+
+/** The configured help-desk contact as replies (phone, web, email, hours: whichever are configured). */
+export function helpDeskReplies(services: DialogServices): Reply[] {
+  const desk = services.org.helpDesk;
+  return [
+    reply('common.helpDesk.intro'),
+    ...(desk.phone ? [reply('common.helpDesk.phone', { phone: desk.phone })] : []),
+    ...(desk.url ? [reply('common.helpDesk.url', { url: desk.url })] : []),
+    ...(desk.email ? [reply('common.helpDesk.email', { email: desk.email })] : []),
+    ...(desk.hours ? [reply('common.helpDesk.hours', { hours: desk.hours })] : []),
+  ];
+}

@@ -1,0 +1,55 @@
+// A personal email for password resets: the address (the machine refuses the organisation's own domains and
+// says why), then the 6-digit code from the email typed here; resend, change address (back), different method.
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { reply, type Reply } from '../src/domain/effects';
+import type { User } from '../src/domain/user';
+import { matchesPhrase } from '../src/channels/teams/choiceMatcher';
+import { textInput } from '../src/channels/teams/adaptiveCards';
+import { SignetDialog } from './signetDialog';
+import { cardData, choice, DIALOG_IDS, displayStep, field, navigationChoices, phrases, renderer, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+
+export class EmailDialog extends SignetDialog {
+  constructor(services: DialogServices) {
+    super(DIALOG_IDS.email, services);
+  }
+
+  protected helpKey(user: User): string {
+    return user.enrollment && displayStep(user.enrollment.step) === 'codeSent' ? 'help.steps.emailCode' : 'help.steps.enteringEmail';
+  }
+
+  protected async prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void> {
+    const enrollment = user.enrollment!;
+    const locale = this.locale(dc);
+    const codeStep = displayStep(enrollment.step) === 'codeSent';
+    const texts = renderer(this.services)(locale, replies.length > 0 ? replies : [reply(codeStep ? 'enrollment.email.enterCode' : 'enrollment.email.askAddress')]);
+    const nav = navigationChoices(this.services, locale, enrollment);
+    if (codeStep) {
+      await sendCard(dc, {
+        texts,
+        body: [textInput('code', this.t(dc, 'teams.code.label'), { maxLength: 12 })],
+        choices: [
+          choice('verify', this.t(dc, 'teams.buttons.verify'), cardData('submitCode', enrollment)),
+          choice('resend', this.t(dc, 'teams.buttons.resend'), cardData('resend', enrollment)),
+          ...nav.map((c) => (c.id === 'back' ? { ...c, title: this.t(dc, 'teams.buttons.changeEmail') } : c)),
+        ],
+      });
+      return;
+    }
+    await sendCard(dc, {
+      texts,
+      body: [textInput('email', this.t(dc, 'teams.email.addressLabel'), { placeholder: this.t(dc, 'teams.email.addressPlaceholder'), maxLength: 254 })],
+      choices: [choice('send', this.t(dc, 'teams.buttons.sendCode'), cardData('submitEmail', enrollment)), ...nav],
+    });
+  }
+
+  protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
+    const { value, text } = input;
+    const locale = this.locale(dc);
+    if (displayStep(user.enrollment!.step) === 'codeSent') {
+      if (value?.action === 'resend' || (!value && matchesPhrase(text, phrases(this.services.i18n, locale, 'resend')))) return this.applyAndEnd(dc, { type: 'resend' });
+      if (!value && matchesPhrase(text, phrases(this.services.i18n, locale, 'changeEmail'))) return this.applyAndEnd(dc, { type: 'back' });
+      return this.applyAndEnd(dc, { type: 'submitCode', code: value ? field(value, 'code') : text });
+    }
+    return this.applyAndEnd(dc, { type: 'submitEmail', address: value ? field(value, 'email') : text });
+  }
+}

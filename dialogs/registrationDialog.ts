@@ -1,0 +1,100 @@
+// "Keep your account secure": starts a registration (or says the person already meets the policy) and shows the
+// method choice, "method N of M", as a card of the methods that may be chosen now; typing a method's name or
+// number works too. The machine decides what may be chosen; this dialog only offers and forwards.
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { reply, type Reply } from '../src/domain/effects';
+import { METHOD_KINDS, type MethodKind } from '../src/domain/methodKinds';
+import type { User } from '../src/domain/user';
+import { choosableKinds, meetsPolicy } from '../src/domain/rules/registrationPolicy';
+import type { EnrollmentPurpose } from '../src/enrollment/enrollmentTypes';
+import { matchesPhrase, matchOption, type TypedOption } from '../src/channels/teams/choiceMatcher';
+import { SignetDialog } from './signetDialog';
+import {
+  applyEvent,
+  cardData,
+  choice,
+  DIALOG_IDS,
+  loadUser,
+  navigationChoices,
+  phrases,
+  renderer,
+  sendCard,
+  type DialogServices,
+  type StepOptions,
+  type TurnInput,
+} from './dialogKit';
+
+export class RegistrationDialog extends SignetDialog {
+  constructor(
+    services: DialogServices,
+    dialogId: string = DIALOG_IDS.registration,
+    protected readonly purpose: EnrollmentPurpose = 'register',
+  ) {
+    super(dialogId, services);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: StepOptions): Promise<DialogTurnResult> {
+    if (!options?.start) return super.beginDialog(dc, options);
+    const user = await loadUser(this.services, dc.context);
+    const refusal = this.refuseStart(user);
+    if (refusal) return this.endWith(dc, [refusal]);
+    const replies = await applyEvent(this.services, dc.context, { type: 'start', purpose: this.purpose });
+    return this.endWith(dc, replies);
+  }
+
+  /** Registration is for people who do not meet the policy yet; the others are offered management. */
+  protected refuseStart(user: User): Reply | null {
+    return meetsPolicy(this.services.registration, user) ? reply('teams.register.alreadyMeets') : null;
+  }
+
+  protected helpKey(): string {
+    return 'help.steps.choosingMethod';
+  }
+
+  protected async prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void> {
+    const locale = this.locale(dc);
+    const enrollment = user.enrollment!;
+    const shown = replies.length > 0 ? replies : [reply('enrollment.chooseMethod', { position: Math.min(user.methods.length + 1, this.services.registration.required), required: this.services.registration.required })];
+    const kinds = choosableKinds(this.services.registration, user);
+    await sendCard(dc, {
+      texts: renderer(this.services)(locale, shown),
+      choices: [
+        ...kinds.map((kind) => choice(kind, this.t(dc, `teams.methodLabels.${kind}`), cardData('chooseMethod', enrollment, { kind }))),
+        ...navigationChoices(this.services, locale, enrollment, { back: false }).filter((c) => c.id !== 'differentMethod'),
+      ],
+    });
+  }
+
+  protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
+    const kind = this.kindFrom(dc, user, input);
+    if (!kind && !input.value && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'menu.manage'))) {
+      // "My methods" at the method choice: nothing is half-done yet, so stop choosing and show the methods.
+      await applyEvent(this.services, dc.context, { type: 'cancel' });
+      return dc.replaceDialog(DIALOG_IDS.manageMethods);
+    }
+    if (!kind) {
+      await this.prompt(dc, user, [reply('teams.register.pickOne')]);
+      return Dialog.EndOfTurn;
+    }
+    return this.applyAndEnd(dc, { type: 'chooseMethod', kind });
+  }
+
+  private kindFrom(dc: DialogContext, user: User, input: TurnInput): MethodKind | undefined {
+    if (input.value) {
+      const kind = input.value['kind'];
+      return input.value.action === 'chooseMethod' && typeof kind === 'string' ? METHOD_KINDS.find((k) => k === kind) : undefined;
+    }
+    // Numbers follow the card's order (the choosable kinds); names may be any offered kind, so the machine can
+    // explain why one cannot be chosen yet.
+    const choosable = choosableKinds(this.services.registration, user);
+    const others = this.services.registration.offered.filter((k) => !choosable.includes(k));
+    const options: (TypedOption & { kind: MethodKind })[] = [...choosable, ...others].map((kind) => ({
+      id: kind,
+      kind,
+      label: this.t(dc, `teams.methodLabels.${kind}`),
+      synonyms: phrases(this.services.i18n, this.locale(dc), `methodSynonyms.${kind}`),
+    }));
+    const typed = /^\d{1,2}$/.test(input.text.trim()) ? options.slice(0, choosable.length) : options;
+    return matchOption(input.text, typed)?.kind;
+  }
+}

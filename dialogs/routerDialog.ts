@@ -1,0 +1,142 @@
+// The root dialog: the main menu (set up MFA, add a method, my methods, help) and the one place that decides,
+// from the stored enrollment state (not from dialog state), which step dialog shows next. After a step it shows
+// the machine's replies, continues a registration until the policy is met, and ends with a summary.
+import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Reply } from '../src/domain/effects';
+import type { User } from '../src/domain/user';
+import { meetsPolicy } from '../src/domain/rules/registrationPolicy';
+import { isEnrollmentActive } from '../src/enrollment/enrollmentMachine';
+import { matchOption } from '../src/channels/teams/choiceMatcher';
+import { adaptiveCard } from '../src/channels/teams/adaptiveCards';
+import {
+  applyEvent,
+  cardData,
+  choice,
+  DIALOG_IDS,
+  globalCommand,
+  loadUser,
+  phrases,
+  readInput,
+  renderer,
+  stepDialogId,
+  turnUser,
+  type DialogServices,
+  type StepResult,
+} from './dialogKit';
+import { faqFor } from './helpDialog';
+
+type MenuItem = 'register' | 'add' | 'manage' | 'help';
+const MENU: readonly MenuItem[] = ['register', 'add', 'manage', 'help'];
+
+export class RouterDialog extends Dialog {
+  constructor(private readonly services: DialogServices) {
+    super(DIALOG_IDS.router);
+  }
+
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.onTurn(dc);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.onTurn(dc);
+  }
+
+  /** A step dialog (or help, or manage) ended: show what the machine said and what comes next. */
+  override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    const replies = isStepResult(result) ? result.replies : null;
+    return this.route(dc, replies);
+  }
+
+  private locale(dc: DialogContext): string {
+    return turnUser(dc.context).locale;
+  }
+
+  private t(dc: DialogContext, key: string, params?: Readonly<Record<string, string | number>>): string {
+    return this.services.i18n.t(this.locale(dc), key, params);
+  }
+
+  private async onTurn(dc: DialogContext): Promise<DialogTurnResult> {
+    const user = await loadUser(this.services, dc.context);
+    const input = readInput(dc.context);
+    // Dialog state was lost or a step ended without a next one: the stored step decides, and this turn's input
+    // is an answer to it (a new process resumes mid-flow).
+    if (isEnrollmentActive(user)) return dc.beginDialog(stepDialogId(user.enrollment!), { resume: true });
+    if (input.value?.enrollmentId !== undefined) {
+      await dc.context.sendActivity(this.t(dc, 'teams.staleCard'));
+      return this.showMenu(dc, 'teams.menu.prompt');
+    }
+    if (input.value?.action === 'faq') return dc.beginDialog(DIALOG_IDS.help, { faqId: input.value['id'] });
+    const item = this.menuItem(dc, input);
+    if (item) return this.open(dc, item);
+    const command = globalCommand(this.services.i18n, this.locale(dc), input);
+    if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: 'help.steps.idle' });
+    if (command === 'differentMethod') return dc.beginDialog(DIALOG_IDS.addMethod, { start: true });
+    if (command) {
+      await dc.context.sendActivity(this.t(dc, 'enrollment.nothingInProgress'));
+      return this.showMenu(dc, 'teams.menu.prompt');
+    }
+    const faqId = input.value ? undefined : faqFor(this.services, this.locale(dc), input.text);
+    if (faqId) return dc.beginDialog(DIALOG_IDS.help, { faqId });
+    return this.showMenu(dc, 'common.welcome');
+  }
+
+  private menuItem(dc: DialogContext, input: ReturnType<typeof readInput>): MenuItem | undefined {
+    if (input.value) return input.value.action === 'menu' ? MENU.find((m) => m === input.value!['item']) : undefined;
+    const locale = this.locale(dc);
+    const options = MENU.map((m) => ({ id: m, label: this.t(dc, `teams.menu.${m}`), synonyms: phrases(this.services.i18n, locale, `menu.${m}`) }));
+    return matchOption(input.text, options)?.id;
+  }
+
+  private open(dc: DialogContext, item: MenuItem): Promise<DialogTurnResult> {
+    switch (item) {
+      case 'register':
+        return dc.beginDialog(DIALOG_IDS.registration, { start: true });
+      case 'add':
+        return dc.beginDialog(DIALOG_IDS.addMethod, { start: true });
+      case 'manage':
+        return dc.beginDialog(DIALOG_IDS.manageMethods);
+      case 'help':
+        return dc.beginDialog(DIALOG_IDS.help, { topicKey: 'help.steps.idle' });
+    }
+  }
+
+  private async route(dc: DialogContext, replies: readonly Reply[] | null): Promise<DialogTurnResult> {
+    const user = await loadUser(this.services, dc.context);
+    if (isEnrollmentActive(user)) return dc.beginDialog(stepDialogId(user.enrollment!), { replies: replies ?? [] });
+    if (replies === null) return Dialog.EndOfTurn; // back from help: nothing else to show
+    const locale = this.locale(dc);
+    const lines = renderer(this.services)(locale, replies);
+    const justVerified = replies.some((r) => r.key.startsWith('enrollment.verified.'));
+    const enrollment = user.enrollment;
+    if (justVerified && enrollment?.purpose === 'register' && !meetsPolicy(this.services.registration, user)) {
+      if (lines.length > 0) await dc.context.sendActivity(lines.join('\n\n'));
+      const next = await applyEvent(this.services, dc.context, { type: 'start', purpose: 'register' });
+      return dc.beginDialog(DIALOG_IDS.registration, { replies: next });
+    }
+    if (justVerified) lines.push(this.summary(dc, user));
+    if (replies.some((r) => r.key === 'teams.register.alreadyMeets')) lines.push(this.summary(dc, user));
+    return this.showMenu(dc, null, lines);
+  }
+
+  /** "You can sign in with: the authenticator app, mobile phone." */
+  private summary(dc: DialogContext, user: User): string {
+    const names = user.methods.map((m) => this.t(dc, `methods.${m.kind}`));
+    return this.t(dc, 'teams.summary', { methods: names.join(', ') });
+  }
+
+  private async showMenu(dc: DialogContext, promptKey: string | null, lines: readonly string[] = []): Promise<DialogTurnResult> {
+    const texts = [...lines];
+    if (promptKey === 'common.welcome') texts.push(this.t(dc, promptKey, { orgName: this.services.org.organisation.name }));
+    else if (promptKey) texts.push(this.t(dc, promptKey));
+    texts.push(this.t(dc, 'teams.menu.whatNext'));
+    const card = adaptiveCard({ texts: [this.t(dc, 'teams.menu.whatNext')], choices: MENU.map((m) => choice(m, this.t(dc, `teams.menu.${m}`), cardData('menu', null, { item: m }))) });
+    // One activity: the words as text (what every client shows) and the menu as a card under them.
+    await dc.context.sendActivity({ type: 'message', text: texts.slice(0, -1).join('\n\n') || texts.join('\n\n'), attachments: [card] });
+    return Dialog.EndOfTurn;
+  }
+}
+
+function isStepResult(value: unknown): value is StepResult {
+  return value !== null && typeof value === 'object' && Array.isArray((value as { replies?: unknown }).replies);
+}
+

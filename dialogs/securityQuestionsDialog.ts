@@ -1,0 +1,94 @@
+// Security questions (password reset only): the configured number of questions picked from the localized list
+// and answered, on one card (choice sets + text inputs). Typing works in two turns: the question numbers, then
+// the answers one per line — so answers are never kept in dialog state. The machine checks and hashes them.
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { reply, type Reply } from '../src/domain/effects';
+import type { User } from '../src/domain/user';
+import { SECURITY_QUESTION_IDS } from '../src/domain/securityQuestions';
+import type { SecurityAnswerInput } from '../src/enrollment/enrollmentTypes';
+import { choiceSetInput, textInput, type CardElement } from '../src/channels/teams/adaptiveCards';
+import { SignetDialog } from './signetDialog';
+import { cardData, choice, DIALOG_IDS, field, navigationChoices, renderer, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+
+interface QuestionsState {
+  /** The questions picked by typing, awaiting the answers (ids only). */
+  questionIds?: string[];
+}
+
+export class SecurityQuestionsDialog extends SignetDialog {
+  constructor(services: DialogServices) {
+    super(DIALOG_IDS.securityQuestions, services);
+  }
+
+  private get count(): number {
+    return this.services.org.securityQuestions.count;
+  }
+
+  private state(dc: DialogContext): QuestionsState {
+    return dc.activeDialog!.state as QuestionsState;
+  }
+
+  protected helpKey(_user: User, dc: DialogContext): string {
+    return this.state(dc).questionIds ? 'help.steps.typingAnswers' : 'help.steps.answeringQuestions';
+  }
+
+  private question(dc: DialogContext, id: string): string {
+    return this.t(dc, `questions.${id}`);
+  }
+
+  protected async prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void> {
+    const enrollment = user.enrollment!;
+    const locale = this.locale(dc);
+    const texts = renderer(this.services)(locale, replies.length > 0 ? replies : [reply('enrollment.questions.ask', { count: this.count })]);
+    const picked = this.state(dc).questionIds;
+    const nav = navigationChoices(this.services, locale, enrollment);
+    if (picked) {
+      const list = picked.map((id, i) => `${i + 1}. ${this.question(dc, id)}`);
+      await sendCard(dc, { texts: [...texts, this.t(dc, 'teams.questions.typeAnswers', { count: this.count }), ...list], choices: nav });
+      return;
+    }
+    const options = SECURITY_QUESTION_IDS.map((id) => ({ title: this.question(dc, id), value: id }));
+    const body: CardElement[] = [];
+    for (let i = 1; i <= this.count; i++) {
+      body.push(choiceSetInput(`q${i}`, this.t(dc, 'teams.questions.questionLabel', { position: i }), options));
+      body.push(textInput(`a${i}`, this.t(dc, 'teams.questions.answerLabel', { position: i }), { maxLength: 40 }));
+    }
+    await sendCard(dc, {
+      texts: [...texts, this.t(dc, 'teams.questions.typeNumbers', { count: this.count })],
+      body,
+      fallbackExtra: SECURITY_QUESTION_IDS.map((id, i) => `(${i + 1}) ${this.question(dc, id)}`),
+      choices: [choice('save', this.t(dc, 'teams.buttons.saveAnswers'), cardData('submitAnswers', enrollment)), ...nav],
+    });
+  }
+
+  protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
+    const state = this.state(dc);
+    if (input.value?.action === 'submitAnswers') {
+      const answers: SecurityAnswerInput[] = [];
+      for (let i = 1; i <= this.count; i++) answers.push({ questionId: field(input.value, `q${i}`), answer: field(input.value, `a${i}`) });
+      return this.applyAndEnd(dc, { type: 'submitAnswers', answers });
+    }
+    if (input.value) {
+      await this.prompt(dc, user, []);
+      return Dialog.EndOfTurn;
+    }
+    if (!state.questionIds) {
+      const numbers = input.text.split(/[\s,;]+/).filter((n) => n !== '').map(Number);
+      const valid = numbers.length === this.count && numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= SECURITY_QUESTION_IDS.length) && new Set(numbers).size === numbers.length;
+      if (!valid) {
+        await this.prompt(dc, user, [reply('teams.questions.badNumbers', { count: this.count, max: SECURITY_QUESTION_IDS.length })]);
+        return Dialog.EndOfTurn;
+      }
+      state.questionIds = numbers.map((n) => SECURITY_QUESTION_IDS[n - 1]!);
+      await this.prompt(dc, user, []);
+      return Dialog.EndOfTurn;
+    }
+    const lines = input.text.split(/\r?\n|;/).map((l) => l.trim()).filter((l) => l !== '');
+    const answers = state.questionIds.map((questionId, i) => ({ questionId, answer: lines[i] ?? '' }));
+    if (lines.length !== state.questionIds.length) {
+      await this.prompt(dc, user, [reply('validation.answers.wrongCount', { expected: this.count })]);
+      return Dialog.EndOfTurn;
+    }
+    return this.applyAndEnd(dc, { type: 'submitAnswers', answers });
+  }
+}

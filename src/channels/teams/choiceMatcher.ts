@@ -1,0 +1,68 @@
+// Matches what a person typed against the options on offer: the option's number, its label, a synonym, or a
+// close variant (a typo or two), so typing always works where a card offers buttons.
+
+export interface TypedOption {
+  readonly id: string;
+  readonly label: string;
+  readonly synonyms?: readonly string[];
+}
+
+/** Lower case, Unicode-normalised, punctuation dropped, spaces collapsed. */
+export function normaliseTyped(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Levenshtein distance, bounded: returns max+1 as soon as it must exceed max. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** True when typed text is one of the phrases, exactly or as a close variant (phrases of 5+ characters). */
+export function matchesPhrase(typed: string, phrases: readonly string[]): boolean {
+  const text = normaliseTyped(typed);
+  if (text === '') return false;
+  return phrases.some((p) => {
+    const phrase = normaliseTyped(p);
+    if (phrase === '') return false;
+    if (text === phrase) return true;
+    return phrase.length >= 5 && editDistance(text, phrase) <= (phrase.length >= 10 ? 2 : 1);
+  });
+}
+
+/** The option the person meant, or undefined. Numbers are 1-based positions in the list shown. */
+export function matchOption<T extends TypedOption>(typed: string, options: readonly T[]): T | undefined {
+  const text = normaliseTyped(typed);
+  if (text === '') return undefined;
+  if (/^\d{1,2}$/.test(text)) return options[Number(text) - 1];
+  const exact = options.find((o) => [o.label, ...(o.synonyms ?? [])].some((p) => normaliseTyped(p) === text));
+  if (exact) return exact;
+  const close = options.filter((o) => matchesPhrase(text, [o.label, ...(o.synonyms ?? [])]));
+  if (close.length === 1) return close[0];
+  // "the app" for "Authenticator app": a unique option whose label contains every typed word.
+  const words = text.split(' ').filter((w) => w.length >= 3 && !['the', 'and', 'my', 'for'].includes(w));
+  if (words.length === 0) return undefined;
+  const containing = options.filter((o) => {
+    const label = normaliseTyped([o.label, ...(o.synonyms ?? [])].join(' '));
+    return words.every((w) => label.split(' ').includes(w));
+  });
+  return containing.length === 1 ? containing[0] : undefined;
+}

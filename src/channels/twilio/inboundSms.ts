@@ -1,0 +1,73 @@
+// A text received from a phone, as events: a carrier keyword (STOP/START/HELP) is recorded; anything else is a
+// code for the enrollment or sign-in challenge waiting at that number. Returns what to text back, in whose
+// locale; an unknown number gets the same neutral answer whether or not it belongs to anyone.
+import { reply, type Reply } from '../../domain/effects';
+import type { Core } from '../../core';
+import type { OrgConfig } from '../../config/orgConfigSchema';
+import type { Stores } from '../../stores/ports';
+import type { Clock } from '../../security/random';
+import { smsKeyword } from './smsKeywords';
+
+export interface InboundSms {
+  readonly from: string;
+  readonly body: string;
+}
+
+export interface SmsAnswer {
+  readonly locale: string;
+  readonly replies: readonly Reply[];
+}
+
+export interface InboundSmsDeps {
+  readonly core: Pick<Core, 'enrollment' | 'verification'>;
+  readonly stores: Pick<Stores, 'users' | 'challenges' | 'optOuts' | 'audit'>;
+  readonly org: Pick<OrgConfig, 'organisation' | 'helpDesk' | 'locales'>;
+  readonly clock: Clock;
+}
+
+export class InboundSmsHandler {
+  constructor(private readonly deps: InboundSmsDeps) {}
+
+  async receive(message: InboundSms): Promise<SmsAnswer> {
+    const { org } = this.deps;
+    const neutralLocale = org.locales.default;
+    const keyword = smsKeyword(message.body);
+    if (keyword) {
+      if (keyword.keyword === 'help') return { locale: neutralLocale, replies: [reply('sms.keyword.help', { org: org.organisation.name, contact: this.helpContact() })] };
+      await this.recordOptOut(message.from, keyword.keyword === 'stop', keyword.word);
+      // After STOP the carrier (Twilio) confirms and blocks further texts, ours included: answer nothing.
+      return keyword.keyword === 'stop' ? { locale: neutralLocale, replies: [] } : { locale: neutralLocale, replies: [reply('sms.keyword.started', { org: org.organisation.name })] };
+    }
+    return (await this.codeReply(message)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
+  }
+
+  /** Applies the text as a code to the newest thing waiting for a texted code at this number; null when nothing is. */
+  private async codeReply(message: InboundSms): Promise<SmsAnswer | null> {
+    const { stores, core, clock } = this.deps;
+    const users = (await stores.users.findByPendingPhone(message.from)).filter((u) => u.enrollment?.step.name === 'codeSent' && u.enrollment.step.delivery === 'sms');
+    const user = users.sort((a, b) => (b.enrollment?.updatedAt ?? 0) - (a.enrollment?.updatedAt ?? 0))[0];
+    if (user) return { locale: user.locale, replies: await core.enrollment.apply(user.id, { type: 'submitCode', code: message.body }, { channel: 'sms' }) };
+    const challenge = (await stores.challenges.findPendingByTarget(message.from, clock.now())).find((c) => c.method === 'sms');
+    if (challenge) {
+      const outcome = await core.verification.apply(challenge.id, { type: 'submitCode', code: message.body }, 'sms');
+      return { locale: challenge.locale, replies: outcome.replies };
+    }
+    return null;
+  }
+
+  private async recordOptOut(number: string, optedOut: boolean, word: string): Promise<void> {
+    const { stores, clock } = this.deps;
+    const now = clock.now();
+    await stores.optOuts.record({ number, optedOut, keyword: word, at: now });
+    // Audit on each person the number belongs to (registered or being verified), never with the number itself.
+    const owners = new Set([...(await stores.users.findByMethodPhone(number)), ...(await stores.users.findByPendingPhone(number))].map((u) => u.id));
+    for (const userId of owners) {
+      await stores.audit.append({ userId, actor: 'sms', action: optedOut ? 'sms:optOut' : 'sms:optIn', channel: 'sms', details: { keyword: word } }, now);
+    }
+  }
+
+  private helpContact(): string {
+    const { helpDesk } = this.deps.org;
+    return [helpDesk.phone, helpDesk.email, helpDesk.url].filter((v): v is string => v !== undefined).join(', ');
+  }
+}

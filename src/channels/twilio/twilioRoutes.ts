@@ -1,0 +1,102 @@
+// The Twilio webhook routes: signature check → parse → the shared handler → TwiML. Without an auth token
+// (simulated telephony) nothing can be verified, so they answer 403; the development routes then play the
+// phone's side through the very same handlers (outside production only).
+import { randomUUID } from 'node:crypto';
+import type * as restify from 'restify';
+import type { SimulatedOutbox } from '../../stores/ports';
+import type { ReadRequest } from '../../server';
+import { callbackQuery, TWILIO_PATHS } from '../../telephony/callbackUrls';
+import { isSignedByTwilio } from './twilioSignature';
+import type { TwilioWebhooks, WebhookParams } from './twilioWebhooks';
+
+export interface TwilioRouteDeps {
+  readonly webhooks: TwilioWebhooks;
+  /** undefined: simulated telephony; the public routes refuse everything. */
+  readonly authToken: string | undefined;
+  readonly publicBaseUrl: string;
+  /** The simulated outbox, when the development routes are on. */
+  readonly devOutbox?: SimulatedOutbox;
+}
+
+const XML = { 'Content-Type': 'text/xml; charset=utf-8' };
+
+export function registerTwilioRoutes(server: restify.Server, deps: TwilioRouteDeps): void {
+  const signed =
+    (handle: (req: restify.Request, params: Record<string, string>) => Promise<string>): restify.RequestHandler =>
+    async (req: ReadRequest, res) => {
+      const params = formFields(req.body);
+      const signature = req.header('X-Twilio-Signature') || undefined;
+      if (deps.authToken === undefined || !isSignedByTwilio(deps.authToken, signature, deps.publicBaseUrl, req.url ?? '', signedFields(req))) {
+        res.sendRaw(403, 'Twilio request validation failed.', { 'Content-Type': 'text/plain; charset=utf-8' });
+        return;
+      }
+      res.sendRaw(200, await handle(req, params), XML);
+    };
+
+  server.post(TWILIO_PATHS.sms, signed((_req, params) => deps.webhooks.sms(params)));
+  server.post('/api/twilio/voice/:step', signed((req, params) => deps.webhooks.voice(String(req.params['step']), queryOf(req), params)));
+  server.post('/api/twilio/status/:kind', signed((req, params) => deps.webhooks.status(String(req.params['kind']), queryOf(req), params)));
+
+  if (deps.devOutbox) registerDevRoutes(server, deps.webhooks, deps.devOutbox);
+}
+
+/** Development only: list what was "sent", text back, and answer, press keys on or end a simulated call. */
+function registerDevRoutes(server: restify.Server, webhooks: TwilioWebhooks, outbox: SimulatedOutbox): void {
+  server.get('/api/dev/telephony/outbox', async (_req, res) => {
+    res.send(200, { items: await outbox.list(50) });
+  });
+
+  server.post('/api/dev/telephony/sms', async (req, res) => {
+    const body = jsonObject(req.body);
+    if (typeof body['from'] !== 'string' || typeof body['body'] !== 'string') {
+      res.send(400, { error: { code: 'bad_request', message: 'Send {"from": "+1…", "body": "…"}.' } });
+      return;
+    }
+    const sid = `SMdev${randomUUID().replace(/-/g, '')}`;
+    res.sendRaw(200, await webhooks.sms({ MessageSid: sid, From: body['from'], Body: body['body'] }), XML);
+  });
+
+  server.post('/api/dev/telephony/calls/:ref/:step', async (req, res) => {
+    const item = await outbox.get(String(req.params['ref']));
+    const step = String(req.params['step']);
+    if (!item || item.type !== 'call' || !['answer', 'key', 'status'].includes(step)) {
+      res.send(404, { error: { code: 'not_found', message: 'No such simulated call or step (answer, key, status).' } });
+      return;
+    }
+    const body = jsonObject(req.body);
+    const text = (name: string): string | undefined => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+    const query = new URLSearchParams(
+      callbackQuery({ purpose: item.purpose, locale: item.locale, mode: item.mode }, text('attempt') !== undefined ? { attempt: text('attempt')! } : {}),
+    );
+    const params: WebhookParams = { CallSid: item.ref, Digits: text('digits'), AnsweredBy: text('answeredBy'), CallStatus: text('status') };
+    const xml = step === 'status' ? await webhooks.status('call', query, params) : await webhooks.voice(step, query, params);
+    res.sendRaw(200, xml, XML);
+  });
+}
+
+function queryOf(req: restify.Request): URLSearchParams {
+  const url = req.url ?? '';
+  const at = url.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+}
+
+/** Every field as received, repeated names kept as arrays: Twilio signs them all (protocols.md 1.1, 1.4). */
+function signedFields(req: ReadRequest): Record<string, string | string[]> {
+  if (req.rawBody === undefined) return formFields(req.body);
+  const form = new URLSearchParams(req.rawBody);
+  const fields: Record<string, string | string[]> = {};
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name);
+    fields[name] = values.length === 1 ? values[0]! : values;
+  }
+  return fields;
+}
+
+function formFields(body: unknown): Record<string, string> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+function jsonObject(body: unknown): Record<string, unknown> {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}

@@ -1,0 +1,116 @@
+// The Twilio webhook handlers, shared by the signed public routes and the development routes: each runs once
+// per delivery id (MessageSid, or CallSid + step; a retry gets the answer stored the first time), calls the
+// service, and renders TwiML. A fault is answered with a localized apology, never a 5xx Twilio would retry.
+import { reply, type Reply } from '../../domain/effects';
+import type { ReplyRenderer } from '../../ports/deliveryPorts';
+import type { Stores } from '../../stores/ports';
+import type { Clock } from '../../security/random';
+import { faultReply } from '../../userFacingErrors';
+import { parseCallbackContext } from '../../telephony/callbackUrls';
+import { failureForCallStatus, isMachine } from '../../telephony/twilioErrors';
+import type { InboundSmsHandler } from './inboundSms';
+import type { MessageStatuses } from './messageStatuses';
+import { renderSms, renderVoice } from './twiml';
+import type { VoiceCalls } from './voiceCalls';
+
+/** Decoded form fields of a webhook. */
+export type WebhookParams = Readonly<Record<string, string | undefined>>;
+
+export interface TwilioWebhookDeps {
+  readonly sms: InboundSmsHandler;
+  readonly calls: VoiceCalls;
+  readonly messages: MessageStatuses;
+  readonly stores: Pick<Stores, 'webhooks' | 'deliveryStatuses'>;
+  readonly render: ReplyRenderer;
+  readonly clock: Clock;
+  readonly defaultLocale: string;
+  /** Told about faults: the error and which webhook, never the request's fields. */
+  readonly onError: (webhook: string, error: unknown) => void;
+}
+
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+export class TwilioWebhooks {
+  constructor(private readonly deps: TwilioWebhookDeps) {}
+
+  /** An inbound text. */
+  async sms(params: WebhookParams): Promise<string> {
+    const sid = params['MessageSid'] ?? params['SmsSid'];
+    const from = params['From'];
+    if (!sid || !from) return EMPTY_TWIML;
+    return this.once('sms', `sms:${sid}`, this.smsFault(this.deps.defaultLocale), async () => {
+      const answer = await this.deps.sms.receive({ from, body: params['Body'] ?? '' });
+      return renderSms(answer.locale, answer.replies, this.deps.render);
+    });
+  }
+
+  /** /voice/answer and /voice/key. */
+  async voice(step: string, query: URLSearchParams, params: WebhookParams): Promise<string> {
+    const context = parseCallbackContext(query);
+    const callSid = params['CallSid'];
+    if (!context || !callSid || (step !== 'answer' && step !== 'key')) return this.voiceFault(this.deps.defaultLocale, reply('common.unexpectedError'));
+    const attempt = Math.max(1, Math.min(9, Number.parseInt(query.get('attempt') ?? '1', 10) || 1));
+    const id = step === 'answer' ? `${callSid}:answer` : `${callSid}:key:${attempt}`;
+    return this.once('voice', id, (error) => this.voiceFault(context.locale, faultReply(error)), async () => {
+      const script =
+        step === 'answer'
+          ? await this.deps.calls.answered(context, callSid, isMachine(params['AnsweredBy']))
+          : await this.deps.calls.keyPressed(context, callSid, params['Digits'] ?? '', attempt);
+      return renderVoice(script, this.deps.render);
+    });
+  }
+
+  /** /status/call and /status/message. */
+  async status(kind: string, query: URLSearchParams, params: WebhookParams): Promise<string> {
+    const context = parseCallbackContext(query);
+    if (!context) return EMPTY_TWIML;
+    if (kind === 'call') {
+      const callSid = params['CallSid'];
+      const status = params['CallStatus'];
+      if (!callSid || !status) return EMPTY_TWIML;
+      return this.once('callStatus', `${callSid}:status:${status}`, () => EMPTY_TWIML, async () => {
+        await this.deps.stores.deliveryStatuses.append({ ref: callSid, kind: 'call', status, errorCode: numberOrNull(params['ErrorCode']), at: this.deps.clock.now() });
+        await this.deps.calls.statusChanged(context, callSid, status, isMachine(params['AnsweredBy']), failureForCallStatus(status));
+        return EMPTY_TWIML;
+      });
+    }
+    if (kind === 'message') {
+      const sid = params['MessageSid'];
+      const status = params['MessageStatus'] ?? params['SmsStatus'];
+      if (!sid || !status) return EMPTY_TWIML;
+      return this.once('messageStatus', `${sid}:status:${status}`, () => EMPTY_TWIML, async () => {
+        await this.deps.messages.report(context, { messageSid: sid, status, errorCode: numberOrNull(params['ErrorCode']), to: params['To'] ?? null });
+        return EMPTY_TWIML;
+      });
+    }
+    return EMPTY_TWIML;
+  }
+
+  /** Runs `work` for the first delivery of `id` only; later deliveries get the answer stored for the first. */
+  private async once(webhook: string, id: string, onFault: (error: unknown) => string, work: () => Promise<string>): Promise<string> {
+    const { stores, clock } = this.deps;
+    let answer: string;
+    try {
+      if (!(await stores.webhooks.claim(id, clock.now()))) return (await stores.webhooks.get(id))?.response ?? EMPTY_TWIML;
+      answer = await work();
+    } catch (error) {
+      this.deps.onError(webhook, error);
+      answer = onFault(error);
+    }
+    await stores.webhooks.complete(id, answer).catch((error: unknown) => this.deps.onError('ledger', error));
+    return answer;
+  }
+
+  private smsFault(locale: string): (error: unknown) => string {
+    return (error) => renderSms(locale, [faultReply(error)], this.deps.render);
+  }
+
+  private voiceFault(locale: string, message: Reply): string {
+    return renderVoice({ locale, steps: [{ type: 'say', message }, { type: 'hangup' }] }, this.deps.render);
+  }
+}
+
+function numberOrNull(value: string | undefined): number | null {
+  if (value === undefined || !/^\d{1,9}$/.test(value)) return null;
+  return Number(value);
+}

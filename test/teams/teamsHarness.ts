@@ -1,0 +1,107 @@
+// Drives the real SignetBot (all dialogs) through botbuilder's TestAdapter on a core with a fixed clock and
+// simulated delivery: `say` sends typed text or a card submit and returns the bot's replies of that turn.
+import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { SignetBot } from '../../src/channels/teams/signetBot';
+import { createI18n, type I18n } from '../../src/i18n';
+import type { OrgConfigInput } from '../../src/config/orgConfigSchema';
+import type { Stores } from '../../src/stores/ports';
+import { createCoreHarness, testOrg, type CoreHarness } from '../support/coreHarness';
+
+export interface Said {
+  readonly activity: Partial<Activity>;
+  /** The activity's text and, for a card, its text fallback. */
+  readonly text: string;
+  readonly card: CardJson | null;
+}
+
+export interface CardJson {
+  readonly fallbackText?: string;
+  readonly version?: string;
+  readonly body?: Array<Record<string, unknown>>;
+  readonly actions?: Array<{ type: string; title: string; data: Record<string, unknown> }>;
+}
+
+export interface Chat {
+  readonly adapter: TestAdapter;
+  say(input: string | Record<string, unknown>): Promise<Said[]>;
+}
+
+export interface TeamsHarness {
+  readonly core: CoreHarness;
+  readonly i18n: I18n;
+  readonly bot: SignetBot;
+  readonly storage: Storage;
+  chat(locale?: string, userId?: string): Chat;
+}
+
+let i18nPromise: Promise<I18n> | undefined;
+export const testI18n = (): Promise<I18n> => (i18nPromise ??= createI18n({ supported: ['en-US', 'en-GB'], fallback: 'en-US' }));
+
+export async function createTeamsHarness(options: { stores?: Stores; storage?: Storage; org?: Partial<OrgConfigInput>; core?: CoreHarness } = {}): Promise<TeamsHarness> {
+  const core = options.core ?? createCoreHarness({ ...(options.stores ? { stores: options.stores } : {}), ...(options.org ? { org: options.org } : {}) });
+  const i18n = await testI18n();
+  const storage = options.storage ?? new MemoryStorage();
+  const bot = new SignetBot({
+    i18n,
+    org: testOrg(options.org),
+    enrollment: core.enrollment,
+    users: core.stores.users,
+    conversations: core.stores.conversations,
+    storage,
+    authEnabled: false,
+    clock: core.clock,
+  });
+  return {
+    core,
+    i18n,
+    bot,
+    storage,
+    chat(locale = 'en-US', userId = 'user-1') {
+      const adapter = new TestAdapter((context) => bot.run(context), { locale, from: { id: userId, name: 'Jane Doe' } });
+      return {
+        adapter,
+        async say(input) {
+          adapter.activeQueue.splice(0);
+          await adapter.receiveActivity(typeof input === 'string' ? { type: 'message', text: input } : { type: 'message', text: '', value: input });
+          return adapter.activeQueue.splice(0).map(toSaid);
+        },
+      };
+    },
+  };
+}
+
+function toSaid(activity: Partial<Activity>): Said {
+  const card = (activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content ?? null) as CardJson | null;
+  const text = [activity.text, card?.fallbackText].filter((t): t is string => typeof t === 'string' && t !== '').join('\n');
+  return { activity, text, card };
+}
+
+/** All the words of a turn, for matching. */
+export const allText = (said: readonly Said[]): string => said.map((s) => s.text).join('\n');
+
+/** Every Action.Submit on the turn's cards, including those inside ActionSets. */
+export function actions(said: readonly Said[]): Array<{ title: string; data: Record<string, unknown> }> {
+  const out: Array<{ title: string; data: Record<string, unknown> }> = [];
+  for (const s of said) {
+    if (!s.card) continue;
+    for (const a of s.card.actions ?? []) out.push(a);
+    for (const el of s.card.body ?? []) {
+      if (el['type'] === 'ActionSet') out.push(...(el['actions'] as Array<{ title: string; data: Record<string, unknown> }>));
+    }
+  }
+  return out;
+}
+
+/** The submit data of the action with this title (last card first); throws if the turn offered none. */
+export function submit(said: readonly Said[], title: string, inputs: Record<string, string> = {}): Record<string, unknown> {
+  const found = actions(said).filter((a) => a.title === title).pop();
+  if (!found) throw new Error(`no action titled "${title}" in: ${actions(said).map((a) => a.title).join(', ')}`);
+  return { ...found.data, ...inputs };
+}
+
+/** The secret key shown under "Can't scan?" (groups of four base32 characters), spaces removed. */
+export function secretShown(said: readonly Said[]): string {
+  const match = /secret key ([A-Z2-7]{4}(?: [A-Z2-7]{1,4})+)/.exec(allText(said));
+  if (!match) throw new Error('no secret key shown');
+  return match[1]!.replace(/ /g, '');
+}

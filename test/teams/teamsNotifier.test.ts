@@ -1,0 +1,36 @@
+// The Teams notifier: sends the rendered reply into the saved conversation with the configured app id, in the
+// conversation's locale; other channels and people without a saved conversation are left alone.
+import type { ConversationReference, TurnContext } from 'botbuilder';
+import { TeamsNotifier } from '../../src/channels/teams/teamsNotifier';
+import { MemoryConversationRefRepository } from '../../src/stores/memoryStores';
+
+function fakeAdapter() {
+  const sent: Array<{ appId: string; reference: Partial<ConversationReference>; text: string }> = [];
+  return {
+    sent,
+    continueConversationAsync: async (appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
+      await logic({ sendActivity: async (text: string) => void sent.push({ appId, reference, text }) } as unknown as TurnContext);
+    },
+  };
+}
+
+describe('TeamsNotifier', () => {
+  it('when a Teams notice is sent, then it goes to the saved conversation in its locale', async () => {
+    const conversations = new MemoryConversationRefRepository();
+    await conversations.save({ userId: 'u1', channel: 'teams', reference: JSON.stringify({ conversation: { id: 'c1' }, locale: 'en-GB', serviceUrl: 'https://smba.example/' }), updatedAt: 1 });
+    const adapter = fakeAdapter();
+    const notifier = new TeamsNotifier({ adapter, appId: 'app-id', conversations, render: (locale, r) => `${locale}:${r.key}`, defaultLocale: 'en-US' });
+    await notifier.notify('u1', 'teams', { key: 'enrollment.verified.phone' });
+    expect(adapter.sent).toEqual([{ appId: 'app-id', reference: expect.objectContaining({ conversation: { id: 'c1' } }), text: 'en-GB:enrollment.verified.phone' }]);
+  });
+
+  it('when the channel is not Teams or there is no saved conversation, then nothing is sent', async () => {
+    const adapter = fakeAdapter();
+    const warnings: string[] = [];
+    const notifier = new TeamsNotifier({ adapter, appId: '', conversations: new MemoryConversationRefRepository(), render: () => 'x', defaultLocale: 'en-US', logger: { warn: (m) => void warnings.push(m) } });
+    await notifier.notify('u1', 'sms', { key: 'k' });
+    await notifier.notify('u1', 'teams', { key: 'k' });
+    expect(adapter.sent).toEqual([]);
+    expect(warnings).toEqual(['no Teams conversation to notify']);
+  });
+});
