@@ -18,6 +18,7 @@ import { cryptoRandom, systemClock } from './security/random';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';
 import { SmtpMailer } from './mail/smtpMailer';
 import { MemoryStorage, type Storage } from 'botbuilder';
+import { createVerificationApi } from './api/verificationWiring';
 
 /** What main() needs from the process; tests pass fakes. */
 export interface MainIo {
@@ -74,6 +75,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     const adapter = createBotAdapter(config.bot);
     adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.resetDialogs(context) });
     const render = createReplyRenderer(i18n);
+    const verificationApi = createVerificationApi({ config, stores, logger });
     const core = createCore({
       config,
       stores,
@@ -82,6 +84,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       notifier: new TeamsNotifier({ adapter, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
       render,
       onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
+      onChallengeEnded: verificationApi.onChallengeEnded,
     });
 
     if (config.bot.appId === '') {
@@ -101,6 +104,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger });
     if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
     const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
+    verificationApi.register(server, core);
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);
     logger.info('listening', { url, env: config.env, store: stores.kind });

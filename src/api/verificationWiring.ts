@@ -1,0 +1,66 @@
+// Builds the verification API from configuration: its stores (beside the main ones), the callback dispatcher
+// the core reports ended challenges to, and the routes. The composition root calls this twice: before the core
+// exists (for the callback hook) and after the server does (for the routes).
+import type * as restify from 'restify';
+import type { AppConfig } from '../config/loadConfig';
+import type { Core } from '../core';
+import type { Logger } from '../logging/logger';
+import { deriveKey } from '../security/derivedKeys';
+import { systemClock } from '../security/random';
+import type { Stores } from '../stores/ports';
+import type { VerificationStores } from '../stores/verificationPorts';
+import { createMemoryVerificationStores } from '../stores/memoryVerificationStores';
+import { abusePolicyFrom } from '../verification/abusePolicy';
+import type { Challenge } from '../verification/challengeTypes';
+import { CallbackDispatcher } from './callbackDispatcher';
+import { SignInVerification } from './signInVerification';
+import { SlidingWindowLimiter } from './slidingWindowLimiter';
+import { registerVerificationRoutes } from './verificationRoutes';
+
+export interface VerificationApi {
+  readonly verificationStores: VerificationStores;
+  readonly onChallengeEnded: (challenge: Challenge) => void;
+  register(server: restify.Server, core: Core): void;
+}
+
+export function createVerificationApi(deps: { config: AppConfig; stores: Stores; logger: Logger }): VerificationApi {
+  const { config, stores, logger } = deps;
+  const verificationStores = openVerificationStores(stores);
+  const dispatcher = new CallbackDispatcher({
+    serverKey: deriveKey(config.encryptionKey, 'callback signing'),
+    onAttempt: ({ challengeId, attempt, status, delivered }) => {
+      const fields = { challengeId, attempt, httpStatus: status, delivered };
+      if (delivered) logger.info('verification callback', fields);
+      else logger.warn('verification callback not delivered', fields);
+    },
+  });
+  return {
+    verificationStores,
+    onChallengeEnded: (challenge) => dispatcher.dispatch(challenge),
+    register(server, core) {
+      const signIn = new SignInVerification({
+        stores,
+        verificationStores,
+        verification: core.verification,
+        org: config.org,
+        clock: systemClock,
+        abuse: abusePolicyFrom(config.org.verification),
+        passKey: deriveKey(config.encryptionKey, 'temporary access passes'),
+      });
+      registerVerificationRoutes(server, {
+        signIn,
+        apiClients: verificationStores.apiClients,
+        clientKey: deriveKey(config.encryptionKey, 'api client secrets'),
+        clientLimiter: new SlidingWindowLimiter(config.org.verification.clientRequestsPerMinute, 60_000),
+        now: () => systemClock.now(),
+      });
+    },
+  };
+}
+
+function openVerificationStores(stores: Stores): VerificationStores {
+  if (stores.kind !== 'mongodb' || !('db' in stores)) return createMemoryVerificationStores();
+  // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
+  const { createMongoVerificationStores } = require('../stores/mongoVerificationStores') as typeof import('../stores/mongoVerificationStores');
+  return createMongoVerificationStores((stores as import('../stores/mongoStores').MongoStores).db);
+}
