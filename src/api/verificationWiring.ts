@@ -13,6 +13,8 @@ import { createMemoryVerificationStores } from '../stores/memoryVerificationStor
 import { abusePolicyFrom } from '../verification/abusePolicy';
 import type { Challenge } from '../verification/challengeTypes';
 import { CallbackDispatcher } from './callbackDispatcher';
+import { DenialWatch } from '../verification/denialWatch';
+import { MailingHelpDeskNotifier } from '../helpdesk/helpDeskNotifier';
 import { SignInVerification } from './signInVerification';
 import { SlidingWindowLimiter } from './slidingWindowLimiter';
 import { registerVerificationRoutes } from './verificationRoutes';
@@ -26,6 +28,26 @@ export interface VerificationApi {
 export function createVerificationApi(deps: { config: AppConfig; stores: Stores; logger: Logger }): VerificationApi {
   const { config, stores, logger } = deps;
   const verificationStores = openVerificationStores(stores);
+  const abuse = abusePolicyFrom(config.org.verification);
+  // The core is built after this (it needs onChallengeEnded), so the watch mails through it once it exists.
+  let core: Core | undefined;
+  const denialWatch = new DenialWatch({
+    challenges: stores.challenges,
+    policy: abuse,
+    helpDesk: {
+      report: async (report) => {
+        if (!core) return;
+        await new MailingHelpDeskNotifier({
+          email: config.org.helpDesk.email,
+          organisationName: config.org.organisation.name,
+          locale: config.org.locales.default,
+          effects: core.effects,
+          audit: stores.audit,
+          clock: systemClock,
+        }).report(report);
+      },
+    },
+  });
   const dispatcher = new CallbackDispatcher({
     serverKey: deriveKey(config.encryptionKey, 'callback signing'),
     onAttempt: ({ challengeId, attempt, status, delivered }) => {
@@ -36,15 +58,19 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
   });
   return {
     verificationStores,
-    onChallengeEnded: (challenge) => dispatcher.dispatch(challenge),
-    register(server, core) {
+    onChallengeEnded: (challenge) => {
+      dispatcher.dispatch(challenge);
+      denialWatch.onChallengeEnded(challenge).catch((error: unknown) => logger.error('help-desk report failed', { error: error instanceof Error ? error.name : 'unknown' }));
+    },
+    register(server, builtCore) {
+      core = builtCore;
       const signIn = new SignInVerification({
         stores,
         verificationStores,
-        verification: core.verification,
+        verification: builtCore.verification,
         org: config.org,
         clock: systemClock,
-        abuse: abusePolicyFrom(config.org.verification),
+        abuse,
         passKey: deriveKey(config.encryptionKey, 'temporary access passes'),
       });
       registerVerificationRoutes(server, {

@@ -28,8 +28,8 @@ export class MailingHelpDeskNotifier implements HelpDeskNotifier {
         {
           type: 'sendEmail',
           to: deps.email,
-          subject: reply('voice.helpDeskReport.subject', params),
-          body: reply(`voice.helpDeskReport.${report.kind}`, params),
+          subject: reply(report.reason === 'repeatedDenials' ? 'email.helpDeskReport.subject' : 'voice.helpDeskReport.subject', params),
+          body: reply(report.reason === 'repeatedDenials' ? 'email.helpDeskReport.repeatedDenials' : `voice.helpDeskReport.${report.kind}`, params),
           locale: deps.locale,
           purpose: { kind: report.kind, userId: report.userId, refId: report.refId },
         },

@@ -7,7 +7,8 @@ export interface HelpDeskReport {
   readonly kind: 'enrollment' | 'verification';
   /** The enrollment or challenge id. */
   readonly refId: string;
-  readonly reason: 'deniedByPhone';
+  /** deniedByPhone: 0 pressed on a call; repeatedDenials: several "this wasn't me" in a short time (push fatigue). */
+  readonly reason: 'deniedByPhone' | 'repeatedDenials';
   readonly channel: Channel;
 }
 
