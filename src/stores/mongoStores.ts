@@ -117,6 +117,20 @@ export function toStoreError(error: unknown): unknown {
   return new StoreUnavailableError(`The data store is unavailable (${error.name})`, { cause: error });
 }
 
+/**
+ * Stores `doc` under `_id`, replacing whatever is there: last writer wins. Two first writes at once make one
+ * upsert hit the unique _id (a server inserts for both); that one is retried as a plain replace.
+ */
+export async function putDocument<TDoc extends { _id: string }>(collection: Collection<TDoc>, _id: string, doc: WithoutId<TDoc>): Promise<void> {
+  const filter = { _id } as Filter<TDoc>;
+  try {
+    await guarded(() => collection.replaceOne(filter, doc, { upsert: true }));
+  } catch (error) {
+    if (!isDuplicateKeyError((error as { cause?: unknown }).cause ?? error)) throw error;
+    await guarded(() => collection.replaceOne(filter, doc));
+  }
+}
+
 export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
@@ -313,13 +327,7 @@ class MongoConversationRefRepository implements ConversationRefRepository {
     const channel = requireString(record.channel, 'channel') as ConversationRefRecord['channel'];
     const reference = requireString(record.reference, 'reference');
     // Last writer wins by design: the newest conversation is where the person is.
-    await guarded(() =>
-      this.refs.replaceOne({ _id: `${channel}:${userId}` }, { userId, channel, reference, updatedAt: requireTime(record.updatedAt, 'updatedAt') }, { upsert: true }),
-    ).catch(async (error: unknown) => {
-      // Two first saves at once: one upsert inserts, the other hits the unique _id; replace again.
-      if (!(error instanceof DuplicateKeyError) && !isDuplicateKeyError((error as { cause?: unknown }).cause ?? error)) throw error;
-      await guarded(() => this.refs.replaceOne({ _id: `${channel}:${userId}` }, { userId, channel, reference, updatedAt: record.updatedAt }));
-    });
+    await putDocument(this.refs, `${channel}:${userId}`, { userId, channel, reference, updatedAt: requireTime(record.updatedAt, 'updatedAt') });
   }
 
   async get(userId: string, channel: ConversationRefRecord['channel']): Promise<ConversationRefRecord | null> {
@@ -360,11 +368,8 @@ class MongoOptOutRepository implements OptOutRepository {
   async record(entry: OptOutRecord): Promise<void> {
     const _id = requireString(entry.number, 'number');
     const doc = { optedOut: entry.optedOut === true, keyword: requireString(entry.keyword, 'keyword'), at: requireTime(entry.at, 'at') };
-    // Last writer wins by design (the newest keyword counts); a racing first upsert is retried as a replace.
-    await guarded(() => this.optOuts.replaceOne({ _id }, doc, { upsert: true })).catch(async (error: unknown) => {
-      if (!isDuplicateKeyError((error as { cause?: unknown }).cause ?? error)) throw error;
-      await guarded(() => this.optOuts.replaceOne({ _id }, doc));
-    });
+    // Last writer wins by design: the newest keyword counts.
+    await putDocument(this.optOuts, _id, doc);
   }
 
   async get(number: string): Promise<OptOutRecord | null> {

@@ -5,7 +5,7 @@ import type { Collection, Db } from 'mongodb';
 import type { ApiClient } from '../api/apiClientCredentials';
 import type { TemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
 import { DuplicateKeyError } from './ports';
-import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
+import { guarded, isDuplicateKeyError, putDocument, requireString, toStoreError } from './mongoStores';
 import type { ApiClientRepository, TemporaryPassRepository, VerificationStores, VerificationUnlockRepository } from './verificationPorts';
 
 type ClientDoc = Omit<ApiClient, 'id'> & { _id: string };
@@ -65,11 +65,7 @@ class MongoPasses implements TemporaryPassRepository {
 
   async put(pass: TemporaryAccessPass): Promise<void> {
     const _id = requireString(pass.userId, 'userId');
-    await guarded(() => this.passes.replaceOne({ _id }, { ...pass }, { upsert: true })).catch(async (error: unknown) => {
-      // Two first passes at once: one upsert inserted; the newest replace wins either way.
-      if (!isDuplicateKeyError((error as { cause?: unknown }).cause)) throw error;
-      await guarded(() => this.passes.replaceOne({ _id }, { ...pass }));
-    });
+    await putDocument(this.passes, _id, { ...pass });
   }
 
   async getForUser(userId: string): Promise<TemporaryAccessPass | null> {
@@ -100,12 +96,7 @@ class MongoUnlocks implements VerificationUnlockRepository {
   constructor(private readonly unlocks: Collection<UnlockDoc>) {}
 
   async unlock(userId: string, by: string, now: number): Promise<void> {
-    await guarded(() => this.unlocks.replaceOne({ _id: requireString(userId, 'userId') }, { by: requireString(by, 'by'), at: now }, { upsert: true })).catch(
-      async (error: unknown) => {
-        if (!isDuplicateKeyError((error as { cause?: unknown }).cause)) throw error;
-        await guarded(() => this.unlocks.replaceOne({ _id: userId }, { by, at: now }));
-      },
-    );
+    await putDocument(this.unlocks, requireString(userId, 'userId'), { by: requireString(by, 'by'), at: now });
   }
 
   async lastUnlock(userId: string): Promise<number | null> {
