@@ -10,6 +10,7 @@ import type { RegistrationPolicy } from '../src/domain/rules/registrationPolicy'
 import type { EnrollmentService } from '../src/enrollment/enrollmentService';
 import type { Enrollment, EnrollmentEvent, EnrollmentStep } from '../src/enrollment/enrollmentTypes';
 import type { I18n } from '../src/i18n';
+import type { HelpDeskService, Requester } from '../src/helpdesk/helpDeskService';
 import { createReplyRenderer } from '../src/renderReply';
 import { adaptiveCard, type CardChoice, type CardSpec } from '../src/channels/teams/adaptiveCards';
 import { matchesPhrase } from '../src/channels/teams/choiceMatcher';
@@ -26,6 +27,7 @@ export const DIALOG_IDS = {
   securityKey: 'signet:securityKey',
   manageMethods: 'signet:manageMethods',
   help: 'signet:help',
+  helpDesk: 'signet:helpDesk',
 } as const;
 
 export interface DialogServices {
@@ -33,6 +35,8 @@ export interface DialogServices {
   readonly i18n: I18n;
   readonly org: OrgConfig;
   readonly registration: RegistrationPolicy;
+  /** The help-desk use cases; absent where help-desk commands are not offered. */
+  readonly helpDesk?: HelpDeskService;
 }
 
 export function registrationPolicyOf(org: OrgConfig): RegistrationPolicy {
@@ -57,6 +61,12 @@ export function turnUser(context: TurnContext): TurnUser {
   const user = context.turnState.get(TURN_USER) as TurnUser | undefined;
   if (!user) throw new Error('The bot did not resolve the person before running dialogs');
   return user;
+}
+
+/** The person of this turn as the help-desk service sees them (membership is by directory id or UPN). */
+export function requesterOf(context: TurnContext): Requester {
+  const user = turnUser(context);
+  return { id: user.id, upn: user.profile.upn, channel: 'teams' };
 }
 
 /** The data our cards put in activity.value: an action, and for enrollment cards the enrollment and step. */
@@ -94,9 +104,9 @@ export function field(value: CardData | null, name: string): string {
 export type GlobalCommand = 'cancel' | 'back' | 'help' | 'differentMethod';
 const GLOBAL_COMMANDS: readonly GlobalCommand[] = ['cancel', 'back', 'help', 'differentMethod'];
 
-/** The phrases of a command in a locale: `teams.commands.<name>` holds them separated by "|". */
-export function phrases(i18n: I18n, locale: string, name: string): string[] {
-  return i18n.t(locale, `teams.commands.${name}`).split('|');
+/** The phrases of a command in a locale: `<flow>.commands.<name>` holds them separated by "|". */
+export function phrases(i18n: I18n, locale: string, name: string, flow: 'teams' | 'helpdesk' = 'teams'): string[] {
+  return i18n.t(locale, `${flow}.commands.${name}`).split('|');
 }
 
 export function globalCommand(i18n: I18n, locale: string, input: TurnInput): GlobalCommand | null {

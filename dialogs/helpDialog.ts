@@ -4,7 +4,7 @@
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { Dialog } from 'botbuilder-dialogs';
 import { matchesPhrase, normaliseTyped } from '../src/channels/teams/choiceMatcher';
-import { cardData, choice, DIALOG_IDS, helpDeskReplies, renderer, sendCard, turnUser, type DialogServices } from './dialogKit';
+import { cardData, choice, DIALOG_IDS, helpDeskReplies, renderer, requesterOf, sendCard, turnUser, type DialogServices } from './dialogKit';
 
 export const FAQ_IDS = ['leftPhoneAtHome', 'lostPhone', 'noSignal', 'noMobilePhone', 'howOften'] as const;
 export type FaqId = (typeof FAQ_IDS)[number];
@@ -41,7 +41,10 @@ export class HelpDialog extends Dialog<HelpOptions> {
       await dc.context.sendActivity([`**${t(`faq.${faqId}.question`)}**`, ...answer].join('\n\n'));
       return dc.endDialog();
     }
-    const texts = [t(options?.topicKey ?? 'help.steps.idle'), t('help.everywhere'), t('help.faqIntro')];
+    const texts = [t(options?.topicKey ?? 'help.steps.idle'), t('help.everywhere')];
+    // Help-desk staff also see their commands; nobody else is told they exist.
+    if (this.services.helpDesk?.isMember(requesterOf(dc.context))) texts.push(t('helpdesk.help'));
+    texts.push(t('help.faqIntro'));
     await sendCard(dc, {
       texts,
       choices: FAQ_IDS.map((id) => choice(id, t(`faq.${id}.question`), cardData('faq', null, { id }))),

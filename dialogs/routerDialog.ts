@@ -1,6 +1,7 @@
 // The root dialog: the main menu (set up MFA, add a method, my methods, help) and the one place that decides,
 // from the stored enrollment state (not from dialog state), which step dialog shows next. After a step it shows
-// the machine's replies, continues a registration until the policy is met, and ends with a summary.
+// the machine's replies, continues a registration until the policy is met, and ends with a summary. Typed
+// help-desk commands open the help-desk dialog (which refuses non-members).
 import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
@@ -24,6 +25,7 @@ import {
   type StepResult,
 } from './dialogKit';
 import { faqFor } from './helpDialog';
+import { HELP_DESK_CANCEL, HELP_DESK_CONFIRM, parseHelpDeskCommand } from './helpDeskDialog';
 
 type MenuItem = 'register' | 'add' | 'manage' | 'help';
 const MENU: readonly MenuItem[] = ['register', 'add', 'manage', 'help'];
@@ -65,7 +67,14 @@ export class RouterDialog extends Dialog {
       await dc.context.sendActivity(this.t(dc, 'teams.staleCard'));
       return this.showMenu(dc, 'teams.menu.prompt');
     }
+    if (input.value?.action === HELP_DESK_CONFIRM || input.value?.action === HELP_DESK_CANCEL) {
+      // A confirmation card whose question is gone (answered, or the state was lost): do nothing drastic.
+      await dc.context.sendActivity(this.t(dc, 'teams.staleCard'));
+      return this.showMenu(dc, 'teams.menu.prompt');
+    }
     if (input.value?.action === 'faq') return dc.beginDialog(DIALOG_IDS.help, { faqId: input.value['id'] });
+    const helpDeskCommand = !input.value && this.services.helpDesk ? parseHelpDeskCommand(this.services.i18n, this.locale(dc), input.text) : null;
+    if (helpDeskCommand) return dc.beginDialog(DIALOG_IDS.helpDesk, { command: helpDeskCommand });
     const item = this.menuItem(dc, input);
     if (item) return this.open(dc, item);
     const command = globalCommand(this.services.i18n, this.locale(dc), input);

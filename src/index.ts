@@ -19,6 +19,8 @@ import { TeamsNotifier } from './channels/teams/teamsNotifier';
 import { SmtpMailer } from './mail/smtpMailer';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
+import { HelpDeskService } from './helpdesk/helpDeskService';
+import { enrollmentPolicyFrom } from './enrollment/enrollmentPolicy';
 
 /** What main() needs from the process; tests pass fakes. */
 export interface MainIo {
@@ -90,6 +92,17 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     if (config.bot.appId === '') {
       logger.warn('Bot Framework authentication is off (MicrosoftAppId is empty): anyone who can reach /api/messages can talk to the bot');
     }
+    // Same pass store and key as the API, so a passcode issued in Teams is the one the API accepts.
+    const helpDesk = new HelpDeskService({
+      stores,
+      verificationStores: verificationApi.verificationStores,
+      clock: systemClock,
+      random: cryptoRandom,
+      passKey: verificationApi.passKey,
+      policy: enrollmentPolicyFrom(config.org).registration,
+      members: config.org.helpDesk.members,
+      defaultCountry: config.org.phone.defaultCountry,
+    });
     const handler = new SignetBot({
       i18n,
       org: config.org,
@@ -99,6 +112,8 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       storage: botStorage(stores),
       authEnabled: config.bot.appId !== '',
       logger,
+      verification: { service: core.verification, challenges: stores.challenges },
+      helpDesk,
     });
 
     const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger });

@@ -21,6 +21,8 @@ import { registerVerificationRoutes } from './verificationRoutes';
 
 export interface VerificationApi {
   readonly verificationStores: VerificationStores;
+  /** The key passcodes are hashed with: the help desk issues with it, the API checks with it. */
+  readonly passKey: Buffer;
   readonly onChallengeEnded: (challenge: Challenge) => void;
   register(server: restify.Server, core: Core): void;
 }
@@ -29,6 +31,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
   const { config, stores, logger } = deps;
   const verificationStores = openVerificationStores(stores);
   const abuse = abusePolicyFrom(config.org.verification);
+  const passKey = deriveKey(config.encryptionKey, 'temporary access passes');
   // The core is built after this (it needs onChallengeEnded), so the watch mails through it once it exists.
   let core: Core | undefined;
   const denialWatch = new DenialWatch({
@@ -58,6 +61,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
   });
   return {
     verificationStores,
+    passKey,
     onChallengeEnded: (challenge) => {
       dispatcher.dispatch(challenge);
       denialWatch.onChallengeEnded(challenge).catch((error: unknown) => logger.error('help-desk report failed', { error: error instanceof Error ? error.name : 'unknown' }));
@@ -71,7 +75,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
         org: config.org,
         clock: systemClock,
         abuse,
-        passKey: deriveKey(config.encryptionKey, 'temporary access passes'),
+        passKey,
       });
       registerVerificationRoutes(server, {
         signIn,

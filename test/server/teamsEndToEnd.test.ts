@@ -67,7 +67,7 @@ function io(files: Record<string, string>): MainIo {
 
 const ORG = {
   organisation: { name: 'Signet Demo School', domains: ['signet-demo.example'], tenantIds: [TENANT] },
-  helpDesk: { phone: '+1 555 0100' },
+  helpDesk: { phone: '+1 555 0100', members: ['ada.lovelace@signet-demo.example'] },
   voice: { enrollmentMode: 'pressKey' },
 };
 
@@ -97,6 +97,28 @@ describe('Teams over HTTP with main()', () => {
     // A second message does not read the roster again.
     await post({ text: 'help' });
     expect(connector.calls.filter((c) => c.method === 'GET')).toHaveLength(1);
+  });
+
+  it('when a Teams sign-in challenge starts, then main() has wired the approval card to the chat and its answers back to the challenge', async () => {
+    await post({ text: 'hello' });
+    const before = connector.calls.length;
+    const challenge = await running!.core.verification.start(
+      { userId: USER_ID, clientId: null, method: 'teams', target: null, extension: null, context: { ip: null, application: 'VPN', location: 'Leeds' }, locale: 'en-US' },
+      'system',
+    );
+    const sent = connector.calls.slice(before).filter((c) => c.method === 'POST');
+    const card = (sent[0]?.body['attachments'] as Array<{ content: { body: Array<{ actions?: Array<{ title: string; data: unknown }> }> } }> | undefined)?.[0]?.content;
+    const right = card?.body.flatMap((el) => el.actions ?? []).find((a) => a.title === String(challenge.numberToMatch));
+    expect(right).toBeDefined();
+    await post({ text: '', value: right!.data });
+    expect(await running!.core.verification.get(challenge.id)).toMatchObject({ status: 'approved', reason: 'cardApproved' });
+    expect(texts(connector.calls).pop()).toBe("Thanks, you're verified. You can go back to your sign-in.");
+  });
+
+  it('when a member of helpDesk.members types a help-desk command, then main() has wired the help desk', async () => {
+    await post({ text: 'hello' });
+    await post({ text: 'look up ada.lovelace@signet-demo.example' });
+    expect(texts(connector.calls).pop()).toContain('Ada Lovelace (ada.lovelace@signet-demo.example)');
   });
 
   it('when the tenant is not in the configuration, then the person is refused politely before the roster is read', async () => {

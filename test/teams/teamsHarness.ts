@@ -1,11 +1,20 @@
 // Drives the real SignetBot (all dialogs) through botbuilder's TestAdapter on a core with a fixed clock and
-// simulated delivery: `say` sends typed text or a card submit and returns the bot's replies of that turn.
+// simulated delivery: `say` sends typed text or a card submit and returns the bot's replies of that turn. The
+// bot also answers sign-in challenges (a verification service on the same stores) and runs help-desk commands.
 import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import { SignetBot } from '../../src/channels/teams/signetBot';
 import { createI18n, type I18n } from '../../src/i18n';
 import type { OrgConfigInput } from '../../src/config/orgConfigSchema';
 import type { Stores } from '../../src/stores/ports';
-import { createCoreHarness, testOrg, type CoreHarness } from '../support/coreHarness';
+import { codePolicyFrom, createSecretOps } from '../../src/enrollment/enrollmentPolicy';
+import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { VerificationService } from '../../src/verification/verificationService';
+import { HelpDeskService } from '../../src/helpdesk/helpDeskService';
+import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
+import type { VerificationStores } from '../../src/stores/verificationPorts';
+import { deriveKey } from '../../src/security/derivedKeys';
+import { seededRandom } from '../../src/security/random';
+import { createCoreHarness, keyRenderer, TEST_KEY, testOrg, type CoreHarness } from '../support/coreHarness';
 
 export interface Said {
   readonly activity: Partial<Activity>;
@@ -31,31 +40,69 @@ export interface TeamsHarness {
   readonly i18n: I18n;
   readonly bot: SignetBot;
   readonly storage: Storage;
+  readonly verification: VerificationService;
+  readonly verificationStores: VerificationStores;
+  readonly helpDesk: HelpDeskService;
+  /** The key passes are hashed with (derived as the API derives it). */
+  readonly passKey: Buffer;
   chat(locale?: string, userId?: string): Chat;
 }
 
 let i18nPromise: Promise<I18n> | undefined;
 export const testI18n = (): Promise<I18n> => (i18nPromise ??= createI18n({ supported: ['en-US', 'en-GB'], fallback: 'en-US' }));
 
-export async function createTeamsHarness(options: { stores?: Stores; storage?: Storage; org?: Partial<OrgConfigInput>; core?: CoreHarness } = {}): Promise<TeamsHarness> {
+export async function createTeamsHarness(
+  options: { stores?: Stores; storage?: Storage; org?: Partial<OrgConfigInput>; core?: CoreHarness; verificationStores?: VerificationStores } = {},
+): Promise<TeamsHarness> {
   const core = options.core ?? createCoreHarness({ ...(options.stores ? { stores: options.stores } : {}), ...(options.org ? { org: options.org } : {}) });
   const i18n = await testI18n();
   const storage = options.storage ?? new MemoryStorage();
+  const org = testOrg(options.org);
+  const random = seededRandom('teams-harness');
+  const effects = new EffectRunner({ telephony: core.outbox, mailer: core.outbox, notifier: core.notifications, audit: core.stores.audit, render: keyRenderer, clock: core.clock });
+  const verification = new VerificationService({
+    stores: core.stores,
+    clock: core.clock,
+    random,
+    codes: codePolicyFrom(org),
+    secrets: createSecretOps(TEST_KEY, random),
+    organisationName: org.organisation.name,
+    voiceMode: org.voice.enrollmentMode,
+    effects,
+  });
+  const verificationStores = options.verificationStores ?? createMemoryVerificationStores();
+  const passKey = deriveKey(TEST_KEY, 'temporary access passes');
+  const helpDesk = new HelpDeskService({
+    stores: core.stores,
+    verificationStores,
+    clock: core.clock,
+    random,
+    passKey,
+    policy: core.policy.registration,
+    members: org.helpDesk.members,
+    defaultCountry: org.phone.defaultCountry,
+  });
   const bot = new SignetBot({
     i18n,
-    org: testOrg(options.org),
+    org,
     enrollment: core.enrollment,
     users: core.stores.users,
     conversations: core.stores.conversations,
     storage,
     authEnabled: false,
     clock: core.clock,
+    verification: { service: verification, challenges: core.stores.challenges },
+    helpDesk,
   });
   return {
     core,
     i18n,
     bot,
     storage,
+    verification,
+    verificationStores,
+    helpDesk,
+    passKey,
     chat(locale = 'en-US', userId = 'user-1') {
       const adapter = new TestAdapter((context) => bot.run(context), { locale, from: { id: userId, name: 'Jane Doe' } });
       return {
@@ -70,7 +117,7 @@ export async function createTeamsHarness(options: { stores?: Stores; storage?: S
   };
 }
 
-function toSaid(activity: Partial<Activity>): Said {
+export function toSaid(activity: Partial<Activity>): Said {
   const card = (activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content ?? null) as CardJson | null;
   const text = [activity.text, card?.fallbackText].filter((t): t is string => typeof t === 'string' && t !== '').join('\n');
   return { activity, text, card };

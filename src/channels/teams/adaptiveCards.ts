@@ -10,6 +10,8 @@ export interface CardChoice {
   readonly title: string;
   /** Merged into activity.value on submit, together with the card's inputs. */
   readonly data: Readonly<Record<string, unknown>>;
+  /** Teams shows a destructive action in red (e.g. "Deny — this wasn't me"). */
+  readonly style?: 'positive' | 'destructive';
 }
 
 export interface CardSpec {
@@ -20,6 +22,8 @@ export interface CardSpec {
   readonly choices: readonly CardChoice[];
   /** Extra lines for the text fallback (e.g. the secret key when the image cannot be shown). */
   readonly fallbackExtra?: readonly string[];
+  /** Replaces the numbered text version, where typing a position would mean something else. */
+  readonly fallback?: string;
 }
 
 export const ADAPTIVE_CARD_VERSION = '1.5';
@@ -48,7 +52,7 @@ export function fallbackText(spec: CardSpec): string {
 }
 
 export function adaptiveCard(spec: CardSpec): Attachment {
-  const fallback = fallbackText(spec);
+  const fallback = spec.fallback ?? fallbackText(spec);
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -56,6 +60,6 @@ export function adaptiveCard(spec: CardSpec): Attachment {
     fallbackText: fallback,
     speak: spec.texts.join(' '),
     body: [...spec.texts.map((t) => textBlock(t)), ...(spec.body ?? [])],
-    actions: spec.choices.map((c) => ({ type: 'Action.Submit', title: c.title, data: c.data })),
+    actions: spec.choices.map((c) => ({ type: 'Action.Submit', title: c.title, data: c.data, ...(c.style ? { style: c.style } : {}) })),
   });
 }

@@ -1,5 +1,5 @@
 // The Teams bot: the Bot Framework adapter built from configuration, the turn-error handler, and the
-// ActivityHandler that identifies the person and runs the dialogs in dialogs/.
+// ActivityHandler that identifies the person, answers sign-in approval cards, and runs the dialogs in dialogs/.
 import {
   ActivityHandler,
   Channels,
@@ -19,8 +19,13 @@ import type { EnrollmentService } from '../../enrollment/enrollmentService';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logging/logger';
 import { systemClock, type Clock } from '../../security/random';
-import type { ConversationRefRepository, UserRepository } from '../../stores/ports';
-import { DIALOG_IDS, registrationPolicyOf, setTurnUser, type DialogServices, type TurnUser } from '../../../dialogs/dialogKit';
+import type { ChallengeRepository, ConversationRefRepository, UserRepository } from '../../stores/ports';
+import type { HelpDeskService } from '../../helpdesk/helpDeskService';
+import type { VerificationService } from '../../verification/verificationService';
+import { createReplyRenderer } from '../../renderReply';
+import { matchesPhrase, normaliseTyped } from './choiceMatcher';
+import { readSignInSubmit, readTypedSignInAnswer, type SignInSubmit } from './signInRequestCard';
+import { DIALOG_IDS, phrases, registrationPolicyOf, setTurnUser, type DialogServices, type TurnUser } from '../../../dialogs/dialogKit';
 import { RouterDialog } from '../../../dialogs/routerDialog';
 import { RegistrationDialog } from '../../../dialogs/registrationDialog';
 import { AddMethodDialog } from '../../../dialogs/addMethodDialog';
@@ -32,6 +37,7 @@ import { SecurityQuestionsDialog } from '../../../dialogs/securityQuestionsDialo
 import { SecurityKeyDialog } from '../../../dialogs/securityKeyDialog';
 import { ManageMethodsDialog } from '../../../dialogs/manageMethodsDialog';
 import { HelpDialog } from '../../../dialogs/helpDialog';
+import { HelpDeskDialog } from '../../../dialogs/helpDeskDialog';
 import { faultReply } from '../../userFacingErrors';
 
 export interface SignetBotDeps {
@@ -46,6 +52,13 @@ export interface SignetBotDeps {
   readonly authEnabled: boolean;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Sign-in challenges answered from the Teams approval card or by typing; absent: not recognised. */
+  readonly verification?: {
+    readonly service: Pick<VerificationService, 'apply'>;
+    readonly challenges: Pick<ChallengeRepository, 'get' | 'findPendingByUser'>;
+  };
+  /** The help-desk use cases behind the help-desk commands; absent: the commands are not offered. */
+  readonly helpDesk?: HelpDeskService;
 }
 
 /**
@@ -62,12 +75,19 @@ export class SignetBot extends ActivityHandler {
     super();
     this.conversationState = new ConversationState(deps.storage);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('signet:dialogState'));
-    this.services = { enrollment: deps.enrollment, i18n: deps.i18n, org: deps.org, registration: registrationPolicyOf(deps.org) };
+    this.services = {
+      enrollment: deps.enrollment,
+      i18n: deps.i18n,
+      org: deps.org,
+      registration: registrationPolicyOf(deps.org),
+      ...(deps.helpDesk ? { helpDesk: deps.helpDesk } : {}),
+    };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
 
     this.onMessage(async (context, next) => {
       const user = await this.identify(context);
-      if (user) {
+      // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
+      if (user && !(await this.answerSignIn(context, user))) {
         setTurnUser(context, user);
         const dc = await this.dialogs.createContext(context);
         const result = await dc.continueDialog();
@@ -91,6 +111,40 @@ export class SignetBot extends ActivityHandler {
   /** Forgets this conversation's dialog (UI) state after a failed turn; the user record keeps the real state. */
   async resetDialogs(context: TurnContext): Promise<void> {
     await this.conversationState.delete(context);
+  }
+
+  /**
+   * Answers the person's Teams sign-in challenge from an approval-card submit, or from typed text (one of the
+   * numbers, or "deny") while one is pending. True when this turn was such an answer (and has been replied to).
+   */
+  private async answerSignIn(context: TurnContext, user: TurnUser): Promise<boolean> {
+    const verification = this.deps.verification;
+    if (!verification) return false;
+    const activity = context.activity;
+    let submit: SignInSubmit | null = readSignInSubmit(activity.value);
+    if (!submit) {
+      if (activity.value !== undefined && activity.value !== null) return false;
+      const text = typeof activity.text === 'string' ? activity.text : '';
+      const denyPhrases = phrases(this.deps.i18n, user.locale, 'denySignIn');
+      // Cheap test first: most messages are not answers, and need no look-up of pending challenges.
+      if (!/^\d{1,3}$/.test(normaliseTyped(text)) && !matchesPhrase(text, denyPhrases)) return false;
+      const now = (this.deps.clock ?? systemClock).now();
+      const pending = (await verification.challenges.findPendingByUser(user.id, now)).find((c) => c.method === 'teams');
+      const answer = pending ? readTypedSignInAnswer(text, pending.numberChoices ?? [], denyPhrases) : null;
+      if (!pending || !answer) return false;
+      submit = { challengeId: pending.id, answer };
+    }
+    const challenge = await verification.challenges.get(submit.challengeId);
+    // Someone else's challenge (a forwarded card, a crafted submit) is treated like one that does not exist.
+    if (!challenge || challenge.userId !== user.id) {
+      await context.sendActivity(this.deps.i18n.t(user.locale, 'teams.signIn.unknown'));
+      return true;
+    }
+    const outcome = await verification.service.apply(challenge.id, { type: 'cardAnswered', answer: submit.answer }, 'teams');
+    const render = createReplyRenderer(this.deps.i18n);
+    const lines = outcome.replies.map((r) => render(user.locale, r));
+    if (lines.length > 0) await context.sendActivity(lines.join('\n\n'));
+    return true;
   }
 
   private tenantAllowed(context: TurnContext): boolean {
@@ -157,6 +211,7 @@ export function createDialogs(services: DialogServices): Dialog[] {
     new SecurityKeyDialog(services),
     new ManageMethodsDialog(services),
     new HelpDialog(services),
+    new HelpDeskDialog(services),
   ];
 }
 

@@ -1,11 +1,13 @@
 // The UserNotifier for Teams: tells a person in their Teams chat what another channel finished ("your phone was
 // verified" after an SMS reply or a # on a call), through the conversation reference saved on their last message.
+// A sign-in request (a 'teams' challenge) goes as the approval card instead of text.
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Reply } from '../../domain/effects';
 import type { Channel } from '../../domain/user';
 import type { ReplyRenderer, UserNotifier } from '../../ports/deliveryPorts';
 import type { ConversationRefRepository } from '../../stores/ports';
 import type { Logger } from '../../logging/logger';
+import { signInRequestActivity } from './signInRequestCard';
 
 export interface TeamsNotifierDeps {
   readonly adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
@@ -31,9 +33,9 @@ export class TeamsNotifier implements UserNotifier {
     }
     const reference = JSON.parse(record.reference) as Partial<ConversationReference>;
     const locale = typeof reference.locale === 'string' && reference.locale !== '' ? reference.locale : this.deps.defaultLocale;
-    const text = this.deps.render(locale, message);
+    const activity = signInRequestActivity(this.deps.render, locale, message) ?? this.deps.render(locale, message);
     await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
-      await context.sendActivity(text);
+      await context.sendActivity(activity);
     });
   }
 }
