@@ -55,6 +55,8 @@ export interface TwilioAppOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** No Twilio credentials: the simulated adapter and the development routes. */
   readonly simulated?: boolean;
+  /** More routes on the same server (e.g. the verification API), registered before it listens. */
+  readonly extraRoutes?: (server: Server, app: { core: Core; stores: Stores; clock: FixedClock; config: AppConfig }) => void;
 }
 
 export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<TwilioApp> {
@@ -85,6 +87,7 @@ export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<Tw
   });
   const telephony = createTwilioRouteDeps({ config, stores, core, render, clock, random, logger });
   const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, telephony });
+  options.extraRoutes?.(server, { core, stores, clock, config });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   return {
