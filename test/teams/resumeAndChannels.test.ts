@@ -4,6 +4,7 @@
 import { MemoryStorage } from 'botbuilder';
 import { createMongoStores, type MongoStores } from '../../src/stores/mongoStores';
 import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
+import { nextMethodActivity } from '../../src/channels/teams/nextMethodCard';
 import { createCoreHarness } from '../support/coreHarness';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { allText, createTeamsHarness } from './teamsHarness';
@@ -49,6 +50,25 @@ describe('resuming mid-flow', () => {
     const next = await chat.say('my methods');
     expect(allText(next)).toContain(h.i18n.t('en-US', 'teams.manage.intro'));
     expect(allText(next)).toContain('+1 ••• ••• ••23');
+  });
+});
+
+describe('the next method after another channel finished one', () => {
+  it('when the notice\'s "Set up MFA" button is pressed, then registration continues at method 2 of 2', async () => {
+    const h = await createTeamsHarness();
+    const chat = h.chat('en-GB');
+    await chat.say('set up MFA');
+    await chat.say('mobile phone');
+    await chat.say('+44 7911 123456');
+    await chat.say('text me');
+    await h.core.enrollment.apply('user-1', { type: 'submitCode', code: h.core.lastCode() }, { channel: 'sms' });
+    const progress = h.core.notifications.items.find((n) => n.message.key === 'enrollment.progress.more')!;
+    const render = (locale: string, r: { key: string; params?: Readonly<Record<string, string | number>> }) => h.i18n.t(locale, r.key, r.params);
+    const notice = nextMethodActivity(render, 'en-GB', progress.message)!;
+    const card = notice.attachments![0]!.content as { actions: Array<{ title: string; data: Record<string, unknown> }> };
+    expect(card.actions.map((a) => a.title)).toEqual([h.i18n.t('en-GB', 'teams.menu.register')]);
+    const next = await chat.say(card.actions[0]!.data);
+    expect(allText(next)).toContain(h.i18n.t('en-GB', 'enrollment.chooseMethod', { position: 2, required: 2 }));
   });
 });
 

@@ -48,4 +48,16 @@ describe('TeamsNotifier', () => {
     expect(card.fallbackText).toContain('en-GB:teams.signIn.title:{"application":"VPN"}');
     expect(card.actions[0]!.data).toEqual({ signet: 1, action: 'signIn:answer', challengeId: 'ch-1', answer: 'deny' });
   });
+
+  it('when registration needs another method, then the notice carries a "Set up MFA" button', async () => {
+    const conversations = new MemoryConversationRefRepository();
+    await conversations.save({ userId: 'u1', channel: 'teams', reference: JSON.stringify({ conversation: { id: 'c1' }, locale: 'en-US' }), updatedAt: 1 });
+    const adapter = fakeAdapter();
+    const notifier = new TeamsNotifier({ adapter, appId: '', conversations, render: (locale, r) => `${locale}:${r.key}`, defaultLocale: 'en-US' });
+    await notifier.notify('u1', 'teams', { key: 'enrollment.progress.more', params: { done: 1, required: 2 } });
+    const sent = adapter.sent[0]!.text as Partial<Activity>;
+    const card = sent.attachments?.[0]?.content as { body: Array<{ text: string }>; actions: Array<{ title: string; data: Record<string, unknown> }> };
+    expect(card.body[0]!.text).toBe('en-US:enrollment.progress.more');
+    expect(card.actions).toEqual([expect.objectContaining({ title: 'en-US:teams.menu.register', data: { signet: 1, action: 'menu', item: 'register' } })]);
+  });
 });

@@ -7,6 +7,7 @@ import type { Channel } from '../../domain/user';
 import type { ReplyRenderer, UserNotifier } from '../../ports/deliveryPorts';
 import type { ConversationRefRepository } from '../../stores/ports';
 import type { Logger } from '../../logging/logger';
+import { nextMethodActivity } from './nextMethodCard';
 import { signInRequestActivity } from './signInRequestCard';
 
 export interface TeamsNotifierDeps {
@@ -33,7 +34,7 @@ export class TeamsNotifier implements UserNotifier {
     }
     const reference = JSON.parse(record.reference) as Partial<ConversationReference>;
     const locale = typeof reference.locale === 'string' && reference.locale !== '' ? reference.locale : this.deps.defaultLocale;
-    const activity = signInRequestActivity(this.deps.render, locale, message) ?? this.deps.render(locale, message);
+    const activity = signInRequestActivity(this.deps.render, locale, message) ?? nextMethodActivity(this.deps.render, locale, message) ?? this.deps.render(locale, message);
     await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
       await context.sendActivity(activity);
     });
