@@ -1,7 +1,7 @@
 // The authenticator app: which app to install, the QR code (a PNG of the otpauth:// URI) with "Can't scan?"
 // (account name and the secret in groups of four), then "Let's try it out": the current 6-digit code typed here.
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
-import { reply, type Reply } from '../src/domain/effects';
+import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { imageElement, textBlock, textInput, type CardElement } from '../src/channels/teams/adaptiveCards';
 import { qrPngDataUri } from '../src/channels/teams/qrImage';
@@ -22,7 +22,8 @@ export class AppSetupDialog extends SignetDialog {
     const enrollment = user.enrollment!;
     const locale = this.locale(dc);
     const render = createReplyRenderer(this.services.i18n);
-    const shown = replies.length > 0 ? replies : [reply('enrollment.app.enterCode', { issuer: this.services.org.organisation.name })];
+    // Resumed with nothing new to say (e.g. after a restart): ask the machine for the step again, QR code included.
+    const shown = replies.length > 0 ? replies : await this.services.enrollment.apply(user.id, { type: 'showStep' }, { channel: 'teams' });
     const texts: string[] = [];
     const body: CardElement[] = [];
     const fallbackExtra: string[] = [];

@@ -50,6 +50,7 @@ export function transitionEnrollment(user: User, event: EnrollmentEvent, ctx: En
     return { state: user, replies: [reply('enrollment.nothingInProgress')], effects: [] };
   }
   const current = { ...user, enrollment: { ...enrollment, step: settle(enrollment.step, ctx.now) } };
+  if (event.type === 'showStep') return { state: user, replies: stepPrompt(current, current.enrollment, ctx), effects: [] };
   return handle(current, current.enrollment, event, ctx);
 }
 
@@ -80,6 +81,47 @@ function start(user: User, event: Extract<EnrollmentEvent, { type: 'start' }>, c
   const kind = event.kind ?? (event.purpose === 'replace' ? user.methods.find((m) => m.id === event.replacesMethodId)?.kind : undefined);
   if (kind) return handle(started, enrollment, { type: 'chooseMethod', kind }, ctx);
   return { state: started, replies: [chooseMethodPrompt(started, ctx)], effects: [] };
+}
+
+/** What the person is asked at the current step, said again without changing anything. */
+function stepPrompt(user: User, enrollment: Enrollment, ctx: EnrollmentContext): Reply[] {
+  const step = enrollment.step;
+  switch (step.name) {
+    case 'choosingMethod':
+      return [chooseMethodPrompt(user, ctx)];
+    case 'enteringPhone':
+      return [phonePrompt(step.kind, ctx)];
+    case 'enteringEmail':
+      return [reply('enrollment.email.askAddress')];
+    case 'answeringQuestions':
+      return [reply('enrollment.questions.ask', { count: ctx.policy.securityQuestionCount })];
+    case 'securityKeyOnWeb':
+      return [reply('enrollment.securityKey.onWeb')];
+    case 'scanningApp':
+      return appSetupReplies(user, ctx.secrets.open(step.secret, `totp:${enrollment.id}`), ctx).slice(1);
+    case 'codeSent':
+      return [codeSentPrompt(step)];
+    case 'expired':
+      return [reply('enrollment.code.expired')];
+    case 'locked':
+      return [lockedReply(step.until, ctx.now)];
+    default:
+      return [reply('enrollment.nothingInProgress')];
+  }
+}
+
+/** Install, scan (QR data and the grouped secret for typing) and "try it out". */
+function appSetupReplies(user: User, secret: string, ctx: EnrollmentContext): Reply[] {
+  return [
+    reply('enrollment.app.install'),
+    reply('enrollment.app.scan', {
+      uri: totpUri(ctx.policy.organisationName, user.upn, secret),
+      account: user.upn,
+      issuer: ctx.policy.organisationName,
+      secret: groupSecret(secret),
+    }),
+    reply('enrollment.app.enterCode', { issuer: ctx.policy.organisationName }),
+  ];
 }
 
 function chooseMethodPrompt(user: User, ctx: EnrollmentContext): Reply {
@@ -186,16 +228,7 @@ function choose(user: User, enrollment: Enrollment, kind: MethodKind, ctx: Enrol
   switch (kind) {
     case 'authenticatorApp': {
       const secret = generateTotpSecret(ctx.random);
-      return at({ name: 'scanningApp', secret: ctx.secrets.seal(secret, `totp:${enrollment.id}`), attempts: 0 }, [
-        reply('enrollment.app.install'),
-        reply('enrollment.app.scan', {
-          uri: totpUri(ctx.policy.organisationName, user.upn, secret),
-          account: user.upn,
-          issuer: ctx.policy.organisationName,
-          secret: groupSecret(secret),
-        }),
-        reply('enrollment.app.enterCode', { issuer: ctx.policy.organisationName }),
-      ]);
+      return at({ name: 'scanningApp', secret: ctx.secrets.seal(secret, `totp:${enrollment.id}`), attempts: 0 }, appSetupReplies(user, secret, ctx));
     }
     case 'mobilePhone':
     case 'alternatePhone':

@@ -106,7 +106,9 @@ export type EnrollmentEvent =
   | { readonly type: 'resend'; readonly delivery?: PhoneDelivery }
   | { readonly type: 'back' }
   | { readonly type: 'differentMethod' }
-  | { readonly type: 'cancel' };
+  | { readonly type: 'cancel' }
+  /** Nothing changes: the current step's prompt is said again (e.g. the QR code after a restart). */
+  | { readonly type: 'showStep' };
 
 export type EnrollmentEventType = EnrollmentEvent['type'];
 

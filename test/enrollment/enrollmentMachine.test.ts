@@ -441,6 +441,28 @@ describe('enrollment machine: back, different method, cancel, replace', () => {
   });
 });
 
+describe('enrollment machine: saying the step again', () => {
+  it.each<[string, EnrollmentEvent[], string[]]>([
+    ['choosingMethod', [START], ['enrollment.chooseMethod']],
+    ['enteringPhone', [START, MOBILE], ['enrollment.phone.askNumber']],
+    ['codeSent', [START, MOBILE, SMS_TO(GOOD_MOBILE)], ['enrollment.phone.enterCode']],
+    ['scanningApp', [START, { type: 'chooseMethod', kind: 'authenticatorApp' }], ['enrollment.app.scan', 'enrollment.app.enterCode']],
+  ])('when the %s step is shown again, then its prompt comes back and nothing changes', (_step, events, expected) => {
+    const before = run(newUser(), events).state;
+    const again = transitionEnrollment(before, { type: 'showStep' }, machineContext());
+    expect(again.state).toBe(before);
+    expect(again.effects).toEqual([]);
+    expect(keys(again.replies)).toEqual(expected);
+  });
+
+  it('when the app step is shown again, then the same secret and QR address come back', () => {
+    const chosen = run(newUser(), [START, { type: 'chooseMethod', kind: 'authenticatorApp' }]);
+    const first = chosen.last.replies.find((r) => r.key === 'enrollment.app.scan')!;
+    const again = transitionEnrollment(chosen.state, { type: 'showStep' }, machineContext()).replies.find((r) => r.key === 'enrollment.app.scan')!;
+    expect(again.params).toEqual(first.params);
+  });
+});
+
 describe('enrollment machine: purity', () => {
   it('when the same state, event and context are given twice, then the results are identical', () => {
     const events = [START, MOBILE, SMS_TO(GOOD_MOBILE)];

@@ -53,6 +53,19 @@ describe('resuming mid-flow', () => {
   });
 });
 
+describe('the authenticator app after a restart', () => {
+  it('when the person comes back to the app step in a new process, then the QR code is shown again', async () => {
+    const first = await createTeamsHarness();
+    const chat = first.chat('en-US');
+    await chat.say('set up MFA');
+    const shown = await chat.say('authenticator app');
+    expect(JSON.stringify(shown)).toContain('data:image/png;base64,');
+    const second = await createTeamsHarness({ core: first.core, storage: new MemoryStorage() });
+    const again = await second.chat('en-US').say('help');
+    expect(again.some((r) => JSON.stringify(r).includes('data:image/png;base64,'))).toBe(true);
+  });
+});
+
 describe('the next method after another channel finished one', () => {
   it('when the notice\'s "Set up MFA" button is pressed, then registration continues at method 2 of 2', async () => {
     const h = await createTeamsHarness();
