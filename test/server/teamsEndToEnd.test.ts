@@ -188,6 +188,9 @@ describe('Teams over HTTP with createServer', () => {
     expect(replies.map((r) => r.key)).toEqual(['enrollment.verified.phone']);
     const notices = texts(connector.calls.slice(before));
     expect(notices[0]).toBe(app.i18n.t('en-GB', 'enrollment.verified.phone', { phone: '+1 425 555 0123' }));
-    expect(notices).toContain(app.i18n.t('en-GB', 'enrollment.progress.more', { done: 1, required: 2 }));
+    // The progress notice comes as a card whose one button continues registration ("Set up MFA").
+    expect(notices[1]).toContain(app.i18n.t('en-GB', 'enrollment.progress.more', { done: 1, required: 2 }));
+    const cardCall = connector.calls.slice(before).find((c) => JSON.stringify(c.body ?? '').includes('"item":"register"'));
+    expect(cardCall).toBeDefined();
   });
 });
