@@ -265,7 +265,7 @@ class MongoChallengeRepository implements ChallengeRepository {
   async create(challenge: Challenge): Promise<Challenge> {
     requireString(challenge.id, 'id');
     const copy = structuredClone(challenge);
-    await writeGuarded(() => this.challenges.insertOne(this.toDocument(copy)), async () => 'id');
+    await writeGuarded(() => this.challenges.insertOne(this.asDocument(copy)), async () => 'id');
     return copy;
   }
 
@@ -279,7 +279,7 @@ class MongoChallengeRepository implements ChallengeRepository {
     const _id = requireString(challenge.id, 'id');
     const version = requireCount(challenge.version, 'version');
     const saved: Challenge = { ...structuredClone(challenge), version: version + 1 };
-    const { _id: unchanged, ...replacement } = this.toDocument(saved);
+    const { _id: unchanged, ...replacement } = this.asDocument(saved);
     return (await guarded(() => replaceIfVersion(this.challenges, this.claims, _id, version, replacement))) ? saved : null;
   }
 
@@ -305,7 +305,7 @@ class MongoChallengeRepository implements ChallengeRepository {
     return docs.map(fromChallengeDocument);
   }
 
-  private toDocument({ id, ...rest }: Challenge): ChallengeDocument {
+  private asDocument({ id, ...rest }: Challenge): ChallengeDocument {
     // A TTL index only expires Date fields; expiresAt stays the epoch-ms number the domain uses.
     return this.retentionMs === null ? { _id: id, ...rest } : { _id: id, ...rest, purgeAt: new Date(rest.expiresAt + this.retentionMs) };
   }
