@@ -51,13 +51,21 @@ export class TwilioWebhooks {
     if (!context || !callSid || (step !== 'answer' && step !== 'key')) return this.voiceFault(this.deps.defaultLocale, reply('common.unexpectedError'));
     const attempt = Math.max(1, Math.min(9, Number.parseInt(query.get('attempt') ?? '1', 10) || 1));
     const id = step === 'answer' ? `${callSid}:answer` : `${callSid}:key:${attempt}`;
-    return this.once('voice', id, (error) => this.voiceFault(context.locale, faultReply(error)), async () => {
-      const script =
-        step === 'answer'
-          ? await this.deps.calls.answered(context, callSid, isMachine(params['AnsweredBy']))
-          : await this.deps.calls.keyPressed(context, callSid, params['Digits'] ?? '', attempt);
-      return renderVoice(script, this.deps.render);
-    });
+    // A read-aloud call's answer holds the code: what is kept for a retry is a goodbye, never the code.
+    const kept = context.mode === 'readCode' ? () => this.voiceFault(context.locale, reply('voice.call.giveUp')) : undefined;
+    return this.once(
+      'voice',
+      id,
+      (error) => this.voiceFault(context.locale, faultReply(error)),
+      async () => {
+        const script =
+          step === 'answer'
+            ? await this.deps.calls.answered(context, callSid, isMachine(params['AnsweredBy']))
+            : await this.deps.calls.keyPressed(context, callSid, params['Digits'] ?? '', attempt);
+        return renderVoice(script, this.deps.render);
+      },
+      kept,
+    );
   }
 
   /** /status/call and /status/message. */
@@ -86,8 +94,11 @@ export class TwilioWebhooks {
     return EMPTY_TWIML;
   }
 
-  /** Runs `work` for the first delivery of `id` only; later deliveries get the answer stored for the first. */
-  private async once(webhook: string, id: string, onFault: (error: unknown) => string, work: () => Promise<string>): Promise<string> {
+  /**
+   * Runs `work` for the first delivery of `id` only; later deliveries get the answer stored for the first, or
+   * what `kept` makes of it when the answer must not be stored (it speaks a code).
+   */
+  private async once(webhook: string, id: string, onFault: (error: unknown) => string, work: () => Promise<string>, kept?: (answer: string) => string): Promise<string> {
     const { stores, clock } = this.deps;
     let answer: string;
     try {
@@ -97,7 +108,7 @@ export class TwilioWebhooks {
       this.deps.onError(webhook, error);
       answer = onFault(error);
     }
-    await stores.webhooks.complete(id, answer).catch((error: unknown) => this.deps.onError('ledger', error));
+    await stores.webhooks.complete(id, kept ? kept(answer) : answer).catch((error: unknown) => this.deps.onError('ledger', error));
     return answer;
   }
 

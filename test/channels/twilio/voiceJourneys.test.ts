@@ -248,6 +248,11 @@ describe('voice calls over Twilio (read the code)', () => {
     expect(digits).toBeDefined();
     expect(said[1]).toContain(digits!);
     expect(hangsUp(read.text)).toBe(true);
+    // The run-once ledger keeps an answer for Twilio's retries, but never the code itself.
+    const retried = await app.post(pathFromTwiml(gather.attributes['action']!), callParams(call.sid, { Digits: '1' }));
+    expect(retried.text).not.toContain(digits!);
+    expect(retried.text).toContain(app.render('en-US', { key: 'voice.call.giveUp' }).slice(0, 20));
+    expect(JSON.stringify(await app.stores.webhooks.get(`${call.sid}:key:1`))).not.toContain(digits!);
 
     await app.post(call.statusPath, callParams(call.sid, { CallStatus: 'completed' }));
     expect((await stepOf(app, user))?.name).toBe('codeSent');
