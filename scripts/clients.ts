@@ -14,6 +14,11 @@ async function main(): Promise<number> {
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     return 1;
   }
+  if (config.encryptionKeyIsDevelopmentDefault) {
+    // The server hashes presented secrets with its own key; a public development key would protect nothing.
+    process.stderr.write('Set SIGNET_ENCRYPTION_KEY to the key the server uses before registering API clients.\n');
+    return 1;
+  }
   if (config.mongodb.uri === undefined) {
     process.stderr.write('API clients are kept in MongoDB: set MONGODB_URI (and the same SIGNET_ENCRYPTION_KEY as the server).\n');
     return 1;

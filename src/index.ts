@@ -12,7 +12,7 @@ import { createMemoryStores } from './stores/memoryStores';
 import type { Stores } from './stores/ports';
 import { createCore, type Core } from './core';
 import { createReplyRenderer } from './renderReply';
-import { Outbox } from './ports/outboxes';
+import { Outbox, UnavailableMailer } from './ports/outboxes';
 import { createTelephony, createTwilioRouteDeps } from './channels/twilio/telephonyWiring';
 import { cryptoRandom, systemClock } from './security/random';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';
@@ -82,7 +82,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       config,
       stores,
       telephony: createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }),
-      mailer: config.smtp ? new SmtpMailer(config.smtp) : outbox,
+      mailer: config.smtp ? new SmtpMailer(config.smtp) : config.env === 'production' ? new UnavailableMailer() : outbox,
       notifier: new TeamsNotifier({ adapter, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
       render,
       onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),

@@ -145,6 +145,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     if (e.NODE_ENV === 'production' && e.PUBLIC_BASE_URL === undefined) {
       problems.push('PUBLIC_BASE_URL: is required when NODE_ENV=production (the https address Twilio and Teams reach)');
     }
+    // In production nothing may fall back to the development stand-ins: unauthenticated Bot Framework traffic
+    // would let anyone claim any identity (help-desk members included), and simulated senders keep codes in clear.
+    if (e.NODE_ENV === 'production' && e.MicrosoftAppId === '') {
+      problems.push('MicrosoftAppId: is required when NODE_ENV=production (Bot Framework authentication cannot be off)');
+    }
+    if (e.NODE_ENV === 'production' && e.TWILIO_ACCOUNT_SID === undefined) {
+      problems.push('TWILIO_ACCOUNT_SID: is required when NODE_ENV=production (simulated telephony is for development only)');
+    }
     if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && e.MicrosoftAppId === '') {
       problems.push(`MicrosoftAppId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
     }
@@ -158,6 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     if (e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_MESSAGING_SERVICE_SID === undefined && e.TWILIO_FROM_NUMBER === undefined) {
       problems.push('TWILIO_MESSAGING_SERVICE_SID / TWILIO_FROM_NUMBER: one is required when Twilio credentials are set');
     }
+  }
+
+  if (parsedEnv.success && parsedEnv.data.NODE_ENV === 'production' && org !== undefined && org.organisation.tenantIds.length === 0) {
+    problems.push('org.organisation.tenantIds: must list your Entra tenant id(s) when NODE_ENV=production');
   }
 
   if (problems.length > 0 || !parsedEnv.success || org === undefined) throw new ConfigError(problems);

@@ -10,6 +10,7 @@ export type OutboxItem =
   | ({ readonly type: 'mail'; readonly ref: string } & OutboundMail);
 
 export class Outbox implements Telephony, Mailer {
+  static readonly CAPACITY = 500;
   readonly items: OutboxItem[] = [];
   private counter = 0;
   /** Numbers or addresses that refuse delivery, with the failure to report. */
@@ -36,6 +37,8 @@ export class Outbox implements Telephony, Mailer {
     if (refused) return refused;
     const ref = `${prefix}${String(++this.counter).padStart(32, '0')}`;
     this.items.push(make(ref));
+    // A long-running development server must not grow without bound: keep the newest items only.
+    if (this.items.length > Outbox.CAPACITY) this.items.splice(0, this.items.length - Outbox.CAPACITY);
     return { ok: true, ref };
   }
 }
@@ -50,5 +53,12 @@ export class NotificationOutbox implements UserNotifier {
   readonly items: Notification[] = [];
   async notify(userId: string, channel: Channel, message: Reply): Promise<void> {
     this.items.push({ userId, channel, message });
+  }
+}
+
+/** Production without SMTP: email codes cannot be delivered, so every mail is refused as unavailable. */
+export class UnavailableMailer implements Mailer {
+  async sendMail(): Promise<DeliveryReceipt> {
+    return { ok: false, failure: 'unavailable' };
   }
 }

@@ -52,7 +52,7 @@ let i18nPromise: Promise<I18n> | undefined;
 export const testI18n = (): Promise<I18n> => (i18nPromise ??= createI18n({ supported: ['en-US', 'en-GB'], fallback: 'en-US' }));
 
 export async function createTeamsHarness(
-  options: { stores?: Stores; storage?: Storage; org?: Partial<OrgConfigInput>; core?: CoreHarness; verificationStores?: VerificationStores } = {},
+  options: { stores?: Stores; storage?: Storage; org?: Partial<OrgConfigInput>; core?: CoreHarness; verificationStores?: VerificationStores; authEnabled?: boolean } = {},
 ): Promise<TeamsHarness> {
   const core = options.core ?? createCoreHarness({ ...(options.stores ? { stores: options.stores } : {}), ...(options.org ? { org: options.org } : {}) });
   const i18n = await testI18n();
@@ -89,7 +89,7 @@ export async function createTeamsHarness(
     users: core.stores.users,
     conversations: core.stores.conversations,
     storage,
-    authEnabled: false,
+    authEnabled: options.authEnabled ?? false,
     clock: core.clock,
     verification: { service: verification, challenges: core.stores.challenges },
     helpDesk,

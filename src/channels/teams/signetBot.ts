@@ -158,11 +158,14 @@ export class SignetBot extends ActivityHandler {
   private async identify(context: TurnContext): Promise<TurnUser | null> {
     const activity = context.activity;
     const locale = this.deps.i18n.resolveLocale(activity.locale);
-    if (!this.tenantAllowed(context)) {
+    const from = activity.from;
+    // With authentication on, only Teams vouches for who is talking (an AAD object id and a roster UPN); another
+    // channel of the same bot registration (Web Chat, Direct Line) would let a client name any user.
+    const unverifiable = this.deps.authEnabled && (activity.channelId !== Channels.Msteams || typeof from.aadObjectId !== 'string' || from.aadObjectId === '');
+    if (unverifiable || !this.tenantAllowed(context)) {
       await context.sendActivity(this.deps.i18n.t(locale, 'common.tenantNotAllowed'));
       return null;
     }
-    const from = activity.from;
     // With credentials the AAD object id is trustworthy (the token vouches for the activity); without them
     // (local development, the Emulator) only from.id is available.
     const id = this.deps.authEnabled && typeof from.aadObjectId === 'string' && from.aadObjectId !== '' ? from.aadObjectId : from.id;

@@ -51,8 +51,17 @@ describe('simulated telephony', () => {
     expect((await request(app.url, '/api/dev/telephony/outbox')).status).toBe(404);
   });
 
-  it('when NODE_ENV is production, then the development routes do not exist even without credentials', async () => {
-    app = await startTwilioApp({ simulated: true, env: { NODE_ENV: 'production', SIGNET_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') } });
+  it('when NODE_ENV is production without credentials, then Signet refuses to start, so the simulated outbox and its routes never run there', async () => {
+    await expect(
+      startTwilioApp({ simulated: true, env: { NODE_ENV: 'production', SIGNET_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') } }),
+    ).rejects.toThrow(/TWILIO_ACCOUNT_SID: is required when NODE_ENV=production/);
+  });
+
+  it('when NODE_ENV is production with credentials, then the development routes do not exist', async () => {
+    app = await startTwilioApp({
+      env: { NODE_ENV: 'production', SIGNET_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'), MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-password' },
+      org: { organisation: { name: 'Signet Demo School', domains: ['signet-demo.example'], tenantIds: ['72f988bf-86f1-41af-91ab-2d7cd011db47'] } },
+    });
     expect((await request(app.url, '/api/dev/telephony/outbox')).status).toBe(404);
   });
 });
