@@ -110,7 +110,9 @@ export class SignInVerification {
   }
 
   private async targetFor(user: User, method: ChallengeMethod, passUsable: boolean): Promise<{ target: string | null; extension: string | null } | null> {
-    const phones = user.methods.filter((m): m is Extract<SecurityMethod, { number: string }> => isPhoneKind(m.kind) && 'number' in m);
+    // Only methods that count for MFA may answer a sign-in challenge.
+    const mfa = user.methods.filter((m) => this.deps.org.methods.usage[m.kind].mfa);
+    const phones = mfa.filter((m): m is Extract<SecurityMethod, { number: string }> => isPhoneKind(m.kind) && 'number' in m);
     const preferDefault = <T extends SecurityMethod>(list: T[]): T | undefined => list.find((m) => m.id === user.defaultMethodId) ?? list[0];
     switch (method) {
       case 'sms': {
@@ -123,7 +125,7 @@ export class SignInVerification {
         return { target: phone.number, extension: phone.kind === 'officePhone' ? phone.extension : null };
       }
       case 'app': {
-        const app = user.methods.find((m) => m.kind === 'authenticatorApp');
+        const app = mfa.find((m) => m.kind === 'authenticatorApp');
         return app ? { target: app.id, extension: null } : null;
       }
       case 'teams':

@@ -2,9 +2,10 @@
 // validation, and the mapping between the use cases' results and the documented JSON. No rules live here.
 import type * as restify from 'restify';
 import { z } from 'zod';
-import { rejectOperatorKeys } from '../server';
 import { isIP } from 'node:net';
 import { StoreUnavailableError } from '../stores/ports';
+import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
+import { findForbiddenKey } from '../server';
 import type { ApiClientRepository } from '../stores/verificationPorts';
 import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredentials';
 import type { SignInVerification, StartResult } from './signInVerification';
@@ -18,9 +19,11 @@ export interface VerificationRoutesDeps {
   readonly clientKey: Buffer;
   readonly clientLimiter: SlidingWindowLimiter;
   readonly now: () => number;
+  /** http://localhost callbacks, for development and tests only. */
+  readonly allowLocalCallbacks: boolean;
 }
 
-const requestSchema = z
+const requestSchema = (allowLocalCallbacks: boolean) => z
   .object({
     user: z.string().trim().min(1).max(256),
     method: z.enum(['voice', 'sms', 'app', 'teams', 'tap']).optional(),
@@ -35,7 +38,7 @@ const requestSchema = z
       .string()
       .url()
       .max(2048)
-      .refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u), 'must be an https URL')
+      .refine((u) => /^https:\/\//.test(u) || (allowLocalCallbacks && /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u)), 'must be an https URL')
       .optional(),
   })
   .strict();
@@ -49,9 +52,12 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
     try {
       const client = await authenticate(req, deps);
       if (!client) return sendApiError(res, 401, 'unauthorized', 'Missing or invalid bearer credentials.', { 'WWW-Authenticate': 'Bearer realm="signet"' });
+      // Query-operator shaped keys never reach a lookup (checked after authentication, so strangers get 401).
+      if (findForbiddenKey(req.body) !== undefined) return sendApiError(res, 400, 'forbidden_key', 'The body contains an object key that is not allowed (keys may not start with "$").');
       await handler(req, res, client);
     } catch (error) {
       if (error instanceof StoreUnavailableError) return sendApiError(res, 503, 'unavailable', 'Signet is temporarily unavailable; nothing was changed. Retry later.');
+      if (error instanceof ConcurrentUpdateError) return sendApiError(res, 503, 'busy', 'The verification kept changing while it was updated; nothing was changed. Retry.', { 'Retry-After': '1' });
       sendApiError(res, 500, 'internal_error', 'An unexpected error occurred; nothing was changed.');
     }
   };
@@ -61,10 +67,10 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
     next();
   });
 
-  server.post('/api/v1/verifications', rejectOperatorKeys, authed(async (req, res, client) => {
+  server.post('/api/v1/verifications', authed(async (req, res, client) => {
     const limit = deps.clientLimiter.take(client.id, deps.now());
     if (!limit.allowed) return sendApiError(res, 429, 'rate_limited', 'Too many verification requests from this client.', { 'Retry-After': String(limit.retryAfterSeconds) });
-    const parsed = requestSchema.safeParse(req.body);
+    const parsed = requestSchema(deps.allowLocalCallbacks).safeParse(req.body);
     if (!parsed.success) return sendApiError(res, 400, 'invalid_request', describeIssues(parsed.error));
     const { user, method, context, callbackUrl } = parsed.data;
     const result = await deps.signIn.start(client, {
@@ -82,7 +88,7 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
     res.send(200, view(challenge));
   }));
 
-  server.post('/api/v1/verifications/:id/code', rejectOperatorKeys, authed(async (req, res, client) => {
+  server.post('/api/v1/verifications/:id/code', authed(async (req, res, client) => {
     const parsed = codeSchema.safeParse(req.body);
     if (!parsed.success) return sendApiError(res, 400, 'invalid_request', describeIssues(parsed.error));
     const outcome = await deps.signIn.submitCode(client, String(req.params['id']), parsed.data.code);

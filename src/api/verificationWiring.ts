@@ -83,6 +83,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
         clientKey: deriveKey(config.encryptionKey, 'api client secrets'),
         clientLimiter: new SlidingWindowLimiter(config.org.verification.clientRequestsPerMinute, 60_000),
         now: () => systemClock.now(),
+        allowLocalCallbacks: config.env !== 'production',
       });
     },
   };

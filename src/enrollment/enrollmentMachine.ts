@@ -219,6 +219,11 @@ function choose(user: User, enrollment: Enrollment, kind: MethodKind, ctx: Enrol
   const replacing = enrollment.purpose === 'replace' ? user.methods.find((m) => m.id === enrollment.replacesMethodId) : undefined;
   if (replacing) {
     if (!isPhoneKind(kind)) return at({ name: 'choosingMethod' }, [reply('enrollment.replace.phoneOnly')]);
+    // The policy still applies, with the phone being replaced left out of "already registered".
+    const problem = canChooseMethod(ctx.policy.registration, { methods: user.methods.filter((m) => m.id !== replacing.id) }, kind);
+    if (problem) {
+      return at({ name: 'choosingMethod' }, [reply(`enrollment.cannotChoose.${problem}`, { methodKey: `methods.${kind}` }), chooseMethodPrompt(user, ctx)]);
+    }
   } else {
     const problem = canChooseMethod(ctx.policy.registration, user, kind);
     if (problem) {

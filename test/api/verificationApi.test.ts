@@ -112,6 +112,7 @@ async function setup(options: { trusted?: string[]; methods?: SecurityMethod[]; 
         clientKey: KEY,
         clientLimiter: new SlidingWindowLimiter(options.clientLimit ?? 100, 60_000),
         now: () => clock.now(),
+        allowLocalCallbacks: true,
       }),
   });
   const call = (method: string, path: string, body?: unknown, auth: string | null = secret) =>
@@ -176,11 +177,12 @@ describe('verification API', () => {
     expect(res.json<{ error: { message: string } }>().error.message).toMatch(message);
   });
 
-  it('when the body holds a query operator, then it is refused before any lookup', async () => {
+  it('when the body holds a query operator, then it is refused before any lookup; a stranger gets 401 first', async () => {
     h = await setup();
     const res = await h.call('POST', '/api/v1/verifications', { user: { $gt: '' }, context: { application: 'x' } });
     expect(res.status).toBe(400);
     expect(res.json<{ error: { code: string } }>().error.code).toBe('forbidden_key');
+    expect((await h.call('POST', '/api/v1/verifications', { user: { $gt: '' }, context: { application: 'x' } }, null)).status).toBe(401);
   });
 
   it('when the sign-in comes from a trusted network, then no challenge is needed', async () => {

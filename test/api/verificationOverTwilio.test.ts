@@ -41,6 +41,7 @@ describe('verification API over Twilio', () => {
           clientKey: KEY,
           clientLimiter: new SlidingWindowLimiter(100, 60_000),
           now: () => ctx.clock.now(),
+          allowLocalCallbacks: true,
         }),
     });
     const user = await enrollPhone(app, 'sms');

@@ -428,6 +428,21 @@ describe('enrollment machine: back, different method, cancel, replace', () => {
     expect(done.last.effects).toContainEqual(expect.objectContaining({ type: 'audit', entry: expect.objectContaining({ action: 'method:replaced' }) }));
   });
 
+  it('when a number change turns to another phone kind, then the policy still applies', () => {
+    const user = newUser({
+      methods: [
+        { kind: 'mobilePhone', id: 'old', number: '+14255550123', createdAt: T0 },
+        { kind: 'officePhone', id: 'o1', number: '+14255550177', extension: null, createdAt: T0 },
+      ],
+      defaultMethodId: 'old',
+    });
+    const started = run(user, [{ type: 'start', purpose: 'replace', replacesMethodId: 'old' }, { type: 'differentMethod' }]);
+    const office = run(started.state, [{ type: 'chooseMethod', kind: 'officePhone' }]);
+    expect(keys(office.last.replies)[0]).toBe('enrollment.cannotChoose.alreadyRegistered');
+    const mobileAgain = run(started.state, [{ type: 'chooseMethod', kind: 'mobilePhone' }]);
+    expect(stepOf(mobileAgain.state)).toEqual({ name: 'enteringPhone', kind: 'mobilePhone' });
+  });
+
   it('when the phone to replace does not exist, then nothing starts', () => {
     const { state, last } = run(newUser(), [{ type: 'start', purpose: 'replace', replacesMethodId: 'nope' }]);
     expect(state.enrollment).toBeNull();
