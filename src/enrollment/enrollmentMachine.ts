@@ -439,7 +439,29 @@ function sendChallenge(
   ctx: EnrollmentContext,
   at: At,
 ): Result {
+  const result = issueChallenge(user, enrollment, kind, target, delivery, attempts, ctx, at);
+  if (result.effects.length === 0) return result;
+  const sent = result.state.enrollment!;
+  return { ...result, state: { ...result.state, enrollment: { ...sent, nextSendAt: ctx.now + ctx.policy.codes.resendCooldownMs } } };
+}
+
+function issueChallenge(
+  user: User,
+  enrollment: Enrollment,
+  kind: PhoneKind | 'email',
+  target: ChallengeTarget,
+  delivery: CodeDelivery,
+  attempts: number,
+  ctx: EnrollmentContext,
+  at: At,
+): Result {
   const { codes, voiceMode } = ctx.policy;
+  // The cool-down belongs to the enrollment, not the step: going back and submitting again must not skip it.
+  const nextSendAt = enrollment.nextSendAt ?? null;
+  if (nextSendAt !== null && ctx.now < nextSendAt) {
+    const stay: EnrollmentStep = enrollment.step;
+    return at(stay, [reply('enrollment.code.resendTooSoon', { seconds: Math.ceil((nextSendAt - ctx.now) / 1000) })]);
+  }
   const pressKey = delivery === 'voice' && voiceMode === 'pressKey';
   const code = pressKey ? null : generateNumericCode(ctx.random, codes.length);
   const minutes = Math.round(codes.lifetimeMs / 60_000);

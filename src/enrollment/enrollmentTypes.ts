@@ -85,6 +85,8 @@ export interface Enrollment {
   readonly step: EnrollmentStep;
   readonly startedAt: number;
   readonly updatedAt: number;
+  /** No new code may go out before this, even after "back" and the same number or address again. */
+  readonly nextSendAt?: number | null;
 }
 
 export interface SecurityAnswerInput {

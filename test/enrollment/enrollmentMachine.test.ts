@@ -255,6 +255,23 @@ describe('enrollment machine: phone by text', () => {
     expect(keys(old.last.replies)).toEqual(['enrollment.code.wrong']);
   });
 
+  it('when the person goes back and submits again within the cool-down, then no new code goes out', () => {
+    const sent = run(newUser(), [START, MOBILE, SMS_TO(GOOD_MOBILE)]);
+    const again = run(sent.state, [{ type: 'back' }, SMS_TO(GOOD_MOBILE)]);
+    expect(again.last.replies).toEqual([{ key: 'enrollment.code.resendTooSoon', params: { seconds: 30 } }]);
+    expect(again.last.effects).toEqual([]);
+    const email = run(newUser({ methods: [{ kind: 'mobilePhone', id: 'm1', number: '+14255550123', createdAt: T0 }], defaultMethodId: 'm1' }), [
+      START,
+      { type: 'chooseMethod', kind: 'email' },
+      { type: 'submitEmail', address: 'jo@example.com' },
+      { type: 'back' },
+      { type: 'submitEmail', address: 'jo@example.com' },
+    ]);
+    expect(keys(email.last.replies)).toEqual(['enrollment.code.resendTooSoon']);
+    const later = run(sent.state, [{ type: 'back' }, { advance: 30_000 }, SMS_TO(GOOD_MOBILE)]);
+    expect(later.last.effects[0]).toMatchObject({ type: 'sendSms' });
+  });
+
   it('when a resend asks for a call instead, then a call is placed to the same number', () => {
     const sent = run(newUser(), [START, MOBILE, SMS_TO(GOOD_MOBILE)]);
     const call = run(sent.state, [{ advance: 30_000 }, { type: 'resend', delivery: 'voice' }]);

@@ -71,6 +71,8 @@ describe('sending rules', () => {
     app = await startTwilioApp({ org: { phone: { defaultCountry: 'US', sendLimits: { perNumberPerHour: 10, perUserPerHour: 1 } } } });
     const user = await enrollPhone(app, 'sms');
     await app.core.enrollment.apply(user.id, { type: 'back' }, { channel: 'teams' });
+    // Past the enrollment's own resend cool-down, so that the per-person hourly limit is what refuses.
+    app.clock.advance(60_000);
     await app.core.enrollment.apply(user.id, { type: 'submitPhone', number: '+12065550125', delivery: 'sms' }, { channel: 'teams' });
     expect(app.api.messages()).toHaveLength(1);
     expect(await failureOf(app, user.id)).toBe('rateLimited');
