@@ -14,4 +14,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 30000,
+  // A handle a test forgets must never hang CI past its limit; the suites close what they open.
+  forceExit: true,
 };

@@ -65,7 +65,14 @@ export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<Tw
   const twilioEnv = options.simulated
     ? {}
     : { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: FROM_NUMBER, TWILIO_API_BASE_URL: api.url };
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL, SIGNET_ORG_CONFIG: 'org.json', ...twilioEnv, ...options.env }, () => orgFile);
+  let config: AppConfig;
+  try {
+    config = loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL, SIGNET_ORG_CONFIG: 'org.json', ...twilioEnv, ...options.env }, () => orgFile);
+  } catch (error) {
+    // Don't leave the fake Twilio API listening (it would keep jest from exiting).
+    await api.close();
+    throw error;
+  }
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', sink: (line) => lines.push(line) });
   const stores = options.stores ?? createMemoryStores();
