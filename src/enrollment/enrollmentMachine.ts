@@ -429,17 +429,10 @@ function resend(
   return sendChallenge(user, enrollment, step.kind, step.target, next, step.attempts, ctx, at);
 }
 
-function sendChallenge(
-  user: User,
-  enrollment: Enrollment,
-  kind: PhoneKind | 'email',
-  target: ChallengeTarget,
-  delivery: CodeDelivery,
-  attempts: number,
-  ctx: EnrollmentContext,
-  at: At,
-): Result {
-  const result = issueChallenge(user, enrollment, kind, target, delivery, attempts, ctx, at);
+/** Issues a code or call and stamps the enrollment's resend cool-down when something actually went out. */
+function sendChallenge(...args: Parameters<typeof issueChallenge>): Result {
+  const ctx = args[6];
+  const result = issueChallenge(...args);
   if (result.effects.length === 0) return result;
   const sent = result.state.enrollment!;
   return { ...result, state: { ...result.state, enrollment: { ...sent, nextSendAt: ctx.now + ctx.policy.codes.resendCooldownMs } } };
