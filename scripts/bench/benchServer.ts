@@ -1,0 +1,62 @@
+// One server for the benchmark, in its own process so its CPU and memory are measured alone:
+//   bare   — restify reading a form body and answering fixed TwiML (the floor for an SMS webhook)
+//   echo   — a botbuilder echo bot on restify, Bot Framework auth off (the floor for a Teams turn)
+//   signet — Signet's own main() with the environment it was given
+// The port comes from PORT; the bench waits for /healthz (or Signet's /readyz).
+// Each kind requires only what it runs, so the baselines' memory is not Signet's.
+import type * as Restify from 'restify';
+
+const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks.</Message></Response>';
+
+function listen(server: Restify.Server): void {
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    next();
+  });
+  server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1');
+}
+
+function bareRestify(): void {
+  const restify = require('restify') as typeof Restify;
+  const server = restify.createServer({ handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyReader({ maxBodySize: 64 * 1024 }));
+  server.post('/api/twilio/sms', (req, res, next) => {
+    const fields = new URLSearchParams(String(req.body ?? ''));
+    res.sendRaw(200, fields.has('Body') ? TWIML : '<Response/>', { 'Content-Type': 'text/xml; charset=utf-8' });
+    next();
+  });
+  listen(server);
+}
+
+function echoBot(): void {
+  const restify = require('restify') as typeof Restify;
+  const { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } = require('botbuilder') as typeof import('botbuilder');
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const bot = new ActivityHandler();
+  bot.onMessage(async (context, next) => {
+    await context.sendActivity(`You said: ${context.activity.text ?? ''}`);
+    await next();
+  });
+  const server = restify.createServer({ handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024 }));
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  listen(server);
+}
+
+const kind = process.argv[2];
+switch (kind) {
+  case 'bare':
+    bareRestify();
+    break;
+  case 'echo':
+    echoBot();
+    break;
+  case 'signet':
+    void (require('../../src/index') as typeof import('../../src/index')).main(process.env);
+    break;
+  default:
+    process.stderr.write(`unknown server kind: ${String(kind)} (bare | echo | signet)\n`);
+    process.exit(2);
+}
