@@ -47,8 +47,10 @@ readonly NO_GO_ADVICE="Go (1.24 or newer) is needed to build FerretDB $VERSION f
 https://go.dev/dl/ (or your package manager: apt install golang-go, brew install go), then rerun; or instead set \
 MONGODB_URI to a running MongoDB, or FERRETDB_BIN to a ferretdb $VERSION binary."
 
+# The output is captured first: with pipefail, `grep -q` closing the pipe early would fail the check at random.
 is_wanted_version() {
-  [[ -x "$1" ]] && "$1" --version 2>/dev/null | grep -qx "version: $VERSION"
+  local out
+  [[ -x "$1" ]] && out="$("$1" --version 2>/dev/null)" && grep -qx "version: $VERSION" <<<"$out"
 }
 
 cmd_build() {
