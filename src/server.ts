@@ -47,6 +47,8 @@ export interface ReadRequest extends restify.Request {
 }
 
 const READINESS_TIMEOUT_MS = 2000;
+/** Seconds a 503 asks clients (and load balancers) to wait when the handler named no better figure. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 export function createServer(deps: ServerDeps): restify.Server {
   const { config, stores, logger, bot } = deps;
@@ -58,6 +60,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.on('error', (err: unknown) => logger.error('http server error', { error: err }));
 
   server.pre(logRequests(logger));
+  server.pre(retryAfterOnUnavailable(DEFAULT_RETRY_AFTER_SECONDS));
   server.use(readBody(config.bodyLimitBytes));
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, done: () => void) => {
     sendRestifyError(req, res, err, logger);
@@ -77,6 +80,7 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(200, { status: 'ok' });
     } catch (err) {
       logger.warn('readiness check failed', { error: err });
+      res.header('Retry-After', String(DEFAULT_RETRY_AFTER_SECONDS));
       res.send(503, { status: 'unavailable' });
     }
   });
@@ -270,6 +274,21 @@ function logRequests(logger: Logger): restify.RequestHandler {
       if (res.statusCode >= 500) logger.error('request', fields);
       else logger.info('request', fields);
     });
+    next();
+  };
+}
+
+/**
+ * Every 503 carries Retry-After: handlers that know better set their own; any other 503 (botbuilder, a route
+ * added later) gets `seconds`, added as the status line is written so no path can forget it.
+ */
+function retryAfterOnUnavailable(seconds: number): restify.RequestHandler {
+  return (_req, res, next) => {
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => unknown;
+    (res as { writeHead: (...args: unknown[]) => unknown }).writeHead = (statusCode: unknown, ...rest: unknown[]) => {
+      if (statusCode === 503 && !res.headersSent && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(seconds));
+      return writeHead(statusCode, ...rest);
+    };
     next();
   };
 }

@@ -1,7 +1,7 @@
 // POST /api/messages end to end: a real CloudAdapter (auth off: empty MicrosoftAppId) answers a Teams message
 // through a local fake Bot Connector, in the activity's locale; a failing turn gets the localized apology.
 // The welcome comes with the main menu as a card under it (the dialogs' journeys are in test/teams/).
-import { StoreUnavailableError } from '../../src/stores/ports';
+import { RecordBusyError, StoreUnavailableError } from '../../src/stores/ports';
 import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
 import { postJson, startFakeConnector, startTestApp, teamsMessage, ThrowingBot, type TestApp } from './serverHarness';
 
@@ -109,6 +109,7 @@ describe('POST /api/messages', () => {
   it.each<[string, () => Error, string]>([
     ['the store is unavailable', () => new StoreUnavailableError(), 'common.unavailable'],
     ['a concurrent change won', () => new ConcurrentUpdateError(), 'common.busy'],
+    ['a crashed write still holds the record', () => new RecordBusyError(20_000), 'common.stillSaving'],
   ])('when a turn fails because %s, then the apology says so in the person\'s locale', async (_what, makeError, key) => {
     app = await startTestApp({ handler: () => new ThrowingBot(makeError) });
     await postJson(app.url, '/api/messages', teamsMessage(connector.url, { locale: 'en-US' }));
