@@ -8,6 +8,7 @@ import type { I18n } from './i18n';
 import type { Logger } from './logging/logger';
 import type { Stores } from './stores/ports';
 import { registerTwilioRoutes, type TwilioRouteDeps } from './channels/twilio/twilioRoutes';
+import { botMessagesHandler } from './botMessagesRoute';
 
 export interface ServerDeps {
   readonly config: AppConfig;
@@ -27,6 +28,7 @@ export const ERROR_CODES = {
   invalidJson: 'invalid_json',
   invalidUtf8: 'invalid_utf8',
   forbiddenKey: 'forbidden_key',
+  unauthorized: 'unauthorized',
   notFound: 'not_found',
   methodNotAllowed: 'method_not_allowed',
   payloadTooLarge: 'payload_too_large',
@@ -86,15 +88,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   // Teams activities go to botbuilder as parsed, without rejectOperatorKeys: the bot code validates what it uses.
-  server.post('/api/messages', async (req, res) => {
-    // botbuilder throws (a 500 and an error log) on a body without a string `type`; that is the sender's fault.
-    const activity: unknown = req.body;
-    if (activity === null || typeof activity !== 'object' || Array.isArray(activity) || typeof (activity as { type?: unknown }).type !== 'string') {
-      sendError(res, 400, ERROR_CODES.badRequest, 'The body is not a Bot Framework activity.');
-      return;
-    }
-    await bot.adapter.process(req, res, (context) => bot.handler.run(context));
-  });
+  server.post('/api/messages', botMessagesHandler({ adapter: bot.adapter, handler: bot.handler, logger }));
 
   if (deps.telephony) {
     registerTwilioRoutes(server, { ...deps.telephony, publicBaseUrl: config.publicBaseUrl });

@@ -106,6 +106,25 @@ describe('POST /api/messages', () => {
     expect(app.logText()).not.toContain('482913');
   });
 
+  it('when Bot Framework authentication is on and a request has no token, then 401, one JSON log line and no stack on the console', async () => {
+    app = await startTestApp({ env: { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-password' } });
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const stderr = jest.spyOn(process.stderr, 'write');
+    try {
+      const res = await postJson(app.url, '/api/messages', teamsMessage(connector.url, { locale: 'en-US' }));
+      expect(res.status).toBe(401);
+      expect(res.json()).toEqual({ error: { code: 'unauthorized', message: 'The request is not authorized.' } });
+      expect(consoleError).not.toHaveBeenCalled();
+      expect(stderr).not.toHaveBeenCalled();
+      expect(app.logs.filter((l) => l['msg'] === 'bot framework request refused')).toEqual([expect.objectContaining({ level: 'warn', status: 401 })]);
+      expect(app.logText()).not.toMatch(/\n\s+at /);
+      expect(sent()).toHaveLength(0);
+    } finally {
+      consoleError.mockRestore();
+      stderr.mockRestore();
+    }
+  });
+
   it.each<[string, () => Error, string]>([
     ['the store is unavailable', () => new StoreUnavailableError(), 'common.unavailable'],
     ['a concurrent change won', () => new ConcurrentUpdateError(), 'common.busy'],
