@@ -4,7 +4,7 @@
 import type * as restify from 'restify';
 import type { Activity, ActivityHandler, CloudAdapter, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Logger } from './logging/logger';
-import { ERROR_CODES, sendError } from './server';
+import { ERROR_CODES, sendError } from './httpErrors';
 
 export interface BotMessagesDeps {
   readonly adapter: CloudAdapter;

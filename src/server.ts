@@ -9,6 +9,9 @@ import type { Logger } from './logging/logger';
 import type { Stores } from './stores/ports';
 import { registerTwilioRoutes, type TwilioRouteDeps } from './channels/twilio/twilioRoutes';
 import { botMessagesHandler } from './botMessagesRoute';
+import { ERROR_CODES, sendError, type ErrorCode } from './httpErrors';
+
+export { ERROR_CODES, sendError, type ErrorBody, type ErrorCode } from './httpErrors';
 
 export interface ServerDeps {
   readonly config: AppConfig;
@@ -20,26 +23,6 @@ export interface ServerDeps {
   readonly telephony?: Omit<TwilioRouteDeps, 'publicBaseUrl'>;
   /** Registers further routes (later channels, test fixtures) after the built-in ones. */
   readonly extraRoutes?: (server: restify.Server) => void;
-}
-
-/** The stable `error.code` values of JSON error responses; clients may switch on them. */
-export const ERROR_CODES = {
-  badRequest: 'bad_request',
-  invalidJson: 'invalid_json',
-  invalidUtf8: 'invalid_utf8',
-  forbiddenKey: 'forbidden_key',
-  unauthorized: 'unauthorized',
-  notFound: 'not_found',
-  methodNotAllowed: 'method_not_allowed',
-  payloadTooLarge: 'payload_too_large',
-  unsupportedMediaType: 'unsupported_media_type',
-  unavailable: 'unavailable',
-  internal: 'internal_error',
-} as const;
-export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
-
-export interface ErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string };
 }
 
 /** The request as our handlers see it once readBody has run. */
@@ -105,12 +88,6 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   deps.extraRoutes?.(server);
   return server;
-}
-
-/** Sends `{ error: { code, message } }`. Messages are fixed texts: request data is never echoed back. */
-export function sendError(res: restify.Response, status: number, code: ErrorCode, message: string): void {
-  const body: ErrorBody = { error: { code, message } };
-  res.send(status, body);
 }
 
 /**

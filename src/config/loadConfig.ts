@@ -146,34 +146,33 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     else problems.push(...parsedOrg.error.issues.map((i) => describe(i, 'org')));
   }
 
-  {
-    if (e.NODE_ENV === 'production' && !given('SIGNET_ENCRYPTION_KEY')) {
-      problems.push('SIGNET_ENCRYPTION_KEY: is required when NODE_ENV=production (32 bytes, base64 or hex)');
-    }
-    if (e.NODE_ENV === 'production' && !given('PUBLIC_BASE_URL')) {
-      problems.push('PUBLIC_BASE_URL: is required when NODE_ENV=production (the https address Twilio and Teams reach)');
-    }
-    // In production nothing may fall back to the development stand-ins: unauthenticated Bot Framework traffic
-    // would let anyone claim any identity (help-desk members included), and simulated senders keep codes in clear.
-    if (e.NODE_ENV === 'production' && !given('MicrosoftAppId')) {
-      problems.push('MicrosoftAppId: is required when NODE_ENV=production (Bot Framework authentication cannot be off)');
-    }
-    if (e.NODE_ENV === 'production' && !given('TWILIO_ACCOUNT_SID')) {
-      problems.push('TWILIO_ACCOUNT_SID: is required when NODE_ENV=production (simulated telephony is for development only)');
-    }
-    if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && !given('MicrosoftAppId')) {
-      problems.push(`MicrosoftAppId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
-    }
-    if (given('MicrosoftAppId') && e.MicrosoftAppType !== 'UserAssignedMSI' && !given('MicrosoftAppPassword')) {
-      problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
-    }
-    if (given('TWILIO_ACCOUNT_SID') !== given('TWILIO_AUTH_TOKEN')) {
-      problems.push('TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN: set both (real Twilio) or neither (simulated telephony)');
-    }
-    if (given('SMTP_URL') && !given('SMTP_FROM')) problems.push('SMTP_FROM: is required when SMTP_URL is set (the From address of code emails)');
-    if (given('TWILIO_ACCOUNT_SID') && !given('TWILIO_MESSAGING_SERVICE_SID') && !given('TWILIO_FROM_NUMBER')) {
-      problems.push('TWILIO_MESSAGING_SERVICE_SID / TWILIO_FROM_NUMBER: one is required when Twilio credentials are set');
-    }
+  // Rules across keys run on whatever parsed, so they are reported together with any bad value.
+  if (e.NODE_ENV === 'production' && !given('SIGNET_ENCRYPTION_KEY')) {
+    problems.push('SIGNET_ENCRYPTION_KEY: is required when NODE_ENV=production (32 bytes, base64 or hex)');
+  }
+  if (e.NODE_ENV === 'production' && !given('PUBLIC_BASE_URL')) {
+    problems.push('PUBLIC_BASE_URL: is required when NODE_ENV=production (the https address Twilio and Teams reach)');
+  }
+  // In production nothing may fall back to the development stand-ins: unauthenticated Bot Framework traffic
+  // would let anyone claim any identity (help-desk members included), and simulated senders keep codes in clear.
+  if (e.NODE_ENV === 'production' && !given('MicrosoftAppId')) {
+    problems.push('MicrosoftAppId: is required when NODE_ENV=production (Bot Framework authentication cannot be off)');
+  }
+  if (e.NODE_ENV === 'production' && !given('TWILIO_ACCOUNT_SID')) {
+    problems.push('TWILIO_ACCOUNT_SID: is required when NODE_ENV=production (simulated telephony is for development only)');
+  }
+  if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && !given('MicrosoftAppId')) {
+    problems.push(`MicrosoftAppId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
+  }
+  if (given('MicrosoftAppId') && e.MicrosoftAppType !== 'UserAssignedMSI' && !given('MicrosoftAppPassword')) {
+    problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
+  }
+  if (given('TWILIO_ACCOUNT_SID') !== given('TWILIO_AUTH_TOKEN')) {
+    problems.push('TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN: set both (real Twilio) or neither (simulated telephony)');
+  }
+  if (given('SMTP_URL') && !given('SMTP_FROM')) problems.push('SMTP_FROM: is required when SMTP_URL is set (the From address of code emails)');
+  if (given('TWILIO_ACCOUNT_SID') && !given('TWILIO_MESSAGING_SERVICE_SID') && !given('TWILIO_FROM_NUMBER')) {
+    problems.push('TWILIO_MESSAGING_SERVICE_SID / TWILIO_FROM_NUMBER: one is required when Twilio credentials are set');
   }
 
   if (e.NODE_ENV === 'production' && org !== undefined && org.organisation.tenantIds.length === 0) {
