@@ -59,6 +59,41 @@ describe('test set-up on a fresh clone', () => {
   });
 });
 
+describe('.ci/run', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'signet-ci-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs .ci/run with an `npm` stand-in that prints `testOutput` for `npm test` and exits `testStatus`. */
+  async function ciRun(testOutput: string, testStatus: number) {
+    const npm = path.join(dir, 'npm');
+    writeFileSync(path.join(dir, 'test-output.txt'), testOutput);
+    writeFileSync(npm, `#!/bin/sh\nif [ "$1" = test ]; then cat "${path.join(dir, 'test-output.txt')}"; exit ${testStatus}; fi\necho "npm $*" >> "${path.join(dir, 'calls.txt')}"\n`);
+    chmodSync(npm, 0o755);
+    return outcome(path.join(ROOT, '.ci/run'), [], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` } });
+  }
+
+  it('when npm test passes but its output shows suites that failed to run, then the run fails and says so', async () => {
+    const result = await ciRun('Test Suites: 3 failed, 40 passed, 43 total\nTests:       811 passed, 811 total\n', 0);
+    expect(result.stdout).toContain('811 passed, 0 failed; test suites: 40 passed, 3 failed');
+    expect(result.code).not.toBe(0);
+  });
+
+  it('when npm test fails, then the run fails with its exit code', async () => {
+    const result = await ciRun('Test Suites: 1 failed, 42 passed, 43 total\nTests:       1 failed, 810 passed, 811 total\n', 1);
+    expect(result.stdout).toContain('810 passed, 1 failed; test suites: 42 passed, 1 failed');
+    expect(result.code).toBe(1);
+  });
+
+  it('when everything passes, then the run passes', async () => {
+    const result = await ciRun('Test Suites: 43 passed, 43 total\nTests:       811 passed, 811 total\n', 0);
+    expect(result.stdout).toContain('811 passed, 0 failed; test suites: 43 passed, 0 failed');
+    expect(result.code).toBe(0);
+  });
+});
+
 describe('CI summary line', () => {
   it('when three suites failed to run but every test that ran passed, then the line shows the failures and exits non-zero', async () => {
     const jestOutput = 'FAIL test/a.test.ts\nTest Suites: 3 failed, 40 passed, 43 total\nTests:       811 passed, 811 total\n';
