@@ -4,6 +4,7 @@
 #
 #   scripts/ferretdb.sh build                 build into the cache unless a v1.24.2 binary is there; prints its path
 #   scripts/ferretdb.sh locate                prints the binary start would use, or explains what was looked for
+#   scripts/ferretdb.sh ensure                prints the binary locate finds, else builds one (needs Go) and prints it
 #   scripts/ferretdb.sh start [--owner-pid P] starts one; prints shell assignments FERRETDB_PID, FERRETDB_DIR,
 #                                             FERRETDB_PORT, MONGODB_URI (eval them); with --owner-pid it also
 #                                             stops when process P exits
@@ -11,7 +12,7 @@
 #   scripts/ferretdb.sh run CMD...            start, run CMD with MONGODB_URI exported, stop
 #
 # Environment: FERRETDB_BIN (a binary to use), FERRETDB_CACHE_DIR (default <repo>/.cache/ferretdb),
-# FERRETDB_START_TIMEOUT (seconds, default 30).
+# FERRETDB_START_TIMEOUT (seconds, default 30), GO (the go command; default: go on PATH, else /usr/local/go/bin/go).
 set -euo pipefail
 
 readonly VERSION=v1.24.2
@@ -30,8 +31,26 @@ is_running() {
   kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1" 2>/dev/null)" != Z* ]]
 }
 
+# Go's official installer puts it in /usr/local/go without touching PATH, so look there too.
+find_go() {
+  if [[ -n "${GO:-}" ]]; then
+    [[ -x "$GO" ]] && printf '%s\n' "$GO"
+  elif command -v go >/dev/null; then
+    command -v go
+  elif [[ -x /usr/local/go/bin/go ]]; then
+    printf '%s\n' /usr/local/go/bin/go
+  fi
+  return 0 # "not found" is an empty answer, not a failure that set -e would turn into a silent exit
+}
+
+readonly NO_GO_ADVICE="Go (1.24 or newer) is needed to build FerretDB $VERSION for the MongoDB test suites. Install it from \
+https://go.dev/dl/ (or your package manager: apt install golang-go, brew install go), then rerun; or instead set \
+MONGODB_URI to a running MongoDB, or FERRETDB_BIN to a ferretdb $VERSION binary."
+
+# The output is captured first: with pipefail, `grep -q` closing the pipe early would fail the check at random.
 is_wanted_version() {
-  [[ -x "$1" ]] && "$1" --version 2>/dev/null | grep -qx "version: $VERSION"
+  local out
+  [[ -x "$1" ]] && out="$("$1" --version 2>/dev/null)" && grep -qx "version: $VERSION" <<<"$out"
 }
 
 cmd_build() {
@@ -40,7 +59,9 @@ cmd_build() {
     printf '%s\n' "$CACHED_BIN"
     return
   fi
-  command -v go >/dev/null || die "go is needed to build FerretDB $VERSION"
+  local go
+  go="$(find_go)"
+  [[ -n "$go" ]] || die "$NO_GO_ADVICE"
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/ferretdb-build.XXXXXX")"
   # shellcheck disable=SC2064 # expand now: work is local (build is the whole invocation, so EXIT is the end)
@@ -50,8 +71,8 @@ cmd_build() {
   # exact version from inside a throw-away module does not need that list.
   (
     cd "$work"
-    go mod init signet/ferretdb-build >/dev/null 2>&1
-    GOFLAGS=-mod=mod go mod download -json "$MODULE@$VERSION" >download.json
+    "$go" mod init signet/ferretdb-build >/dev/null 2>&1
+    GOFLAGS=-mod=mod "$go" mod download -json "$MODULE@$VERSION" >download.json
   ) || die "could not download $MODULE@$VERSION"
   local src
   src="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' "$work/download.json" | head -n1)"
@@ -61,7 +82,7 @@ cmd_build() {
   # Release builds get this file from FerretDB's own tooling; without it the binary panics at start.
   printf '%s' "$VERSION" >"$work/src/build/version/version.txt"
   mkdir -p "$(dirname "$CACHED_BIN")"
-  (cd "$work/src" && GOFLAGS="-mod=mod -buildvcs=false" go build -o "$CACHED_BIN.tmp" ./cmd/ferretdb) ||
+  (cd "$work/src" && GOFLAGS="-mod=mod -buildvcs=false" "$go" build -o "$CACHED_BIN.tmp" ./cmd/ferretdb) ||
     die "go build of FerretDB $VERSION failed"
   mv -f "$CACHED_BIN.tmp" "$CACHED_BIN"
   is_wanted_version "$CACHED_BIN" || die "the built binary does not report $VERSION"
@@ -80,6 +101,17 @@ cmd_locate() {
   else
     die "no FerretDB binary: FERRETDB_BIN is unset, $CACHED_BIN does not exist and there is no ferretdb on PATH (run scripts/ferretdb.sh build)"
   fi
+}
+
+# The binary start would use; when there is none, the cached one, built now.
+cmd_ensure() {
+  local found
+  # In a subshell: locate's `die` would otherwise end the whole script.
+  if found="$(cmd_locate 2>/dev/null)"; then
+    printf '%s\n' "$found"
+    return
+  fi
+  cmd_build
 }
 
 cmd_start() {
@@ -150,8 +182,9 @@ cmd_run() {
 case "${1:-}" in
   build) shift; cmd_build "$@" ;;
   locate) shift; cmd_locate ;;
+  ensure) shift; cmd_ensure ;;
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop "$@" ;;
   run) shift; cmd_run "$@" ;;
-  *) die "usage: scripts/ferretdb.sh build|locate|start [--owner-pid PID]|stop PID DIR|run CMD..." ;;
+  *) die "usage: scripts/ferretdb.sh build|locate|ensure|start [--owner-pid PID]|stop PID DIR|run CMD..." ;;
 esac

@@ -19,6 +19,7 @@ import { TeamsNotifier } from './channels/teams/teamsNotifier';
 import { SmtpMailer } from './mail/smtpMailer';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
+import { createDevelopmentClient, developmentClientNotice } from './api/developmentClient';
 import { HelpDeskService } from './helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from './enrollment/enrollmentPolicy';
 
@@ -123,6 +124,18 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);
     logger.info('listening', { url, env: config.env, store: stores.kind });
+    if (config.env === 'development' && stores.kind === 'memory') {
+      // To the console (stderr), not the log: log lines never hold secrets, and stdout stays pure JSON lines.
+      const client = await createDevelopmentClient({
+        apiClients: verificationApi.verificationStores.apiClients,
+        clientKey: verificationApi.clientKey,
+        callbackServerKey: verificationApi.callbackServerKey,
+        random: cryptoRandom,
+        now: systemClock.now(),
+      });
+      io.stderr(developmentClientNotice(client, url));
+      logger.warn('development API client created for this run; its secret is on the console, never in the log', { clientId: client.clientId });
+    }
 
     const shutdown = createShutdown({ server: server.server, stores, logger });
     let signalled = false;

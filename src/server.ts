@@ -8,6 +8,10 @@ import type { I18n } from './i18n';
 import type { Logger } from './logging/logger';
 import type { Stores } from './stores/ports';
 import { registerTwilioRoutes, type TwilioRouteDeps } from './channels/twilio/twilioRoutes';
+import { botMessagesHandler } from './botMessagesRoute';
+import { ERROR_CODES, sendError, type ErrorCode } from './httpErrors';
+
+export { ERROR_CODES, sendError, type ErrorBody, type ErrorCode } from './httpErrors';
 
 export interface ServerDeps {
   readonly config: AppConfig;
@@ -21,25 +25,6 @@ export interface ServerDeps {
   readonly extraRoutes?: (server: restify.Server) => void;
 }
 
-/** The stable `error.code` values of JSON error responses; clients may switch on them. */
-export const ERROR_CODES = {
-  badRequest: 'bad_request',
-  invalidJson: 'invalid_json',
-  invalidUtf8: 'invalid_utf8',
-  forbiddenKey: 'forbidden_key',
-  notFound: 'not_found',
-  methodNotAllowed: 'method_not_allowed',
-  payloadTooLarge: 'payload_too_large',
-  unsupportedMediaType: 'unsupported_media_type',
-  unavailable: 'unavailable',
-  internal: 'internal_error',
-} as const;
-export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
-
-export interface ErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string };
-}
-
 /** The request as our handlers see it once readBody has run. */
 export interface ReadRequest extends restify.Request {
   /** The body exactly as received, decoded as UTF-8 (Twilio signatures are computed over form fields). */
@@ -47,6 +32,8 @@ export interface ReadRequest extends restify.Request {
 }
 
 const READINESS_TIMEOUT_MS = 2000;
+/** Seconds a 503 asks clients (and load balancers) to wait when the handler named no better figure. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 export function createServer(deps: ServerDeps): restify.Server {
   const { config, stores, logger, bot } = deps;
@@ -58,6 +45,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.on('error', (err: unknown) => logger.error('http server error', { error: err }));
 
   server.pre(logRequests(logger));
+  server.pre(retryAfterOnUnavailable(DEFAULT_RETRY_AFTER_SECONDS));
   server.use(readBody(config.bodyLimitBytes));
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, done: () => void) => {
     sendRestifyError(req, res, err, logger);
@@ -77,20 +65,13 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(200, { status: 'ok' });
     } catch (err) {
       logger.warn('readiness check failed', { error: err });
+      res.header('Retry-After', String(DEFAULT_RETRY_AFTER_SECONDS));
       res.send(503, { status: 'unavailable' });
     }
   });
 
   // Teams activities go to botbuilder as parsed, without rejectOperatorKeys: the bot code validates what it uses.
-  server.post('/api/messages', async (req, res) => {
-    // botbuilder throws (a 500 and an error log) on a body without a string `type`; that is the sender's fault.
-    const activity: unknown = req.body;
-    if (activity === null || typeof activity !== 'object' || Array.isArray(activity) || typeof (activity as { type?: unknown }).type !== 'string') {
-      sendError(res, 400, ERROR_CODES.badRequest, 'The body is not a Bot Framework activity.');
-      return;
-    }
-    await bot.adapter.process(req, res, (context) => bot.handler.run(context));
-  });
+  server.post('/api/messages', botMessagesHandler({ adapter: bot.adapter, handler: bot.handler, logger }));
 
   if (deps.telephony) {
     registerTwilioRoutes(server, { ...deps.telephony, publicBaseUrl: config.publicBaseUrl });
@@ -107,12 +88,6 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   deps.extraRoutes?.(server);
   return server;
-}
-
-/** Sends `{ error: { code, message } }`. Messages are fixed texts: request data is never echoed back. */
-export function sendError(res: restify.Response, status: number, code: ErrorCode, message: string): void {
-  const body: ErrorBody = { error: { code, message } };
-  res.send(status, body);
 }
 
 /**
@@ -270,6 +245,21 @@ function logRequests(logger: Logger): restify.RequestHandler {
       if (res.statusCode >= 500) logger.error('request', fields);
       else logger.info('request', fields);
     });
+    next();
+  };
+}
+
+/**
+ * Every 503 carries Retry-After: handlers that know better set their own; any other 503 (botbuilder, a route
+ * added later) gets `seconds`, added as the status line is written so no path can forget it.
+ */
+function retryAfterOnUnavailable(seconds: number): restify.RequestHandler {
+  return (_req, res, next) => {
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => unknown;
+    (res as { writeHead: (...args: unknown[]) => unknown }).writeHead = (statusCode: unknown, ...rest: unknown[]) => {
+      if (statusCode === 503 && !res.headersSent && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(seconds));
+      return writeHead(statusCode, ...rest);
+    };
     next();
   };
 }

@@ -2,6 +2,8 @@
 // JSON Schema (2020-12), and test/api checks the real responses against them.
 const error = { $ref: '#/components/schemas/Error' };
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
+/** Not blank (one non-whitespace character) and at most `max` characters as sent; the server trims it. */
+const text = (max: number, description?: string) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S', ...(description ? { description } : {}) }) as const;
 const verificationResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Verification' } } },
@@ -32,7 +34,7 @@ export const OPENAPI_DOCUMENT = {
           '404': errorResponse('No such user.'),
           '409': errorResponse('The person cannot be verified by the requested method.'),
           '429': errorResponse('Rate limited, locked after failures, or refused after repeated denials; see Retry-After.'),
-          '503': errorResponse('Temporarily unavailable; nothing was changed.'),
+          '503': errorResponse('Temporarily unavailable or busy; nothing was changed. Retry after the Retry-After header\'s seconds.'),
         },
         callbacks: {
           outcome: {
@@ -65,6 +67,7 @@ export const OPENAPI_DOCUMENT = {
           '200': verificationResponse('The challenge.'),
           '401': errorResponse('Missing or invalid bearer credentials.'),
           '404': errorResponse("No such verification (or another client's)."),
+          '503': errorResponse('Temporarily unavailable; nothing was changed. Retry after the Retry-After header\'s seconds.'),
         },
       },
     },
@@ -79,6 +82,7 @@ export const OPENAPI_DOCUMENT = {
           '400': errorResponse('The request is malformed.'),
           '401': errorResponse('Missing or invalid bearer credentials.'),
           '404': errorResponse('No such verification.'),
+          '503': errorResponse('Temporarily unavailable or busy; nothing was changed. Retry after the Retry-After header\'s seconds.'),
         },
       },
     },
@@ -91,26 +95,29 @@ export const OPENAPI_DOCUMENT = {
         additionalProperties: false,
         required: ['user', 'context'],
         properties: {
-          user: { type: 'string', minLength: 1, maxLength: 256, description: 'UPN or directory object id.' },
+          user: text(256, 'UPN or directory object id.'),
           method: { enum: ['voice', 'sms', 'app', 'teams', 'tap'], description: "Defaults to the person's default method." },
           context: {
             type: 'object',
             additionalProperties: false,
             required: ['application'],
             properties: {
-              ip: { type: ['string', 'null'], description: 'The signing-in device; an address in a trusted network needs no challenge.' },
-              application: { type: 'string', minLength: 1, maxLength: 100 },
+              ip: {
+                anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }, { type: 'null' }],
+                description: 'The signing-in device (IPv4 or IPv6, no zone id); an address in a trusted network needs no challenge.',
+              },
+              application: text(100),
               location: { type: ['string', 'null'], maxLength: 100 },
             },
           },
-          callbackUrl: { type: 'string', format: 'uri', description: 'https URL to receive the outcome once, signed.' },
+          callbackUrl: { type: 'string', format: 'uri', maxLength: 2048, description: 'https URL to receive the outcome once, signed.' },
         },
       },
       CodeRequest: {
         type: 'object',
         additionalProperties: false,
         required: ['code'],
-        properties: { code: { type: 'string', minLength: 1, maxLength: 64 } },
+        properties: { code: text(64, 'What the person typed; surrounding whitespace is ignored.') },
       },
       Verification: {
         type: 'object',

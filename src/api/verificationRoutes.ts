@@ -3,7 +3,7 @@
 import type * as restify from 'restify';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { StoreUnavailableError } from '../stores/ports';
+import { RecordBusyError, StoreUnavailableError } from '../stores/ports';
 import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
 import { findForbiddenKey } from '../server';
 import type { ApiClientRepository } from '../stores/verificationPorts';
@@ -23,15 +23,36 @@ export interface VerificationRoutesDeps {
   readonly allowLocalCallbacks: boolean;
 }
 
+// The rules below and the OpenAPI schemas (openApiDocument.ts) describe the same set of bodies, and a test checks
+// both against one table of examples: lengths are limits on what was sent (in code points, as JSON Schema counts
+// them) and "not blank" means at least one non-whitespace character (the schemas' `\S` pattern).
+const codePoints = (text: string): number => [...text].length;
+
+/** Text that is not blank and at most `max` code points as sent; handed on trimmed. */
+const text = (max: number) =>
+  z
+    .string()
+    .refine((t) => codePoints(t) <= max, `must be at most ${max} characters`)
+    .refine((t) => /\S/.test(t), 'must not be blank')
+    .transform((t) => t.trim());
+
+/** An IPv4 or IPv6 address as JSON Schema's formats define them (so no IPv6 zone id, which no remote device has). */
+const ipAddress = z.string().refine((ip) => isIP(ip) !== 0 && !ip.includes('%'), 'must be an IPv4 or IPv6 address');
+
 const requestSchema = (allowLocalCallbacks: boolean) => z
   .object({
-    user: z.string().trim().min(1).max(256),
+    user: text(256),
     method: z.enum(['voice', 'sms', 'app', 'teams', 'tap']).optional(),
     context: z
       .object({
-        ip: z.string().refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address').nullable().optional(),
-        application: z.string().trim().min(1).max(100),
-        location: z.string().trim().max(100).nullable().optional(),
+        ip: ipAddress.nullable().optional(),
+        application: text(100),
+        location: z
+          .string()
+          .refine((t) => codePoints(t) <= 100, 'must be at most 100 characters')
+          .transform((t) => t.trim())
+          .nullable()
+          .optional(),
       })
       .strict(),
     callbackUrl: z
@@ -43,7 +64,10 @@ const requestSchema = (allowLocalCallbacks: boolean) => z
   })
   .strict();
 
-const codeSchema = z.object({ code: z.string().trim().min(1).max(64) }).strict();
+const codeSchema = z.object({ code: text(64) }).strict();
+
+/** What a 503 for an unreachable store tells clients to wait: about how long a database fail-over takes. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
 type Handler = (req: restify.Request, res: restify.Response, client: ApiClient) => Promise<void>;
 
@@ -56,8 +80,14 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
       if (findForbiddenKey(req.body) !== undefined) return sendApiError(res, 400, 'forbidden_key', 'The body contains an object key that is not allowed (keys may not start with "$").');
       await handler(req, res, client);
     } catch (error) {
-      if (error instanceof StoreUnavailableError) return sendApiError(res, 503, 'unavailable', 'Signet is temporarily unavailable; nothing was changed. Retry later.');
+      // Every 503 says when to come back (RFC 9110 §10.2.3), so clients back off instead of hammering us.
+      if (error instanceof StoreUnavailableError) return sendApiError(res, 503, 'unavailable', 'Signet is temporarily unavailable; nothing was changed. Retry later.', { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
       if (error instanceof ConcurrentUpdateError) return sendApiError(res, 503, 'busy', 'The verification kept changing while it was updated; nothing was changed. Retry.', { 'Retry-After': '1' });
+      if (error instanceof RecordBusyError) {
+        return sendApiError(res, 503, 'busy', 'An earlier change to this verification is still being finished; nothing was changed. Retry after the time given.', {
+          'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))),
+        });
+      }
       sendApiError(res, 500, 'internal_error', 'An unexpected error occurred; nothing was changed.');
     }
   };

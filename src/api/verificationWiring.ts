@@ -23,6 +23,10 @@ export interface VerificationApi {
   readonly verificationStores: VerificationStores;
   /** The key passcodes are hashed with: the help desk issues with it, the API checks with it. */
   readonly passKey: Buffer;
+  /** The key API client secrets are hashed with. */
+  readonly clientKey: Buffer;
+  /** The key each client's callback signing key is derived from. */
+  readonly callbackServerKey: Buffer;
   readonly onChallengeEnded: (challenge: Challenge) => void;
   register(server: restify.Server, core: Core): void;
 }
@@ -32,6 +36,8 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
   const verificationStores = openVerificationStores(stores);
   const abuse = abusePolicyFrom(config.org.verification);
   const passKey = deriveKey(config.encryptionKey, 'temporary access passes');
+  const clientKey = deriveKey(config.encryptionKey, 'api client secrets');
+  const callbackServerKey = deriveKey(config.encryptionKey, 'callback signing');
   // The core is built after this (it needs onChallengeEnded), so the watch mails through it once it exists.
   let core: Core | undefined;
   const denialWatch = new DenialWatch({
@@ -52,7 +58,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
     },
   });
   const dispatcher = new CallbackDispatcher({
-    serverKey: deriveKey(config.encryptionKey, 'callback signing'),
+    serverKey: callbackServerKey,
     onAttempt: ({ challengeId, attempt, status, delivered }) => {
       const fields = { challengeId, attempt, httpStatus: status, delivered };
       if (delivered) logger.info('verification callback', fields);
@@ -62,6 +68,8 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
   return {
     verificationStores,
     passKey,
+    clientKey,
+    callbackServerKey,
     onChallengeEnded: (challenge) => {
       dispatcher.dispatch(challenge);
       denialWatch.onChallengeEnded(challenge).catch((error: unknown) => logger.error('help-desk report failed', { error: error instanceof Error ? error.name : 'unknown' }));
@@ -80,7 +88,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
       registerVerificationRoutes(server, {
         signIn,
         apiClients: verificationStores.apiClients,
-        clientKey: deriveKey(config.encryptionKey, 'api client secrets'),
+        clientKey,
         clientLimiter: new SlidingWindowLimiter(config.org.verification.clientRequestsPerMinute, 60_000),
         now: () => systemClock.now(),
         allowLocalCallbacks: config.env !== 'production',

@@ -102,6 +102,8 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).optional(),
 });
 
+type EnvValues = z.infer<typeof envSchema>;
+
 function describe(issue: z.ZodIssue, prefix: string): string {
   const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
   return `${key}: ${issue.message}`;
@@ -116,8 +118,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
   const problems: string[] = [];
   // Empty strings in the environment mean "unset", as shells and .env files often leave them.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsedEnv = envSchema.safeParse(cleaned);
-  if (!parsedEnv.success) problems.push(...parsedEnv.error.issues.map((i) => describe(i, '')));
+  // Each key is parsed on its own, so one bad value (PORT=99999) does not hide the rules that involve the others.
+  const e: Partial<EnvValues> = {};
+  for (const [key, schema] of Object.entries(envSchema.shape) as Array<[keyof EnvValues, z.ZodTypeAny]>) {
+    const parsed = schema.safeParse(cleaned[key]);
+    if (parsed.success) (e as Record<string, unknown>)[key] = parsed.data;
+    else problems.push(...parsed.error.issues.map((i) => describe({ ...i, path: [key, ...i.path] }, '')));
+  }
+  /** Set in the environment, valid or not (an invalid value is reported above, not again as "missing"). */
+  const given = (key: keyof EnvValues): boolean => cleaned[key] !== undefined;
 
   let orgInput: unknown = DEMO_ORG_CONFIG;
   const orgPath = cleaned['SIGNET_ORG_CONFIG'];
@@ -137,71 +146,70 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     else problems.push(...parsedOrg.error.issues.map((i) => describe(i, 'org')));
   }
 
-  if (parsedEnv.success) {
-    const e = parsedEnv.data;
-    if (e.NODE_ENV === 'production' && e.SIGNET_ENCRYPTION_KEY === undefined) {
-      problems.push('SIGNET_ENCRYPTION_KEY: is required when NODE_ENV=production (32 bytes, base64 or hex)');
-    }
-    if (e.NODE_ENV === 'production' && e.PUBLIC_BASE_URL === undefined) {
-      problems.push('PUBLIC_BASE_URL: is required when NODE_ENV=production (the https address Twilio and Teams reach)');
-    }
-    // In production nothing may fall back to the development stand-ins: unauthenticated Bot Framework traffic
-    // would let anyone claim any identity (help-desk members included), and simulated senders keep codes in clear.
-    if (e.NODE_ENV === 'production' && e.MicrosoftAppId === '') {
-      problems.push('MicrosoftAppId: is required when NODE_ENV=production (Bot Framework authentication cannot be off)');
-    }
-    if (e.NODE_ENV === 'production' && e.TWILIO_ACCOUNT_SID === undefined) {
-      problems.push('TWILIO_ACCOUNT_SID: is required when NODE_ENV=production (simulated telephony is for development only)');
-    }
-    if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && e.MicrosoftAppId === '') {
-      problems.push(`MicrosoftAppId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
-    }
-    if (e.MicrosoftAppId !== '' && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === '') {
-      problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
-    }
-    if ((e.TWILIO_ACCOUNT_SID === undefined) !== (e.TWILIO_AUTH_TOKEN === undefined)) {
-      problems.push('TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN: set both (real Twilio) or neither (simulated telephony)');
-    }
-    if (e.SMTP_URL !== undefined && e.SMTP_FROM === undefined) problems.push('SMTP_FROM: is required when SMTP_URL is set (the From address of code emails)');
-    if (e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_MESSAGING_SERVICE_SID === undefined && e.TWILIO_FROM_NUMBER === undefined) {
-      problems.push('TWILIO_MESSAGING_SERVICE_SID / TWILIO_FROM_NUMBER: one is required when Twilio credentials are set');
-    }
+  // Rules across keys run on whatever parsed, so they are reported together with any bad value.
+  if (e.NODE_ENV === 'production' && !given('SIGNET_ENCRYPTION_KEY')) {
+    problems.push('SIGNET_ENCRYPTION_KEY: is required when NODE_ENV=production (32 bytes, base64 or hex)');
+  }
+  if (e.NODE_ENV === 'production' && !given('PUBLIC_BASE_URL')) {
+    problems.push('PUBLIC_BASE_URL: is required when NODE_ENV=production (the https address Twilio and Teams reach)');
+  }
+  // In production nothing may fall back to the development stand-ins: unauthenticated Bot Framework traffic
+  // would let anyone claim any identity (help-desk members included), and simulated senders keep codes in clear.
+  if (e.NODE_ENV === 'production' && !given('MicrosoftAppId')) {
+    problems.push('MicrosoftAppId: is required when NODE_ENV=production (Bot Framework authentication cannot be off)');
+  }
+  if (e.NODE_ENV === 'production' && !given('TWILIO_ACCOUNT_SID')) {
+    problems.push('TWILIO_ACCOUNT_SID: is required when NODE_ENV=production (simulated telephony is for development only)');
+  }
+  if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && !given('MicrosoftAppId')) {
+    problems.push(`MicrosoftAppId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
+  }
+  if (given('MicrosoftAppId') && e.MicrosoftAppType !== 'UserAssignedMSI' && !given('MicrosoftAppPassword')) {
+    problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
+  }
+  if (given('TWILIO_ACCOUNT_SID') !== given('TWILIO_AUTH_TOKEN')) {
+    problems.push('TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN: set both (real Twilio) or neither (simulated telephony)');
+  }
+  if (given('SMTP_URL') && !given('SMTP_FROM')) problems.push('SMTP_FROM: is required when SMTP_URL is set (the From address of code emails)');
+  if (given('TWILIO_ACCOUNT_SID') && !given('TWILIO_MESSAGING_SERVICE_SID') && !given('TWILIO_FROM_NUMBER')) {
+    problems.push('TWILIO_MESSAGING_SERVICE_SID / TWILIO_FROM_NUMBER: one is required when Twilio credentials are set');
   }
 
-  if (parsedEnv.success && parsedEnv.data.NODE_ENV === 'production' && org !== undefined && org.organisation.tenantIds.length === 0) {
+  if (e.NODE_ENV === 'production' && org !== undefined && org.organisation.tenantIds.length === 0) {
     problems.push('org.organisation.tenantIds: must list your Entra tenant id(s) when NODE_ENV=production');
   }
 
-  if (problems.length > 0 || !parsedEnv.success || org === undefined) throw new ConfigError(problems);
-  const e = parsedEnv.data;
-  const devKey = e.SIGNET_ENCRYPTION_KEY === undefined;
+  if (problems.length > 0 || org === undefined) throw new ConfigError(problems);
+  // No problems: every key parsed, so every defaulted value is present.
+  const v = e as EnvValues;
+  const devKey = v.SIGNET_ENCRYPTION_KEY === undefined;
   return deepFreeze({
-    env: e.NODE_ENV,
-    port: e.PORT,
-    host: e.HOST,
-    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
-    logLevel: e.LOG_LEVEL,
-    bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    mongodb: { uri: e.MONGODB_URI, dbName: e.MONGODB_DB },
-    encryptionKey: e.SIGNET_ENCRYPTION_KEY ?? createHash('sha256').update(DEV_KEY_SEED).digest(),
+    env: v.NODE_ENV,
+    port: v.PORT,
+    host: v.HOST,
+    publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,
+    logLevel: v.LOG_LEVEL,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    mongodb: { uri: v.MONGODB_URI, dbName: v.MONGODB_DB },
+    encryptionKey: v.SIGNET_ENCRYPTION_KEY ?? createHash('sha256').update(DEV_KEY_SEED).digest(),
     encryptionKeyIsDevelopmentDefault: devKey,
     bot: {
-      appId: e.MicrosoftAppId,
-      appPassword: e.MicrosoftAppPassword,
-      appType: e.MicrosoftAppType,
-      appTenantId: e.MicrosoftAppTenantId,
+      appId: v.MicrosoftAppId,
+      appPassword: v.MicrosoftAppPassword,
+      appType: v.MicrosoftAppType,
+      appTenantId: v.MicrosoftAppTenantId,
     },
     orgConfigPath: orgPath,
     org,
-    smtp: e.SMTP_URL !== undefined && e.SMTP_FROM !== undefined ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    smtp: v.SMTP_URL !== undefined && v.SMTP_FROM !== undefined ? { url: v.SMTP_URL, from: v.SMTP_FROM } : undefined,
     twilio:
-      e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined
+      v.TWILIO_ACCOUNT_SID !== undefined && v.TWILIO_AUTH_TOKEN !== undefined
         ? {
-            accountSid: e.TWILIO_ACCOUNT_SID,
-            authToken: e.TWILIO_AUTH_TOKEN,
-            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
-            fromNumber: e.TWILIO_FROM_NUMBER,
-            apiBaseUrl: e.TWILIO_API_BASE_URL,
+            accountSid: v.TWILIO_ACCOUNT_SID,
+            authToken: v.TWILIO_AUTH_TOKEN,
+            messagingServiceSid: v.TWILIO_MESSAGING_SERVICE_SID,
+            fromNumber: v.TWILIO_FROM_NUMBER,
+            apiBaseUrl: v.TWILIO_API_BASE_URL,
           }
         : undefined,
   });

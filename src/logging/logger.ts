@@ -1,5 +1,6 @@
-// A JSON-lines logger (one object per line: level, time, msg, then fields) that redacts secret-looking fields at
-// any depth before anything is written, so a careless `logger.info('x', { user })` cannot leak a code or token.
+// A JSON-lines logger (one object per line: level, time, msg, then fields) that redacts secret fields (an explicit
+// list of names) at any depth before anything is written, so a careless `logger.info('x', { user })` cannot leak
+// a code or token. To be replaced by pino with the same redaction list once the dependency is added.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -23,8 +24,43 @@ export interface LoggerOptions {
 }
 
 export const REDACTED = '[redacted]';
-/** Field names whose values are never written, whatever their depth or type. */
-export const SENSITIVE_FIELD = /code|secret|answer|passcode|password|token|authorization|signature|otp/i;
+
+// Which field names hold secrets, as explicit lists rather than one "contains code" pattern, so statusCode,
+// countryCode or errorCode are written while verificationCode never is. Names are compared by their words
+// (camelCase, snake_case, kebab-case and "X-Header" split), lower-cased.
+/** Never written when any part of the name contains one of these (clientsecret, apiToken, newPassword). */
+const SECRET_SUBSTRINGS = ['secret', 'password', 'passwd', 'passcode', 'token', 'authorization', 'signature', 'cookie', 'credential'];
+/** Never written when one of the name's words is one of these. */
+const SECRET_WORDS = new Set(['otp', 'totp', 'hotp', 'answer', 'answers', 'pin', 'tap', 'pass', 'seed', 'cvv']);
+/** "code" alone is a secret (the code a person typed); so is "<one of these> code". Any other "…Code" is not. */
+const SECRET_CODE_QUALIFIERS = new Set([
+  'verification', 'reset', 'otp', 'totp', 'auth', 'authorization', 'recovery', 'backup', 'confirmation', 'security',
+  'access', 'one', 'time', 'sms', 'email', 'mail', 'voice', 'call', 'pass', 'entered', 'typed', 'expected', 'sent', 'enrollment', 'challenge',
+]);
+/** Keys that sign or decrypt: "<one of these> key". Plain "key" (an i18n key, a map key) is not a secret. */
+const SECRET_KEY_QUALIFIERS = new Set(['api', 'private', 'secret', 'signing', 'encryption', 'callback', 'access', 'client', 'pass', 'master']);
+// Field names are cut before they are split, so no key, however long, makes redaction slow.
+const MAX_NAME_LENGTH = 100;
+
+/** True when values under the field name `name` are never written, whatever their depth or type. */
+export function isSecretFieldName(name: string): boolean {
+  const cut = name.slice(0, MAX_NAME_LENGTH);
+  const lower = cut.toLowerCase();
+  if (SECRET_SUBSTRINGS.some((part) => lower.includes(part))) return true;
+  const words = cut
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  if (words.some((w) => SECRET_WORDS.has(w))) return true;
+  return words.some((word, i) => {
+    const before = words[i - 1];
+    if (word === 'code' || word === 'codes') return words.length === 1 || (before !== undefined && SECRET_CODE_QUALIFIERS.has(before));
+    if (word === 'key' || word === 'keys') return before !== undefined && SECRET_KEY_QUALIFIERS.has(before);
+    return false;
+  });
+}
 
 const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 const RESERVED = new Set(['level', 'time', 'msg']);
@@ -75,7 +111,7 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /**
- * A JSON-safe copy of `value` in which every property whose name matches SENSITIVE_FIELD is "[redacted]".
+ * A JSON-safe copy of `value` in which every property whose name isSecretFieldName is "[redacted]".
  * Errors become { name, message } (no stack, no own properties, which may hold request data); cycles and
  * excessive depth are cut off.
  */
@@ -84,7 +120,7 @@ export function redact(value: unknown, key?: string): unknown {
 }
 
 function walk(value: unknown, key: string | undefined, depth: number, seen: WeakSet<object>): unknown {
-  if (key !== undefined && SENSITIVE_FIELD.test(key)) return REDACTED;
+  if (key !== undefined && isSecretFieldName(key)) return REDACTED;
   if (value === null || value === undefined) return value ?? null;
   switch (typeof value) {
     case 'string':

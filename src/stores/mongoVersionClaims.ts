@@ -3,6 +3,7 @@
 // writers from the same version both "win". An insert with a unique _id is atomic everywhere, so each write
 // first claims its target version with one; only the claim's owner may then replace the document.
 import { MongoServerError, type Collection, type Document, type Filter, type WithoutId } from 'mongodb';
+import { RecordBusyError } from './ports';
 
 export interface ClaimDocument {
   _id: string;
@@ -21,12 +22,19 @@ export interface CompareAndSetOptions<TDoc extends Document & { _id: string; ver
   readonly replacement: WithoutId<TDoc>;
   /** How long a claim may stand without its write landing before another writer may take it over. */
   readonly staleAfterMs?: number;
+  /**
+   * A claim older than this whose write has not landed is no race being lost (a live writer replaces within
+   * milliseconds) but a writer that died: the caller gets RecordBusyError, saying when to retry, instead of a
+   * conflict that would send the person round a retry loop to the "changed somewhere else" message.
+   */
+  readonly heldAfterMs?: number;
   readonly now?: () => number;
 }
 
 export type CompareAndSetResult = 'saved' | 'conflict';
 
 const DEFAULT_STALE_AFTER_MS = 30_000;
+const DEFAULT_HELD_AFTER_MS = 2_000;
 
 const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
 
@@ -40,7 +48,9 @@ export async function compareAndSet<TDoc extends Document & { _id: string; versi
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const mine = claimId(scope, id, expectedVersion + 1);
   if (!(await claim(claims, mine, now()))) {
-    if (!(await takeOverStaleClaim(options, mine, now(), staleAfterMs))) return 'conflict';
+    const takeOver = await takeOverStaleClaim(options, mine, now(), staleAfterMs, options.heldAfterMs ?? DEFAULT_HELD_AFTER_MS);
+    if (takeOver === 'conflict') return 'conflict';
+    if (takeOver !== 'taken') throw new RecordBusyError(takeOver.retryAfterMs);
   }
   const filter = { _id: id, version: expectedVersion } as Filter<TDoc>;
   let matched: number;
@@ -73,19 +83,24 @@ async function claim(claims: Collection<ClaimDocument>, id: string, at: number):
 /**
  * A claim whose write never landed (its writer crashed between claim and replace) would block the document
  * forever. Once it is older than staleAfterMs and the document is still at the expected version, exactly one
- * writer deletes it (deleteOne on its exact `at` is atomic) and claims afresh.
+ * writer deletes it (deleteOne on its exact `at` is atomic) and claims afresh. Before that, a claim older than
+ * heldAfterMs on a document still at the expected version is reported as held, with the time left.
  */
 async function takeOverStaleClaim<TDoc extends Document & { _id: string; version: number }>(
   options: CompareAndSetOptions<TDoc>,
   mine: string,
   now: number,
   staleAfterMs: number,
-): Promise<boolean> {
+  heldAfterMs: number,
+): Promise<'taken' | 'conflict' | { readonly retryAfterMs: number }> {
   const existing = await options.claims.findOne({ _id: mine });
-  if (!existing || now - existing.at < staleAfterMs) return false;
+  if (!existing) return 'conflict';
+  const age = now - existing.at;
+  if (age < heldAfterMs) return 'conflict';
   const current = await options.target.findOne({ _id: options.id } as Filter<TDoc>, { projection: { version: 1 } });
-  if (!current || current['version'] !== options.expectedVersion) return false;
+  if (!current || current['version'] !== options.expectedVersion) return 'conflict';
+  if (age < staleAfterMs) return { retryAfterMs: staleAfterMs - age };
   const removed = await options.claims.deleteOne({ _id: mine, at: existing.at });
-  if (removed.deletedCount !== 1) return false;
-  return claim(options.claims, mine, now);
+  if (removed.deletedCount !== 1) return 'conflict';
+  return (await claim(options.claims, mine, now)) ? 'taken' : 'conflict';
 }

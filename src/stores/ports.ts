@@ -13,6 +13,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A record is held by an earlier write that has not finished — normally for milliseconds, but up to
+ * `retryAfterMs` when that writer died mid-write. Nothing was written; the same request succeeds later.
+ */
+export class RecordBusyError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('The record is held by an unfinished earlier write');
+    this.name = 'RecordBusyError';
+  }
+}
+
 /** An insert collided with a unique key (same id, or another user with the same UPN). */
 export class DuplicateKeyError extends Error {
   constructor(readonly key: string) {

@@ -17,7 +17,7 @@ import { issueTemporaryAccessPass } from '../../src/helpdesk/temporaryAccessPass
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
 import type { VerificationStores } from '../../src/stores/verificationPorts';
-import type { Stores } from '../../src/stores/ports';
+import { RecordBusyError, StoreUnavailableError, type Stores } from '../../src/stores/ports';
 import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
 import { FixedClock, seededRandom } from '../../src/security/random';
 import { generateTotp, generateTotpSecret } from '../../src/security/totp';
@@ -315,6 +315,53 @@ describe('verification API', () => {
     const expected = createHmac('sha256', Buffer.from(callbackSigningKey(KEY, h.clientId), 'base64url')).update(`${t}.${second!.body}`).digest('hex');
     expect(v1).toBe(expected);
     expect(second!.headers['Signet-Delivery-Id']).toBe(id);
+  });
+
+  it('when the store is unreachable, then 503 unavailable with Retry-After', async () => {
+    h = await setup();
+    h.verificationStores.apiClients.get = () => Promise.reject(new StoreUnavailableError('connection refused'));
+    const res = documented(await start(h));
+    expect(res.status).toBe(503);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('unavailable');
+    expect(res.headers['retry-after']).toBe('30');
+  });
+
+  it('when an earlier write still holds the record, then 503 busy with Retry-After saying how long', async () => {
+    h = await setup();
+    h.stores.users.findByUpn = () => Promise.reject(new RecordBusyError(12_345));
+    const res = documented(await start(h));
+    expect(res.status).toBe(503);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('busy');
+    expect(res.headers['retry-after']).toBe('13');
+  });
+
+  // The OpenAPI schema and the server agree on these fields: a body is accepted by one exactly when the other does.
+  const IPS: unknown[] = ['', ' ', '203.0.113.9', ' 203.0.113.9', '::1', '2001:db8::1', '::ffff:192.0.2.1', 'fe80::1%eth0', '1.2.3', '256.1.1.1', '01.2.3.4', 'localhost', null, 7];
+  const TEXTS: unknown[] = ['', ' ', '\t\n', '\u00a0', ' 123456 ', '123456', 'x'.repeat(64), 'x'.repeat(65), ` ${'x'.repeat(64)}`, '😀'.repeat(64), '😀'.repeat(65), null, 123456];
+  const validRequest = ajv.compile({ $ref: '#/components/schemas/VerificationRequest' });
+  const validCode = ajv.compile({ $ref: '#/components/schemas/CodeRequest' });
+
+  it.each(IPS.map((ip) => [JSON.stringify(ip), ip]))('when context.ip is %s, then the server accepts it exactly when the OpenAPI schema does', async (_shown, ip) => {
+    h = await setup({ trusted: [] });
+    const body = { user: PROFILE.upn, method: 'sms', context: { ip, application: 'Staff portal' } };
+    const res = await h.call('POST', '/api/v1/verifications', body);
+    expect({ ip, server: res.status !== 400 }).toEqual({ ip, server: validRequest(body) });
+  });
+
+  it.each(TEXTS.map((code) => [JSON.stringify(code), code]))('when the code is %s, then the server accepts it exactly when the OpenAPI schema does', async (_shown, code) => {
+    h = await setup();
+    const body = { code };
+    // An unknown id: a body the server accepts gets 404, one it rejects gets 400.
+    const res = await h.call('POST', '/api/v1/verifications/no-such-id/code', body);
+    expect([400, 404]).toContain(res.status);
+    expect({ code, server: res.status === 404 }).toEqual({ code, server: validCode(body) });
+  });
+
+  it.each(TEXTS.map((application) => [JSON.stringify(application), application]))('when context.application is %s, then the server accepts it exactly when the OpenAPI schema does', async (_shown, application) => {
+    h = await setup({ trusted: [] });
+    const body = { user: PROFILE.upn, method: 'sms', context: { application } };
+    const res = await h.call('POST', '/api/v1/verifications', body);
+    expect({ application, server: res.status !== 400 }).toEqual({ application, server: validRequest(body) });
   });
 
   it('when the OpenAPI document is fetched, then it is served and names every route', async () => {

@@ -95,6 +95,27 @@ describe('loadConfig refuses bad values, naming the key', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/Invalid configuration:\n {2}- PORT: /);
   });
 
+  it('when PORT is out of range in production, then the rules about the other keys are still reported', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: '99999', SMTP_URL: 'smtp://mail.example.org', TWILIO_AUTH_TOKEN: 'abcdefgh1234' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'SIGNET_ENCRYPTION_KEY',
+        'PUBLIC_BASE_URL',
+        'MicrosoftAppId',
+        'TWILIO_ACCOUNT_SID',
+        'TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN',
+        'SMTP_FROM',
+        'org.organisation.tenantIds',
+      ]),
+    );
+  });
+
+  it('when a value is present but invalid, then it is reported once as invalid, not again as missing', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: '99999', SIGNET_ENCRYPTION_KEY: 'short' });
+    expect(problems.filter((p) => p.startsWith('SIGNET_ENCRYPTION_KEY:'))).toEqual([expect.stringContaining('must be 32 bytes')]);
+  });
+
   it('when an error is reported, then the secret value itself is not in it', () => {
     const secret = 'not-a-real-key-but-secret-anyway';
     const err = (() => {

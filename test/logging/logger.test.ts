@@ -113,12 +113,29 @@ describe('createLogger', () => {
 });
 
 describe('redact', () => {
-  it.each(['code', 'countryCode', 'secret', 'securityAnswer', 'passcode', 'newPassword', 'refresh_token', 'authorization', 'signature', 'otp'])(
+  it.each([
+    'code', 'codes', 'secret', 'securityAnswer', 'passcode', 'newPassword', 'refresh_token', 'authorization', 'signature', 'otp',
+    'verificationCode', 'resetCode', 'oneTimeCode', 'sms_code', 'X-Twilio-Signature', 'TOTPSecret', 'client_secret', 'clientsecret',
+    'apiKey', 'callbackKey', 'encryption-key', 'pin', 'totp', 'answers', 'Cookie',
+  ])(
     'when a field is named %s, then its value is redacted even if it is an object',
     (name) => {
       expect(redact({ [name]: { anything: 'at all' }, kept: 1 })).toEqual({ [name]: REDACTED, kept: 1 });
     },
   );
+
+  it.each(['statusCode', 'countryCode', 'errorCode', 'exitCode', 'zipCode', 'languageCode', 'status_code', 'key', 'answeredBy', 'authEnabled', 'kind', 'codeLength'])(
+    'when a field is named %s, then it is not mistaken for a secret',
+    (name) => {
+      expect(redact({ [name]: 'US', kept: 1 })).toEqual({ [name]: 'US', kept: 1 });
+    },
+  );
+
+  it('when a field name is very long, then deciding whether it is secret stays cheap and still finds the secret', () => {
+    const long = `${'A'.repeat(50_000)}b`;
+    expect(redact({ [long]: 'x' })).toEqual({ [long]: 'x' });
+    expect(redact({ [`passwordFor${'A'.repeat(50_000)}`]: 'hunter2' })).toEqual({ [`passwordFor${'A'.repeat(50_000)}`]: REDACTED });
+  });
 
   it('when field names are harmless, then values pass through unchanged', () => {
     const value = { userId: 'u1', status: 200, path: '/api/messages', tags: ['a', 'b'], nested: { ok: true, none: null } };

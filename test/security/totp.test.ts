@@ -7,7 +7,7 @@ import { checkTotp, generateTotp, generateTotpSecret, groupSecret, totpTimeStep,
 import { seededRandom } from '../../src/security/random';
 
 interface Vector { timeSeconds: number; totp: string; mode: 'SHA1' | 'SHA256' | 'SHA512' }
-const spec = JSON.parse(readFileSync(join(__dirname, '../../../shared/spec/rfc6238-vectors.json'), 'utf8')) as {
+const spec = JSON.parse(readFileSync(join(__dirname, '../fixtures/spec/rfc6238-vectors.json'), 'utf8')) as {
   seeds: Record<'SHA1' | 'SHA256' | 'SHA512', { base32: string }>;
   table: Vector[];
 };

@@ -1,7 +1,7 @@
 // POST /api/messages end to end: a real CloudAdapter (auth off: empty MicrosoftAppId) answers a Teams message
 // through a local fake Bot Connector, in the activity's locale; a failing turn gets the localized apology.
 // The welcome comes with the main menu as a card under it (the dialogs' journeys are in test/teams/).
-import { StoreUnavailableError } from '../../src/stores/ports';
+import { RecordBusyError, StoreUnavailableError } from '../../src/stores/ports';
 import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
 import { postJson, startFakeConnector, startTestApp, teamsMessage, ThrowingBot, type TestApp } from './serverHarness';
 
@@ -106,9 +106,29 @@ describe('POST /api/messages', () => {
     expect(app.logText()).not.toContain('482913');
   });
 
+  it('when Bot Framework authentication is on and a request has no token, then 401, one JSON log line and no stack on the console', async () => {
+    app = await startTestApp({ env: { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-password' } });
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const stderr = jest.spyOn(process.stderr, 'write');
+    try {
+      const res = await postJson(app.url, '/api/messages', teamsMessage(connector.url, { locale: 'en-US' }));
+      expect(res.status).toBe(401);
+      expect(res.json()).toEqual({ error: { code: 'unauthorized', message: 'The request is not authorized.' } });
+      expect(consoleError).not.toHaveBeenCalled();
+      expect(stderr).not.toHaveBeenCalled();
+      expect(app.logs.filter((l) => l['msg'] === 'bot framework request refused')).toEqual([expect.objectContaining({ level: 'warn', status: 401 })]);
+      expect(app.logText()).not.toMatch(/\n\s+at /);
+      expect(sent()).toHaveLength(0);
+    } finally {
+      consoleError.mockRestore();
+      stderr.mockRestore();
+    }
+  });
+
   it.each<[string, () => Error, string]>([
     ['the store is unavailable', () => new StoreUnavailableError(), 'common.unavailable'],
     ['a concurrent change won', () => new ConcurrentUpdateError(), 'common.busy'],
+    ['a crashed write still holds the record', () => new RecordBusyError(20_000), 'common.stillSaving'],
   ])('when a turn fails because %s, then the apology says so in the person\'s locale', async (_what, makeError, key) => {
     app = await startTestApp({ handler: () => new ThrowingBot(makeError) });
     await postJson(app.url, '/api/messages', teamsMessage(connector.url, { locale: 'en-US' }));

@@ -105,6 +105,44 @@ describe('main', () => {
     expect(running!.server.server.listening).toBe(false);
   });
 
+  it('when Signet starts in development on the memory store, then it prints one API client to the console that the API accepts', async () => {
+    const io = fakeIo();
+    const running = await main({ PORT: '0', HOST: '127.0.0.1' }, io);
+    try {
+      const notice = io.errText();
+      expect(notice).toContain('=== DEVELOPMENT ONLY: an API client for trying the verification API ===');
+      expect(notice.match(/bearer secret:/g)).toHaveLength(1);
+      const secret = /bearer secret: +(sgn_\S+)/.exec(notice)?.[1];
+      expect(secret).toBeDefined();
+      expect(notice).toMatch(/callback signing key: +[A-Za-z0-9_-]{43}\n/);
+      expect(notice).toContain(`S=${running!.url}; T="Authorization: Bearer ${secret!}"`);
+      // The README's first curl: authenticated, so the answer is about the person (no one has enrolled yet), not 401.
+      const body = JSON.stringify({ user: 'jane.doe@contoso.edu', method: 'sms', context: { ip: '203.0.113.9', application: 'Staff portal' } });
+      const post = (auth: string | null) =>
+        request(running!.url, '/api/v1/verifications', { method: 'POST', headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) }, body });
+      const answered = await post(`Bearer ${secret!}`);
+      expect(answered.status).toBe(404);
+      expect(answered.json()).toEqual({ error: { code: 'not_found', message: 'No such user.' } });
+      expect((await post(null)).status).toBe(401);
+      expect(io.lines.join('\n')).not.toContain(secret!);
+    } finally {
+      await running!.shutdown('test');
+    }
+  });
+
+  it.each([
+    ['NODE_ENV=test', { NODE_ENV: 'test' }],
+  ])('when Signet starts with %s, then no development client is created or printed', async (_what, env) => {
+    const io = fakeIo();
+    const running = await main({ PORT: '0', HOST: '127.0.0.1', ...env }, io);
+    try {
+      expect(io.errText()).not.toContain('DEVELOPMENT ONLY');
+      expect(io.errText()).not.toContain('sgn_');
+    } finally {
+      await running!.shutdown('test');
+    }
+  });
+
   it('when a second signal arrives during shutdown, then it exits 1 at once', async () => {
     const io = fakeIo();
     const running = await main({ PORT: '0', HOST: '127.0.0.1' }, io);
@@ -133,6 +171,8 @@ describe('main', () => {
     const io = fakeIo();
     const running = await main({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: mongoTestUri(), MONGODB_DB: freshDbName('main') }, io);
     expect(running).toBeDefined();
+    // Clients on MongoDB are managed with `npm run clients`: no development client there.
+    expect(io.errText()).not.toContain('DEVELOPMENT ONLY');
     const deadline = Date.now() + 10_000;
     let status = 0;
     while (Date.now() < deadline && status !== 200) {

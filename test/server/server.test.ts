@@ -50,7 +50,32 @@ describe('health and readiness', () => {
     const res = await request(app.url, '/readyz');
     expect(res.status).toBe(503);
     expect(res.json()).toEqual({ status: 'unavailable' });
+    expect(res.headers['retry-after']).toBe('5');
     expect((await request(app.url, '/healthz')).status).toBe(200);
+  });
+
+  it('when any route answers 503 without saying when to retry, then the response still carries Retry-After', async () => {
+    app = await startTestApp({
+      extraRoutes: (server) => {
+        server.get('/test/unavailable', (_req, res, next) => {
+          res.send(503, { status: 'unavailable' });
+          next();
+        });
+        server.get('/test/unavailable-raw', async (_req, res) => {
+          res.writeHead(503, { 'Content-Type': 'text/plain' });
+          res.end('down');
+        });
+        server.get('/test/unavailable-own', (_req, res, next) => {
+          res.header('Retry-After', '42');
+          res.send(503, { status: 'unavailable' });
+          next();
+        });
+      },
+    });
+    expect((await request(app.url, '/test/unavailable')).headers['retry-after']).toBe('5');
+    expect((await request(app.url, '/test/unavailable-raw')).headers['retry-after']).toBe('5');
+    expect((await request(app.url, '/test/unavailable-own')).headers['retry-after']).toBe('42');
+    expect((await request(app.url, '/healthz')).headers['retry-after']).toBeUndefined();
   });
 
   it('when the store ping throws synchronously, then /readyz is still a 503, not a crash', async () => {

@@ -3,7 +3,11 @@
 // left by a writer that died is taken over once stale.
 import { MongoClient, type Collection } from 'mongodb';
 import { compareAndSet, type ClaimDocument } from '../../src/stores/mongoVersionClaims';
-import { freshDbName, mongoTestUri } from '../support/mongo';
+import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
+import { COLLECTION_NAMES, createMongoStores } from '../../src/stores/mongoStores';
+import { RecordBusyError } from '../../src/stores/ports';
+import { faultReply } from '../../src/userFacingErrors';
+import { PROFILE, T0 } from '../support/coreHarness';
 
 interface Doc { _id: string; version: number; value: number }
 
@@ -51,13 +55,38 @@ describe('compare-and-set with version claims', () => {
     expect(await docs.findOne({ _id: 'counter' })).toMatchObject({ value: 10, version: 11 });
   });
 
-  it('when a writer died after claiming, then the document is blocked only until the claim is stale', async () => {
+  it('when a writer died after claiming, then the document is reported held (with the time left) until the claim is stale', async () => {
     await docs.insertOne({ _id: 'orphan', version: 1, value: 0 });
     await claims.insertOne({ _id: `t\u0000orphan\u00002`, at: 1_000 });
     const attempt = (now: number) => compareAndSet({ target: docs, claims, scope: 't', id: 'orphan', expectedVersion: 1, replacement: { version: 2, value: 7 }, now: () => now, staleAfterMs: 30_000 });
-    expect(await attempt(20_000)).toBe('conflict');
+    await expect(attempt(20_000)).rejects.toEqual(expect.objectContaining({ name: 'RecordBusyError', retryAfterMs: 11_000 }));
+    await expect(attempt(20_000)).rejects.toBeInstanceOf(RecordBusyError);
     expect(await attempt(31_001)).toBe('saved');
     expect(await docs.findOne({ _id: 'orphan' })).toMatchObject({ version: 2, value: 7 });
+  });
+
+  it('when a claim is only moments old, then it is a race being lost: a plain conflict for the caller to retry', async () => {
+    await docs.insertOne({ _id: 'inflight', version: 1, value: 0 });
+    await claims.insertOne({ _id: `t\u0000inflight\u00002`, at: 10_000 });
+    const result = await compareAndSet({ target: docs, claims, scope: 't', id: 'inflight', expectedVersion: 1, replacement: { version: 2, value: 7 }, now: () => 10_500 });
+    expect(result).toBe('conflict');
+  });
+
+  it('when a person\'s record is held by a crashed write, then the user store says so instead of a lost race', async () => {
+    const stores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName('held'), logger: recordingLogger() });
+    try {
+      const user = await stores.users.create(PROFILE, T0);
+      // The claim a writer takes on version 2 before replacing, left behind 10 s ago by a crash.
+      await stores.db.collection<ClaimDocument>(COLLECTION_NAMES.versionClaims).insertOne({ _id: `${COLLECTION_NAMES.users}\u0000${user.id}\u0000${user.version + 1}`, at: Date.now() - 10_000 });
+      const error = await stores.users.replace({ ...user, displayName: 'Changed' }).then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(RecordBusyError);
+      expect(faultReply(error)).toEqual(expect.objectContaining({ key: 'common.stillSaving' }));
+      expect((error as RecordBusyError).retryAfterMs).toBeGreaterThan(15_000);
+      expect((error as RecordBusyError).retryAfterMs).toBeLessThanOrEqual(20_000);
+    } finally {
+      await stores.db.dropDatabase();
+      await stores.close();
+    }
   });
 
   it('when the expected version is stale, then the write is refused and leaves no claim behind', async () => {

@@ -1,15 +1,19 @@
-// Jest global setup: find a MongoDB server for the Mongo suites — MONGODB_URI, else mongodb-memory-server, else a
-// FerretDB binary started by scripts/ferretdb.sh — or record why none could be had. It never throws: suites that
-// do not need MongoDB still run, and the Mongo suites fail with the recorded reason (see test/support/mongo.ts).
-import { execFile } from 'node:child_process';
+// Jest global setup: find a MongoDB server for the Mongo suites — MONGODB_URI, else FerretDB (built by
+// scripts/ferretdb.sh on first use when Go is present, then reused from .cache/ferretdb), else, only when asked
+// for, mongodb-memory-server — or record why none could be had. It never throws: suites that do not need MongoDB
+// still run, and the Mongo suites fail with the recorded reason (see test/support/mongo.ts).
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { TEST_MONGO_ERROR_ENV, TEST_MONGO_URI_ENV } from './mongo';
 
 const run = promisify(execFile);
 const FERRETDB_SCRIPT = path.resolve(__dirname, '../../scripts/ferretdb.sh');
-// Generous: the first run on a machine with internet downloads a mongod of ~100 MB.
+// A first build downloads FerretDB's modules and compiles them: about a minute on a fast machine, more on 2 busy cores.
+const FERRETDB_BUILD_TIMEOUT_MS = 20 * 60_000;
 const MEMORY_SERVER_TIMEOUT_MS = Number(process.env['SIGNET_TEST_MEMORY_SERVER_TIMEOUT_MS'] ?? 180_000);
+/** mongodb-memory-server downloads mongod from the internet, which many machines (and CI) cannot: opt-in only. */
+export const MEMORY_SERVER_OPT_IN_ENV = 'SIGNET_TEST_MEMORY_SERVER';
 
 /** What globalTeardown must stop; kept on globalThis, which jest shares between setup and teardown only. */
 export interface TestMongoHandle {
@@ -21,6 +25,18 @@ export const HANDLE_KEY = '__signetTestMongo';
 interface Started {
   readonly uri: string;
   readonly handle: TestMongoHandle;
+}
+
+export interface ServerSource {
+  readonly name: string;
+  start(): Promise<Started>;
+}
+
+/** The servers to try, in order, for this environment (MONGODB_URI is handled before any of them). */
+export function serverSources(env: NodeJS.ProcessEnv): ServerSource[] {
+  const sources: ServerSource[] = [{ name: 'FerretDB (scripts/ferretdb.sh ensure, then start)', start: startFerretDb }];
+  if (env[MEMORY_SERVER_OPT_IN_ENV] === '1') sources.push({ name: 'mongodb-memory-server', start: startMemoryServer });
+  return sources;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -35,30 +51,24 @@ export default async function globalSetup(): Promise<void> {
   }
   tried.push('MONGODB_URI: not set');
 
-  for (const [name, start] of [
-    ['mongodb-memory-server', startMemoryServer],
-    ['FerretDB (scripts/ferretdb.sh start)', startFerretDb],
-  ] as const) {
-    if (name === 'mongodb-memory-server' && process.env['SIGNET_TEST_SKIP_MEMORY_SERVER'] === '1') {
-      tried.push(`${name}: skipped (SIGNET_TEST_SKIP_MEMORY_SERVER=1)`);
-      continue;
-    }
+  for (const source of serverSources(process.env)) {
     try {
-      const started = await start();
+      const started = await source.start();
       process.env[TEST_MONGO_URI_ENV] = started.uri;
       (globalThis as Record<string, unknown>)[HANDLE_KEY] = started.handle;
       process.stderr.write(`\nMongoDB for the tests: ${started.handle.description}\n`);
       return;
     } catch (error) {
-      tried.push(`${name}: ${describe(error)}`);
+      tried.push(`${source.name}: ${describe(error)}`);
     }
   }
 
   const message = [
     'No MongoDB server for the MongoDB test suites. Tried, in order:',
     ...tried.map((line) => `  - ${line}`),
-    'Fix one of them: set MONGODB_URI to a running server, give mongodb-memory-server internet access to download',
-    'mongod, or build FerretDB with `scripts/ferretdb.sh build` (or point FERRETDB_BIN at a ferretdb binary).',
+    'Fix one of them: install Go 1.24+ (https://go.dev/dl/) so `npm test` can build FerretDB once, set MONGODB_URI',
+    `to a running server, point FERRETDB_BIN at a ferretdb v1.24.2 binary, or set ${MEMORY_SERVER_OPT_IN_ENV}=1 to let`,
+    'mongodb-memory-server download mongod (needs internet access).',
   ].join('\n');
   process.env[TEST_MONGO_ERROR_ENV] = message;
   process.stderr.write(`\n${message}\n`);
@@ -87,7 +97,11 @@ async function startMemoryServer(): Promise<Started> {
 }
 
 async function startFerretDb(): Promise<Started> {
-  const { stdout } = await run('bash', [FERRETDB_SCRIPT, 'start', '--owner-pid', String(process.pid)], { timeout: 60_000 });
+  const binary = await ensureFerretDb();
+  const { stdout } = await run('bash', [FERRETDB_SCRIPT, 'start', '--owner-pid', String(process.pid)], {
+    timeout: 60_000,
+    env: { ...process.env, FERRETDB_BIN: binary },
+  });
   const vars = parseAssignments(stdout);
   const { FERRETDB_PID: pid, FERRETDB_DIR: dir, MONGODB_URI: uri } = vars;
   if (!pid || !dir || !uri) throw new Error(`unexpected output from scripts/ferretdb.sh start: ${stdout.trim()}`);
@@ -98,6 +112,35 @@ async function startFerretDb(): Promise<Started> {
       stop: async () => void (await run('bash', [FERRETDB_SCRIPT, 'stop', pid, dir], { timeout: 30_000 })),
     },
   };
+}
+
+/**
+ * The FerretDB binary to start: FERRETDB_BIN, the cached build or one on PATH, else one built now. The script's
+ * stderr is shown as it comes (a first build takes a while and says so) and kept for the error message.
+ */
+function ensureFerretDb(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [FERRETDB_SCRIPT, 'ensure'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGTERM'), FERRETDB_BUILD_TIMEOUT_MS);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      process.stderr.write(chunk);
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const binary = stdout.trim().split('\n').pop() ?? '';
+      if (code === 0 && binary) return resolve(binary);
+      const why = signal ? `stopped by ${signal} (the ${FERRETDB_BUILD_TIMEOUT_MS / 60_000}-minute build bound?)` : `exit code ${String(code)}`;
+      reject(Object.assign(new Error(`scripts/ferretdb.sh ensure failed: ${why}`), { stderr }));
+    });
+  });
 }
 
 /** Reads the KEY=value lines `ferretdb.sh start` prints (values quoted with printf %q). */
@@ -115,5 +158,5 @@ function describe(error: unknown): string {
   const stderr = (error as { stderr?: unknown } | null)?.stderr;
   const text = typeof stderr === 'string' && stderr.trim() ? stderr : error instanceof Error ? error.message : String(error);
   const line = text.trim().split(/\s*\n\s*/).join(' ');
-  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
+  return line.length > 600 ? `${line.slice(0, 600)}…` : line;
 }

@@ -15,7 +15,7 @@ interface Vector {
   readonly expectedSignature: string;
 }
 
-const vectors = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'shared', 'spec', 'twilio-signature-vectors.json'), 'utf8')) as { vectors: Vector[] }).vectors;
+const vectors = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'spec', 'twilio-signature-vectors.json'), 'utf8')) as { vectors: Vector[] }).vectors;
 const formVectors = vectors.filter((v) => v.kind === 'form' && v.params !== undefined);
 
 describe('Twilio request signatures', () => {
