@@ -9,7 +9,7 @@ import { ActivityHandler } from 'botbuilder';
 import { createCore, type Core } from '../../src/core';
 import { SignInVerification } from '../../src/api/signInVerification';
 import { registerVerificationRoutes } from '../../src/api/verificationRoutes';
-import { SlidingWindowLimiter } from '../../src/api/slidingWindowLimiter';
+import { ClientRequestLimiter } from '../../src/api/clientRequestLimiter';
 import { CallbackDispatcher } from '../../src/api/callbackDispatcher';
 import { OPENAPI_DOCUMENT } from '../../src/api/openApiDocument';
 import { callbackSigningKey, newApiClient } from '../../src/api/apiClientCredentials';
@@ -110,7 +110,7 @@ async function setup(options: { trusted?: string[]; methods?: SecurityMethod[]; 
         signIn,
         apiClients: verificationStores.apiClients,
         clientKey: KEY,
-        clientLimiter: new SlidingWindowLimiter(options.clientLimit ?? 100, 60_000),
+        clientLimiter: new ClientRequestLimiter(stores.rateLimits, options.clientLimit ?? 100),
         now: () => clock.now(),
         allowLocalCallbacks: true,
       }),
