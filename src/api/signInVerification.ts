@@ -1,6 +1,7 @@
 // The sign-in verification use cases a relying system drives through the API: start a challenge for a person
 // (or say none is needed), answer it with a code or passcode, and read its outcome. Reads like the story; the
-// rules it applies live in the domain (abuse policy, passes, the challenge machine).
+// rules it applies live in the domain (abuse policy, passes, the challenge machine); the per-person cap on new
+// challenges is an exact limit taken from the store just before the challenge starts.
 import type { OrgConfig } from '../config/orgConfigSchema';
 import type { SecurityMethod, User } from '../domain/user';
 import { isPhoneKind } from '../domain/methodKinds';
@@ -8,13 +9,13 @@ import { checkTemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
 import type { Clock } from '../security/random';
 import type { Stores } from '../stores/ports';
 import type { VerificationStores } from '../stores/verificationPorts';
-import { decideNewChallenge, type AbusePolicy } from '../verification/abusePolicy';
+import { CHALLENGE_RATE_SCOPE, decideNewChallenge, type AbusePolicy } from '../verification/abusePolicy';
 import type { Challenge, ChallengeMethod, SignInContext } from '../verification/challengeTypes';
 import type { ChallengeOutcome, VerificationService } from '../verification/verificationService';
 import type { ApiClient } from './apiClientCredentials';
 
 export interface SignInDeps {
-  readonly stores: Pick<Stores, 'users' | 'challenges' | 'conversations'>;
+  readonly stores: Pick<Stores, 'users' | 'challenges' | 'conversations' | 'rateLimits'>;
   readonly verificationStores: VerificationStores;
   readonly verification: VerificationService;
   readonly org: Pick<OrgConfig, 'isTrustedAddress' | 'methods'>;
@@ -63,6 +64,9 @@ export class SignInVerification {
     const method = request.method ?? (passUsable && mfa.length === 0 ? 'tap' : defaultChallengeMethod(user));
     const target = await this.targetFor(user, method, passUsable);
     if (!target) return { kind: 'methodUnavailable', method };
+    // Last, so that only a start that will happen uses up the person's allowance.
+    const rate = await deps.stores.rateLimits.take(CHALLENGE_RATE_SCOPE, user.id, deps.abuse.maxChallengesPerWindow, deps.abuse.rateWindowMs, now);
+    if (!rate.allowed) return { kind: 'refused', reason: 'rateLimited', until: now + rate.retryAfterMs };
     const challenge = await deps.verification.start(
       {
         userId: user.id,

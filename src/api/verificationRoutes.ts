@@ -11,13 +11,13 @@ import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredential
 import type { SignInVerification, StartResult } from './signInVerification';
 import { OPENAPI_DOCUMENT } from './openApiDocument';
 import { view, type VerificationView } from './verificationView';
-import type { SlidingWindowLimiter } from './slidingWindowLimiter';
+import type { ClientRequestLimiter } from './clientRequestLimiter';
 
 export interface VerificationRoutesDeps {
   readonly signIn: SignInVerification;
   readonly apiClients: ApiClientRepository;
   readonly clientKey: Buffer;
-  readonly clientLimiter: SlidingWindowLimiter;
+  readonly clientLimiter: Pick<ClientRequestLimiter, 'take'>;
   readonly now: () => number;
   /** http://localhost callbacks, for development and tests only. */
   readonly allowLocalCallbacks: boolean;
@@ -98,7 +98,7 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
   });
 
   server.post('/api/v1/verifications', authed(async (req, res, client) => {
-    const limit = deps.clientLimiter.take(client.id, deps.now());
+    const limit = await deps.clientLimiter.take(client.id, deps.now());
     if (!limit.allowed) return sendApiError(res, 429, 'rate_limited', 'Too many verification requests from this client.', { 'Retry-After': String(limit.retryAfterSeconds) });
     const parsed = requestSchema(deps.allowLocalCallbacks).safeParse(req.body);
     if (!parsed.success) return sendApiError(res, 400, 'invalid_request', describeIssues(parsed.error));

@@ -16,7 +16,7 @@ import { CallbackDispatcher } from './callbackDispatcher';
 import { DenialWatch } from '../verification/denialWatch';
 import { MailingHelpDeskNotifier } from '../helpdesk/helpDeskNotifier';
 import { SignInVerification } from './signInVerification';
-import { SlidingWindowLimiter } from './slidingWindowLimiter';
+import { ClientRequestLimiter } from './clientRequestLimiter';
 import { registerVerificationRoutes } from './verificationRoutes';
 
 export interface VerificationApi {
@@ -89,7 +89,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
         signIn,
         apiClients: verificationStores.apiClients,
         clientKey,
-        clientLimiter: new SlidingWindowLimiter(config.org.verification.clientRequestsPerMinute, 60_000),
+        clientLimiter: new ClientRequestLimiter(stores.rateLimits, config.org.verification.clientRequestsPerMinute),
         now: () => systemClock.now(),
         allowLocalCallbacks: config.env !== 'production',
       });

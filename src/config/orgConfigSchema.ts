@@ -152,7 +152,7 @@ export const orgConfigSchema = z
         denialWindowMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
         /** New challenges per person per 15 minutes. */
         maxChallengesPer15Minutes: z.number().int().min(1).max(100).default(10),
-        /** API requests per relying system per minute, per server instance. */
+        /** API requests per relying system per minute, across all server instances (a fixed minute window in the store). */
         clientRequestsPerMinute: z.number().int().min(1).max(10_000).default(120),
       })
       .strict()

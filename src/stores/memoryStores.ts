@@ -25,6 +25,7 @@ import {
   type WebhookLedger,
 } from './ports';
 import { isPhoneKind } from '../domain/methodKinds';
+import { MemoryChallengeTurns, MemoryRateLimits } from './memoryLimitStores';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -276,6 +277,8 @@ export function createMemoryStores(): Stores {
     sendLog: new MemorySendLog(),
     simulatedOutbox: new MemorySimulatedOutbox(),
     deliveryStatuses: new MemoryDeliveryStatusLog(),
+    rateLimits: new MemoryRateLimits(),
+    challengeTurns: new MemoryChallengeTurns(),
     ping: async () => undefined,
     close: async () => undefined,
   };

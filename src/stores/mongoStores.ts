@@ -29,6 +29,16 @@ import {
   type UserRepository,
 } from './ports';
 import { compareAndSet, type ClaimDocument } from './mongoVersionClaims';
+import {
+  CHALLENGE_TURN_INDEXES,
+  LIMIT_COLLECTION_NAMES,
+  LIMIT_TTL_INDEXES,
+  MongoChallengeTurns,
+  MongoRateLimits,
+  RATE_LIMIT_SLOT_INDEXES,
+  type ChallengeTurnDocument,
+  type RateLimitSlotDocument,
+} from './mongoLimitStores';
 
 /** Console-compatible; details never carry secrets or the connection string. */
 export interface MongoStoresLogger {
@@ -57,6 +67,8 @@ export interface MongoStoresOptions {
 /** Whether the TTL clean-up index exists: some MongoDB-compatible servers (FerretDB 1.x) refuse TTL options. */
 export interface IndexReport {
   readonly challengeTtl: 'created' | 'unsupported' | 'disabled';
+  /** The clean-up of rate-limit slots and challenge turns (correctness never depends on it). */
+  readonly limitsTtl: 'created' | 'unsupported';
 }
 
 export interface MongoStores extends Stores {
@@ -527,6 +539,8 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
   const sendLog = db.collection<SendLogDocument>(COLLECTION_NAMES.sendLog);
   const simulatedOutbox = db.collection<SimulatedDocument>(COLLECTION_NAMES.simulatedOutbox);
   const deliveryStatuses = db.collection<DeliveryStatusDocument>(COLLECTION_NAMES.deliveryStatuses);
+  const rateLimitSlots = db.collection<RateLimitSlotDocument>(LIMIT_COLLECTION_NAMES.rateLimitSlots);
+  const challengeTurns = db.collection<ChallengeTurnDocument>(LIMIT_COLLECTION_NAMES.challengeTurns);
 
   async function createIndexes(): Promise<IndexReport> {
     await guarded(async () => {
@@ -539,21 +553,36 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
         [sendLog, SEND_LOG_INDEXES],
         [simulatedOutbox, SIMULATED_OUTBOX_INDEXES],
         [deliveryStatuses, DELIVERY_STATUS_INDEXES],
+        [rateLimitSlots, RATE_LIMIT_SLOT_INDEXES],
+        [challengeTurns, CHALLENGE_TURN_INDEXES],
       ] as ReadonlyArray<readonly [{ createIndexes(specs: IndexDescription[]): Promise<string[]> }, IndexDescription[]]>) {
         for (const spec of specs) await collection.createIndexes([spec]);
       }
     });
-    if (retentionMs === null) return { challengeTtl: 'disabled' };
+    const limitsTtl = await createLimitTtlIndexes();
+    if (retentionMs === null) return { challengeTtl: 'disabled', limitsTtl };
     try {
       await challenges.createIndexes([CHALLENGE_TTL_INDEX]);
-      return { challengeTtl: 'created' };
+      return { challengeTtl: 'created', limitsTtl };
     } catch (error) {
       if (!(error instanceof MongoServerError)) throw toStoreError(error);
       logger.warn('The MongoDB server refused the TTL clean-up index; expired challenges are kept', {
         code: error.code,
         codeName: error.codeName,
       });
-      return { challengeTtl: 'unsupported' };
+      return { challengeTtl: 'unsupported', limitsTtl };
+    }
+  }
+
+  // Clean-up only: rate-limit slots are counted per window and turns are read newest first, so leftovers are harmless.
+  async function createLimitTtlIndexes(): Promise<IndexReport['limitsTtl']> {
+    try {
+      for (const [name, spec] of LIMIT_TTL_INDEXES) await db.collection(LIMIT_COLLECTION_NAMES[name]).createIndexes([spec]);
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof MongoServerError)) throw toStoreError(error);
+      logger.warn('The MongoDB server refused the TTL clean-up index for limits; ended windows are pruned by the service', { code: error.code, codeName: error.codeName });
+      return 'unsupported';
     }
   }
 
@@ -599,6 +628,8 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     sendLog: new MongoSendLog(sendLog),
     simulatedOutbox: new MongoSimulatedOutbox(simulatedOutbox),
     deliveryStatuses: new MongoDeliveryStatusLog(deliveryStatuses),
+    rateLimits: new MongoRateLimits(rateLimitSlots),
+    challengeTurns: new MongoChallengeTurns(challengeTurns),
     ensureIndexes,
     ping: async () => {
       await guarded(() => db.command({ ping: 1 }));

@@ -196,6 +196,61 @@ export interface DeliveryStatusLog {
   listForRef(ref: string): Promise<DeliveryStatusRecord[]>;
 }
 
+/** The answer of one RateLimitRepository.take. */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** 0 when allowed; otherwise how long until the window that refused ends (at least 1). */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * Exact limits ("at most `limit` per `windowMs` for this key"), across every instance sharing the store.
+ *
+ * Mechanism: fixed windows aligned to the epoch (`windowStart = floor(now / windowMs) * windowMs`). A window
+ * has `limit` numbered slots and taking one is a unique-key insert of `scope|key|windowStart|slot`, the only
+ * write that is atomic on every MongoDB-compatible server (FerretDB 1.x runs filtered updates as read-then-
+ * write, so a counter with a conditional `$inc` would let racers through). A caller moves to slot i+1 only after
+ * finding slot i taken, so the taken slots are always a prefix: a caller starts at the count of existing slots
+ * (one count, normally one insert) and at most `limit` takes per window succeed, however many race.
+ * Trade-off of fixed windows: up to 2 × limit can pass around a window boundary; never more than `limit` in one
+ * window. Slots carry an expiry for clean-up only (TTL index where the server allows it; pruned on memory).
+ */
+export interface RateLimitRepository {
+  /**
+   * Takes one unit of `limit` for (scope, key) in the window containing `now`. Exactly `limit` of any number of
+   * concurrent callers in one window get `allowed: true`. `limit` is a non-negative integer, `windowMs` positive.
+   */
+  take(scope: string, key: string, limit: number, windowMs: number, now: number): Promise<RateLimitDecision>;
+}
+
+/**
+ * One place in a person's sequence of sign-in challenges. Turn n+1 is claimed only after the challenge of turn n
+ * is known to have ended (or was never created), so at most one challenge per person is ever pending.
+ */
+export interface ChallengeTurn {
+  readonly userId: string;
+  /** 1, 2, 3, … per person. */
+  readonly seq: number;
+  /**
+   * The challenge this turn starts, as created, without its code hash or sealed code: enough for a later turn to
+   * record it as superseded if its starter died between claiming the turn and creating it.
+   */
+  readonly challenge: Challenge;
+  readonly at: number;
+}
+
+/**
+ * The serialisation of challenge starts per person ("one pending challenge per person"). `claim` is a unique-key
+ * insert of (userId, seq): atomic on MongoDB and FerretDB alike. Turns are kept at least `retention` after their
+ * challenge expires, so a slow starter can never claim a number that was claimed before.
+ */
+export interface ChallengeTurnRepository {
+  /** The person's turn with the highest seq, or null when there is none. */
+  latest(userId: string): Promise<ChallengeTurn | null>;
+  /** True for exactly one of any number of concurrent claims of (userId, seq); false when it is taken. */
+  claim(turn: ChallengeTurn): Promise<boolean>;
+}
+
 /** Everything the core needs from a store, plus its lifecycle. */
 export interface Stores {
   readonly kind: 'memory' | 'mongodb';
@@ -208,6 +263,8 @@ export interface Stores {
   readonly sendLog: SendLog;
   readonly simulatedOutbox: SimulatedOutbox;
   readonly deliveryStatuses: DeliveryStatusLog;
+  readonly rateLimits: RateLimitRepository;
+  readonly challengeTurns: ChallengeTurnRepository;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 // The rules every text and call obeys before it reaches a provider, whichever adapter sends it: no texts to a
 // number that opted out, only to allowed countries, and at most so many sends per number and per person per hour
-// (SMS-pumping protection). A refusal is a DeliveryFailure, so the person hears why.
+// (SMS-pumping protection), taken from the store's exact limits before sending. A refusal is a DeliveryFailure,
+// so the person hears why.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { DeliveryReceipt, OutboundCall, OutboundSms, Telephony } from '../ports/deliveryPorts';
 import type { Stores } from '../stores/ports';
@@ -14,15 +15,17 @@ export interface SendingRules {
 }
 
 const HOUR_MS = 60 * 60 * 1000;
+/** Rate-limit scopes: texts and calls count together, per number and per person. */
+export const SEND_LIMIT_SCOPES = { perNumber: 'send:number', perUser: 'send:user' } as const;
 
 export class RuleCheckedTelephony implements Telephony {
   constructor(
     private readonly inner: Telephony,
-    private readonly deps: { readonly stores: Pick<Stores, 'optOuts' | 'sendLog'>; readonly rules: SendingRules; readonly clock: Clock },
+    private readonly deps: { readonly stores: Pick<Stores, 'optOuts' | 'sendLog' | 'rateLimits'>; readonly rules: SendingRules; readonly clock: Clock },
   ) {}
 
   async sendSms(message: OutboundSms): Promise<DeliveryReceipt> {
-    const refused = (await this.refusal(message.to, message.purpose.userId)) ?? (await this.optedOut(message.to));
+    const refused = this.regionRefusal(message.to) ?? (await this.optedOut(message.to)) ?? (await this.overLimit(message.to, message.purpose.userId));
     if (refused) return refused;
     const receipt = await this.inner.sendSms(message);
     await this.afterSend(message.to, message.purpose.userId, 'sms', receipt);
@@ -30,22 +33,30 @@ export class RuleCheckedTelephony implements Telephony {
   }
 
   async placeCall(call: OutboundCall): Promise<DeliveryReceipt> {
-    const refused = await this.refusal(call.to, call.purpose.userId);
+    const refused = this.regionRefusal(call.to) ?? (await this.overLimit(call.to, call.purpose.userId));
     if (refused) return refused;
     const receipt = await this.inner.placeCall(call);
     await this.afterSend(call.to, call.purpose.userId, 'voice', receipt);
     return receipt;
   }
 
-  private async refusal(to: string, userId: string): Promise<DeliveryReceipt | null> {
+  private regionRefusal(to: string): DeliveryReceipt | null {
+    const { allowedCountries } = this.deps.rules;
+    if (allowedCountries.length === 0) return null;
+    const country = parsePhoneNumberFromString(to)?.country;
+    return country === undefined || !allowedCountries.includes(country) ? { ok: false, failure: 'regionNotAllowed' } : null;
+  }
+
+  /**
+   * Takes one send from the person's and then the number's hourly allowance (atomic in the store, across
+   * instances). Taken before sending, so a send the provider then fails still counts, and a send the number's
+   * limit refuses has used one of the person's: both err on the side of fewer texts.
+   */
+  private async overLimit(to: string, userId: string): Promise<DeliveryReceipt | null> {
     const { rules, stores, clock } = this.deps;
-    if (rules.allowedCountries.length > 0) {
-      const country = parsePhoneNumberFromString(to)?.country;
-      if (country === undefined || !rules.allowedCountries.includes(country)) return { ok: false, failure: 'regionNotAllowed' };
-    }
-    const since = clock.now() - HOUR_MS;
-    if ((await stores.sendLog.countForNumber(to, since)) >= rules.perNumberPerHour) return { ok: false, failure: 'rateLimited' };
-    if ((await stores.sendLog.countForUser(userId, since)) >= rules.perUserPerHour) return { ok: false, failure: 'rateLimited' };
+    const now = clock.now();
+    if (!(await stores.rateLimits.take(SEND_LIMIT_SCOPES.perUser, userId, rules.perUserPerHour, HOUR_MS, now)).allowed) return { ok: false, failure: 'rateLimited' };
+    if (!(await stores.rateLimits.take(SEND_LIMIT_SCOPES.perNumber, to, rules.perNumberPerHour, HOUR_MS, now)).allowed) return { ok: false, failure: 'rateLimited' };
     return null;
   }
 
@@ -57,6 +68,7 @@ export class RuleCheckedTelephony implements Telephony {
   private async afterSend(to: string, userId: string, channel: 'sms' | 'voice', receipt: DeliveryReceipt): Promise<void> {
     const { stores, clock } = this.deps;
     if (receipt.ok) {
+      // A record of what was sent (never the body), for support; the limits themselves are the store's.
       await stores.sendLog.append({ number: to, userId, channel, at: clock.now() });
     } else if (receipt.failure === 'optedOut' && channel === 'sms') {
       // The provider knew of a STOP we missed (e.g. sent to another of our numbers): remember it.

@@ -1,6 +1,8 @@
 // Decides, from a person's recent challenges, whether a new sign-in challenge may start: consecutive failures
 // lock verifications for a while (the help desk can unlock), and repeated "this wasn't me" denials in a window
 // stop further prompts (push-fatigue / MFA-bombing defence). Pure: the caller passes the history and the time.
+// The challenges-per-window cap is not decided here: counting history then acting lets concurrent starts through,
+// so it is taken from the store's exact limits (CHALLENGE_RATE_SCOPE) by the caller.
 import type { Challenge } from './challengeTypes';
 
 export interface AbusePolicy {
@@ -10,7 +12,7 @@ export interface AbusePolicy {
   /** Denials ("this wasn't me") within `denialWindowMs` after which challenges are refused. */
   readonly maxDenials: number;
   readonly denialWindowMs: number;
-  /** New challenges per person within `rateWindowMs`. */
+  /** New challenges per person within `rateWindowMs` (a fixed window in the store's rate limits). */
   readonly maxChallengesPerWindow: number;
   readonly rateWindowMs: number;
 }
@@ -24,11 +26,13 @@ export const DEFAULT_ABUSE_POLICY: AbusePolicy = {
   rateWindowMs: 15 * 60_000,
 };
 
+/** The store rate-limit scope of new challenges per person (key: the user id). */
+export const CHALLENGE_RATE_SCOPE = 'challenge:user';
+
 export type AbuseDecision =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly reason: 'lockedAfterFailures'; readonly until: number }
-  | { readonly allowed: false; readonly reason: 'tooManyDenials'; readonly until: number }
-  | { readonly allowed: false; readonly reason: 'rateLimited'; readonly until: number };
+  | { readonly allowed: false; readonly reason: 'tooManyDenials'; readonly until: number };
 
 const FAILED = new Set(['failed', 'denied']);
 
@@ -56,12 +60,6 @@ export function decideNewChallenge(recent: readonly Challenge[], now: number, po
   if (denials.length >= policy.maxDenials) {
     const oldest = denials[denials.length - 1]!;
     return { allowed: false, reason: 'tooManyDenials', until: (oldest.endedAt ?? oldest.createdAt) + policy.denialWindowMs };
-  }
-
-  const inWindow = considered.filter((c) => c.createdAt > now - policy.rateWindowMs);
-  if (inWindow.length >= policy.maxChallengesPerWindow) {
-    const oldest = inWindow[inWindow.length - 1]!;
-    return { allowed: false, reason: 'rateLimited', until: oldest.createdAt + policy.rateWindowMs };
   }
   return { allowed: true };
 }

@@ -1,9 +1,9 @@
-// Sign-in challenges against the store: start one (superseding any pending one), apply events with the same
-// load → transition → compare-and-set save → effects loop as enrollment, and check authenticator codes with
-// replay protection recorded on the user before the challenge is approved.
+// Sign-in challenges against the store: start one (superseding any pending one, serialised per person by
+// challenge turns), apply events with the same load → transition → compare-and-set save → effects loop as
+// enrollment, and check authenticator codes with replay protection recorded on the user before approval.
 import type { Reply } from '../domain/effects';
 import type { AuthenticatorAppMethod, Channel, User } from '../domain/user';
-import type { Stores } from '../stores/ports';
+import { DuplicateKeyError, type ChallengeTurn, type Stores } from '../stores/ports';
 import type { Clock, RandomSource } from '../security/random';
 import { checkTotp } from '../security/totp';
 import type { CodePolicy, SecretOps } from '../enrollment/enrollmentPolicy';
@@ -20,7 +20,7 @@ export class UnknownChallengeError extends Error {
 }
 
 export interface VerificationServiceDeps {
-  readonly stores: Pick<Stores, 'users' | 'challenges'>;
+  readonly stores: Pick<Stores, 'users' | 'challenges' | 'challengeTurns'>;
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly codes: CodePolicy;
@@ -33,6 +33,14 @@ export interface VerificationServiceDeps {
 }
 
 const MAX_ATTEMPTS = 5;
+/** A turn whose challenge is still not created this long after the claim is taken to be abandoned (its starter died). */
+export const ABANDONED_TURN_MS = 5_000;
+/** Rounds of "end the latest turn's challenge, claim the next turn" one start may take before giving up as busy. */
+const MAX_TURN_ROUNDS = 400;
+/** Pause before looking again at a turn whose starter has not created its challenge yet. */
+const TURN_WAIT_MS = 5;
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ChallengeOutcome {
   readonly challenge: Challenge;
@@ -47,14 +55,25 @@ export class VerificationService {
     return { now: d.clock.now(), random: d.random, codes: d.codes, secrets: d.secrets, organisationName: d.organisationName, voiceMode: d.voiceMode };
   }
 
-  /** Starts a challenge; any challenge still pending for the person is cancelled first (one at a time). */
+  /**
+   * Starts a challenge; any challenge still pending for the person is superseded (one at a time). Starts are
+   * serialised by the person's challenge turns: turn n+1 is claimed (an atomic unique insert) only once the
+   * challenge of turn n has ended, and a challenge is created only by the owner of its turn, so two can never be
+   * pending together. Nothing is sent before the turn is held.
+   */
   async start(input: NewChallenge, via: Channel): Promise<Challenge> {
     const { challenges } = this.deps.stores;
-    for (const old of await challenges.findPendingByUser(input.userId, this.deps.clock.now())) {
-      await this.apply(old.id, { type: 'supersede' }, via);
-    }
     const created = createChallenge(input, this.context());
-    let challenge = await challenges.create(created.state);
+    await this.takeTurn(created.state, via);
+    let challenge: Challenge;
+    try {
+      challenge = await challenges.create(created.state);
+    } catch (error) {
+      // A later start found our turn without its challenge and recorded it as superseded: nothing to send.
+      const recorded = error instanceof DuplicateKeyError ? await challenges.get(created.state.id) : null;
+      if (recorded) return recorded;
+      throw error;
+    }
     for (const effect of created.effects) {
       const receipt = await this.deps.effects.run(effect, input.locale);
       if (receipt) {
@@ -63,6 +82,51 @@ export class VerificationService {
       }
     }
     return challenge;
+  }
+
+  /** Ends the challenge of the person's latest turn and claims the next turn for `fresh`. */
+  private async takeTurn(fresh: Challenge, via: Channel): Promise<void> {
+    const { challenges, challengeTurns } = this.deps.stores;
+    // Challenges started before turns existed have no turn: supersede them as before.
+    for (const old of await challenges.findPendingByUser(fresh.userId, this.deps.clock.now())) {
+      await this.apply(old.id, { type: 'supersede' }, via);
+    }
+    // The stored copy is for a later start to record it as superseded; it needs no code.
+    const turnChallenge: Challenge = { ...fresh, codeHash: null, sealedCode: null };
+    for (let round = 0; round < MAX_TURN_ROUNDS; round++) {
+      const latest = await challengeTurns.latest(fresh.userId);
+      if (latest && !(await this.endTurn(latest, via))) {
+        await pause(TURN_WAIT_MS);
+        continue;
+      }
+      const turn: ChallengeTurn = { userId: fresh.userId, seq: (latest?.seq ?? 0) + 1, challenge: turnChallenge, at: this.deps.clock.now() };
+      if (await challengeTurns.claim(turn)) return;
+    }
+    throw new ConcurrentUpdateError();
+  }
+
+  /** True once the turn's challenge is not pending (ended before, superseded now, or recorded as superseded). */
+  private async endTurn(turn: ChallengeTurn, via: Channel): Promise<boolean> {
+    const { challenges } = this.deps.stores;
+    const existing = await challenges.get(turn.challenge.id);
+    if (existing) {
+      if (existing.status !== 'pending') return true;
+      return (await this.apply(existing.id, { type: 'supersede' }, via)).challenge.status !== 'pending';
+    }
+    // Its starter holds the turn but has not created the challenge yet: wait, unless it has been gone too long.
+    const ctx = this.context();
+    if (ctx.now - turn.at < ABANDONED_TURN_MS) return false;
+    const superseded = transitionChallenge(turn.challenge, { type: 'supersede' }, via, ctx);
+    try {
+      const saved = await challenges.create(superseded.state);
+      for (const effect of superseded.effects) await this.deps.effects.run(effect, saved.locale);
+      this.deps.onEnded?.(saved);
+      return true;
+    } catch (error) {
+      // Created just now after all: the next round supersedes it.
+      if (error instanceof DuplicateKeyError) return false;
+      throw error;
+    }
   }
 
   async get(id: string): Promise<Challenge | null> {

@@ -9,7 +9,7 @@ import { ActivityHandler } from 'botbuilder';
 import { createCore, type Core } from '../../src/core';
 import { SignInVerification } from '../../src/api/signInVerification';
 import { registerVerificationRoutes } from '../../src/api/verificationRoutes';
-import { SlidingWindowLimiter } from '../../src/api/slidingWindowLimiter';
+import { ClientRequestLimiter } from '../../src/api/clientRequestLimiter';
 import { CallbackDispatcher } from '../../src/api/callbackDispatcher';
 import { OPENAPI_DOCUMENT } from '../../src/api/openApiDocument';
 import { callbackSigningKey, newApiClient } from '../../src/api/apiClientCredentials';
@@ -110,7 +110,7 @@ async function setup(options: { trusted?: string[]; methods?: SecurityMethod[]; 
         signIn,
         apiClients: verificationStores.apiClients,
         clientKey: KEY,
-        clientLimiter: new SlidingWindowLimiter(options.clientLimit ?? 100, 60_000),
+        clientLimiter: new ClientRequestLimiter(stores.rateLimits, options.clientLimit ?? 100),
         now: () => clock.now(),
         allowLocalCallbacks: true,
       }),
@@ -298,6 +298,27 @@ describe('verification API', () => {
     const res = documented(await start(h));
     expect(res.status).toBe(429);
     expect(res.json<{ error: { code: string } }>().error.code).toBe('rate_limited');
+  });
+
+  it('when a client sends many requests at once, then exactly its per-minute limit passes and the rest get 429 with Retry-After', async () => {
+    h = await setup({ clientLimit: 5 });
+    const all = await Promise.all(Array.from({ length: 12 }, () => start(h, { method: 'app' })));
+    const refused = all.filter((r) => r.status === 429);
+    expect(all.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(refused).toHaveLength(7);
+    expect(refused.every((r) => Number(r.headers['retry-after']) > 0)).toBe(true);
+  });
+
+  it('when a person was challenged ten times within fifteen minutes, then the next start is refused with 429 until the window ends', async () => {
+    h = await setup();
+    for (let i = 0; i < DEFAULT_ABUSE_POLICY.maxChallengesPerWindow; i++) expect((await start(h, { method: 'app' })).status).toBe(201);
+    h.clock.advance(5 * 60_000);
+    const refused = documented(await start(h, { method: 'app' }));
+    expect(refused.status).toBe(429);
+    expect(refused.json<{ error: { code: string } }>().error.code).toBe('rate_limited');
+    expect(refused.headers['retry-after']).toBe(String(10 * 60));
+    h.clock.advance(10 * 60_000);
+    expect((await start(h, { method: 'app' })).status).toBe(201);
   });
 
   it('when the challenge ends, then the callback is signed, retried after a failure, and sent until delivered', async () => {

@@ -4,7 +4,7 @@
 import type { Server } from 'restify';
 import { SignInVerification } from '../../src/api/signInVerification';
 import { registerVerificationRoutes } from '../../src/api/verificationRoutes';
-import { SlidingWindowLimiter } from '../../src/api/slidingWindowLimiter';
+import { ClientRequestLimiter } from '../../src/api/clientRequestLimiter';
 import { newApiClient } from '../../src/api/apiClientCredentials';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
 import { DEFAULT_ABUSE_POLICY } from '../../src/verification/abusePolicy';
@@ -39,7 +39,7 @@ describe('verification API over Twilio', () => {
           }),
           apiClients: verificationStores.apiClients,
           clientKey: KEY,
-          clientLimiter: new SlidingWindowLimiter(100, 60_000),
+          clientLimiter: new ClientRequestLimiter(ctx.stores.rateLimits, 100),
           now: () => ctx.clock.now(),
           allowLocalCallbacks: true,
         }),

@@ -150,6 +150,8 @@ export function spyStores(base: Stores = createMemoryStores()): Stores & { reado
     sendLog: wrap('sendLog.', base.sendLog),
     simulatedOutbox: wrap('simulatedOutbox.', base.simulatedOutbox),
     deliveryStatuses: wrap('deliveryStatuses.', base.deliveryStatuses),
+    rateLimits: wrap('rateLimits.', base.rateLimits),
+    challengeTurns: wrap('challengeTurns.', base.challengeTurns),
     ping: () => {
       calls.push('ping');
       return base.ping();

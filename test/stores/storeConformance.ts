@@ -596,6 +596,63 @@ export function describeStoreConformance<S extends Stores>(
       });
     });
 
+    describe('rate limits', () => {
+      const HOUR = 60 * MINUTE;
+      /** T0 is on the hour, so [T0, T0 + HOUR) is one window. */
+      const take = (key: string, limit: number, now: number, scope = 'send:user') => stores().rateLimits.take(scope, key, limit, HOUR, now);
+
+      test('when takes exceed the limit within one window, then the excess is refused with the time until the window ends, and the next window allows again', async () => {
+        await expect(take('u1', 2, T0)).resolves.toEqual({ allowed: true, retryAfterMs: 0 });
+        await expect(take('u1', 2, T0 + 10 * MINUTE)).resolves.toEqual({ allowed: true, retryAfterMs: 0 });
+        await expect(take('u1', 2, T0 + 20 * MINUTE)).resolves.toEqual({ allowed: false, retryAfterMs: 40 * MINUTE });
+        await expect(take('u1', 2, T0 + HOUR)).resolves.toEqual({ allowed: true, retryAfterMs: 0 });
+      });
+
+      test('when keys, scopes or window lengths differ, then each is limited on its own', async () => {
+        await expect(take('u1', 1, T0)).resolves.toMatchObject({ allowed: true });
+        await expect(take('u2', 1, T0)).resolves.toMatchObject({ allowed: true });
+        await expect(take('u1', 1, T0, 'send:number')).resolves.toMatchObject({ allowed: true });
+        await expect(stores().rateLimits.take('send:user', 'u1', 1, 15 * MINUTE, T0)).resolves.toMatchObject({ allowed: true });
+        await expect(take('u1', 1, T0)).resolves.toMatchObject({ allowed: false });
+      });
+
+      test('when the limit is 0, then every take is refused', async () => {
+        await expect(take('u1', 0, T0 + 1)).resolves.toEqual({ allowed: false, retryAfterMs: HOUR - 1 });
+      });
+
+      test('when 30 takes of a limit of 7 race, then exactly 7 are allowed', async () => {
+        const results = await Promise.all(Array.from({ length: 30 }, () => take('racer', 7, T0)));
+        expect(results.filter((r) => r.allowed)).toHaveLength(7);
+      });
+
+      test('when a scope, key or limit is not what its type says, then it is refused with a TypeError', async () => {
+        await expect(stores().rateLimits.take('s', OPERATOR, 1, HOUR, T0)).rejects.toBeInstanceOf(TypeError);
+        await expect(stores().rateLimits.take('s', 'k', OPERATOR_NUMBER, HOUR, T0)).rejects.toBeInstanceOf(TypeError);
+        await expect(stores().rateLimits.take('s', 'k', 1, 0, T0)).rejects.toBeInstanceOf(TypeError);
+      });
+    });
+
+    describe('challenge turns', () => {
+      const turn = (userId: string, seq: number) => ({ userId, seq, challenge: challenge({ userId, codeHash: null, sealedCode: null }), at: T0 + seq });
+
+      test('when turns are claimed in order, then the latest is the highest and a claimed number cannot be claimed again', async () => {
+        await expect(stores().challengeTurns.latest('u1')).resolves.toBeNull();
+        const first = turn('u1', 1);
+        await expect(stores().challengeTurns.claim(first)).resolves.toBe(true);
+        await expect(stores().challengeTurns.claim(turn('u1', 1))).resolves.toBe(false);
+        const second = turn('u1', 2);
+        await expect(stores().challengeTurns.claim(second)).resolves.toBe(true);
+        await expect(stores().challengeTurns.latest('u1')).resolves.toEqual(second);
+        await expect(stores().challengeTurns.claim(turn('u2', 1))).resolves.toBe(true);
+        await expect(stores().challengeTurns.latest('u1')).resolves.toEqual(second);
+      });
+
+      test(`when ${RACE_ROUNDS} claims of the same turn race, then exactly one wins`, async () => {
+        const results = await Promise.all(Array.from({ length: RACE_ROUNDS }, () => stores().challengeTurns.claim(turn('u1', 1))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('operator-shaped input', () => {
       test('when a lookup is given an operator-shaped object instead of a string, then nothing matches', async () => {
         const number = '+14255550140';

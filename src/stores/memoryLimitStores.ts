@@ -1,0 +1,53 @@
+// In-memory exact limits and challenge turns (see RateLimitRepository and ChallengeTurnRepository in ports.ts).
+// One process only, so a synchronous check-and-write between awaits is atomic here; memory stays bounded.
+import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository } from './ports';
+import { requireLimitArguments, windowOf } from './rateLimitWindows';
+
+/** Ended windows are dropped every this many takes, so the map holds only live windows (plus this many). */
+const PRUNE_EVERY = 256;
+
+export class MemoryRateLimits implements RateLimitRepository {
+  private readonly windows = new Map<string, { readonly end: number; taken: number }>();
+  private takesSincePrune = 0;
+
+  async take(scope: string, key: string, limit: number, windowMs: number, now: number): Promise<RateLimitDecision> {
+    requireLimitArguments(scope, key, limit, windowMs, now);
+    this.pruneNowAndThen(now);
+    const { start, end } = windowOf(now, windowMs);
+    const id = JSON.stringify([scope, key, windowMs, start]);
+    const window = this.windows.get(id) ?? { end, taken: 0 };
+    if (window.taken >= limit) return { allowed: false, retryAfterMs: Math.max(1, end - now) };
+    window.taken += 1;
+    this.windows.set(id, window);
+    return { allowed: true, retryAfterMs: 0 };
+  }
+
+  /** How many windows are held (for the bound test). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private pruneNowAndThen(now: number): void {
+    if (++this.takesSincePrune < PRUNE_EVERY) return;
+    this.takesSincePrune = 0;
+    for (const [id, window] of this.windows) if (window.end <= now) this.windows.delete(id);
+  }
+}
+
+export class MemoryChallengeTurns implements ChallengeTurnRepository {
+  // Only the latest turn per person: turns are claimed in order, so every seq up to it counts as taken.
+  private readonly latestByUser = new Map<string, ChallengeTurn>();
+
+  async latest(userId: string): Promise<ChallengeTurn | null> {
+    const turn = this.latestByUser.get(userId);
+    return turn ? structuredClone(turn) : null;
+  }
+
+  async claim(turn: ChallengeTurn): Promise<boolean> {
+    if (typeof turn.userId !== 'string' || !Number.isInteger(turn.seq) || turn.seq < 1) throw new TypeError('a turn needs a userId and a positive seq');
+    const latest = this.latestByUser.get(turn.userId);
+    if (latest && turn.seq <= latest.seq) return false;
+    this.latestByUser.set(turn.userId, structuredClone(turn));
+    return true;
+  }
+}

@@ -1,0 +1,104 @@
+// MongoDB exact limits (numbered slots per fixed window) and challenge turns, both made of unique-key inserts
+// only, the one write FerretDB 1.x performs atomically (see RateLimitRepository and ChallengeTurnRepository).
+import type { Collection, IndexDescription } from 'mongodb';
+import type { Challenge } from '../verification/challengeTypes';
+import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository } from './ports';
+import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
+import { requireLimitArguments, windowOf } from './rateLimitWindows';
+
+export const LIMIT_COLLECTION_NAMES = { rateLimitSlots: 'rateLimitSlots', challengeTurns: 'challengeTurns' } as const;
+
+export interface RateLimitSlotDocument {
+  _id: string;
+  scope: string;
+  key: string;
+  windowMs: number;
+  windowStart: number;
+  slot: number;
+  /** When the window ends; the TTL index removes the slot after it (clean-up only). */
+  purgeAt: Date;
+}
+
+export interface ChallengeTurnDocument {
+  _id: string;
+  userId: string;
+  seq: number;
+  challenge: Challenge;
+  at: number;
+  /** Clean-up only, long after the turn's challenge expired (see TURN_RETENTION_MS). */
+  purgeAt: Date;
+}
+
+export const RATE_LIMIT_SLOT_INDEXES: IndexDescription[] = [{ key: { scope: 1, key: 1, windowMs: 1, windowStart: 1 }, name: 'byWindow' }];
+export const CHALLENGE_TURN_INDEXES: IndexDescription[] = [{ key: { userId: 1, seq: -1 }, name: 'latestByUser' }];
+export const LIMIT_TTL_INDEXES: ReadonlyArray<readonly [keyof typeof LIMIT_COLLECTION_NAMES, IndexDescription]> = [
+  ['rateLimitSlots', { key: { purgeAt: 1 }, name: 'purgeAfterWindow', expireAfterSeconds: 0 }],
+  ['challengeTurns', { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 }],
+];
+
+/** A day after its challenge expired no starter can still be working from a turn: then it may go. */
+const TURN_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Without a TTL index (FerretDB 1.x), ended windows' slots are deleted by a take now and then. */
+const PRUNE_EVERY = 1000;
+
+export class MongoRateLimits implements RateLimitRepository {
+  private takesSincePrune = 0;
+
+  constructor(private readonly slots: Collection<RateLimitSlotDocument>) {}
+
+  async take(scope: string, key: string, limit: number, windowMs: number, now: number): Promise<RateLimitDecision> {
+    requireLimitArguments(scope, key, limit, windowMs, now);
+    this.pruneNowAndThen(now);
+    const { start, end } = windowOf(now, windowMs);
+    const refused: RateLimitDecision = { allowed: false, retryAfterMs: Math.max(1, end - now) };
+    if (limit === 0) return refused;
+    // Taken slots are a prefix (a caller only tries slot i+1 after finding slot i taken): start at their count.
+    let slot = await guarded(() => this.slots.countDocuments({ scope, key, windowMs, windowStart: start }));
+    for (; slot < limit; slot++) {
+      try {
+        await this.slots.insertOne({ _id: JSON.stringify([scope, key, windowMs, start, slot]), scope, key, windowMs, windowStart: start, slot, purgeAt: new Date(end) });
+        return { allowed: true, retryAfterMs: 0 };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw toStoreError(error);
+      }
+    }
+    return refused;
+  }
+
+  private pruneNowAndThen(now: number): void {
+    if (++this.takesSincePrune < PRUNE_EVERY) return;
+    this.takesSincePrune = 0;
+    // Best effort, off the request's path: a failure leaves only clean-up undone.
+    this.slots.deleteMany({ purgeAt: { $lt: new Date(now) } }).catch(() => undefined);
+  }
+}
+
+export class MongoChallengeTurns implements ChallengeTurnRepository {
+  constructor(private readonly turns: Collection<ChallengeTurnDocument>) {}
+
+  async latest(userId: string): Promise<ChallengeTurn | null> {
+    const filter = { userId: requireString(userId, 'userId') };
+    const doc = await guarded(() => this.turns.find(filter).sort({ seq: -1 }).limit(1).next());
+    return doc ? { userId: doc.userId, seq: doc.seq, challenge: doc.challenge, at: doc.at } : null;
+  }
+
+  async claim(turn: ChallengeTurn): Promise<boolean> {
+    const userId = requireString(turn.userId, 'userId');
+    if (!Number.isInteger(turn.seq) || turn.seq < 1) throw new TypeError('seq must be a positive integer');
+    const doc: ChallengeTurnDocument = {
+      _id: JSON.stringify([userId, turn.seq]),
+      userId,
+      seq: turn.seq,
+      challenge: structuredClone(turn.challenge),
+      at: turn.at,
+      purgeAt: new Date(turn.challenge.expiresAt + TURN_RETENTION_MS),
+    };
+    try {
+      await this.turns.insertOne(doc);
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw toStoreError(error);
+    }
+  }
+}
