@@ -19,6 +19,7 @@ import { TeamsNotifier } from './channels/teams/teamsNotifier';
 import { SmtpMailer } from './mail/smtpMailer';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
+import { createBackgroundJobs } from './jobs/jobsWiring';
 import { HelpDeskService } from './helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from './enrollment/enrollmentPolicy';
 
@@ -77,7 +78,9 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     const adapter = createBotAdapter(config.bot);
     adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.resetDialogs(context) });
     const render = createReplyRenderer(i18n);
-    const verificationApi = createVerificationApi({ config, stores, logger });
+    // Callbacks and help-desk reports are stored as jobs before anything is reported, and run by the worker.
+    const jobs = createBackgroundJobs({ config, stores, logger, clock: systemClock });
+    const verificationApi = createVerificationApi({ config, stores, logger, helpDesk: jobs.helpDesk });
     const core = createCore({
       config,
       stores,
@@ -87,7 +90,9 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       render,
       onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
       onChallengeEnded: verificationApi.onChallengeEnded,
+      beforeChallengeEnds: jobs.beforeChallengeEnds,
     });
+    jobs.attach(core);
 
     if (config.bot.appId === '') {
       logger.warn('Bot Framework authentication is off (MicrosoftAppId is empty): anyone who can reach /api/messages can talk to the bot');
@@ -116,7 +121,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       helpDesk,
     });
 
-    const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger });
+    const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger, helpDesk: jobs.helpDesk });
     if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
     const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
     verificationApi.register(server, core);
@@ -124,7 +129,8 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     const url = boundUrl(server, config.host);
     logger.info('listening', { url, env: config.env, store: stores.kind });
 
-    const shutdown = createShutdown({ server: server.server, stores, logger });
+    await jobs.start();
+    const shutdown = createShutdown({ server: server.server, stores, logger, background: jobs });
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => () => {
       if (signalled) {

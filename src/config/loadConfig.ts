@@ -39,6 +39,14 @@ export interface AppConfig {
   readonly twilio: TwilioConfig | undefined;
   /** SMTP for enrollment codes by email; undefined: the simulated outbox. */
   readonly smtp: { readonly url: string; readonly from: string } | undefined;
+  /** The durable job queue's worker (callbacks, help-desk reports) and the expiry sweep. */
+  readonly jobs: {
+    readonly pollIntervalMs: number;
+    readonly sweepIntervalMs: number;
+    readonly leaseMs: number;
+    /** Failed jobs are retried with back-off for this long after they were stored, then marked dead. */
+    readonly retryPeriodMs: number;
+  };
 }
 
 export interface TwilioConfig {
@@ -100,6 +108,10 @@ const envSchema = z.object({
     .optional(),
   SMTP_URL: z.string().refine((u) => /^smtps?:\/\//.test(u), { message: 'must start with smtp:// or smtps://' }).optional(),
   SMTP_FROM: z.string().min(3).optional(),
+  SIGNET_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  SIGNET_EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  SIGNET_JOB_LEASE_MS: z.coerce.number().int().min(15_000).max(3_600_000).default(60_000),
+  SIGNET_JOB_RETRY_HOURS: z.coerce.number().min(0.1).max(168).default(24),
 });
 
 function describe(issue: z.ZodIssue, prefix: string): string {
@@ -193,6 +205,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     },
     orgConfigPath: orgPath,
     org,
+    jobs: {
+      pollIntervalMs: e.SIGNET_JOB_POLL_MS,
+      sweepIntervalMs: e.SIGNET_EXPIRY_SWEEP_MS,
+      leaseMs: e.SIGNET_JOB_LEASE_MS,
+      retryPeriodMs: Math.round(e.SIGNET_JOB_RETRY_HOURS * 3_600_000),
+    },
     smtp: e.SMTP_URL !== undefined && e.SMTP_FROM !== undefined ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
     twilio:
       e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined
