@@ -23,6 +23,8 @@ export interface CoreDeps {
   readonly onEffectError?: (effect: string, error: unknown) => void;
   /** Told when a sign-in challenge ends (e.g. to deliver the relying system's callback). */
   readonly onChallengeEnded?: (challenge: Challenge) => void;
+  /** Awaited before a challenge's ending is saved (stores its callback job durably; see VerificationService). */
+  readonly beforeChallengeEnds?: (ending: Challenge) => Promise<void>;
 }
 
 export interface Core {
@@ -59,6 +61,7 @@ export function createCore(deps: CoreDeps): Core {
       voiceMode: org.voice.enrollmentMode,
       effects,
       ...(deps.onChallengeEnded ? { onEnded: deps.onChallengeEnded } : {}),
+      ...(deps.beforeChallengeEnds ? { beforeEnd: deps.beforeChallengeEnds } : {}),
     }),
   };
 }

@@ -20,6 +20,7 @@ import { SmtpMailer } from './mail/smtpMailer';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
 import { createDevelopmentClient, developmentClientNotice } from './api/developmentClient';
+import { createBackgroundJobs } from './jobs/jobsWiring';
 import { HelpDeskService } from './helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from './enrollment/enrollmentPolicy';
 
@@ -78,7 +79,9 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     const adapter = createBotAdapter(config.bot);
     adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.resetDialogs(context) });
     const render = createReplyRenderer(i18n);
-    const verificationApi = createVerificationApi({ config, stores, logger });
+    // Callbacks and help-desk reports are stored as jobs before anything is reported, and run by the worker.
+    const jobs = createBackgroundJobs({ config, stores, logger, clock: systemClock });
+    const verificationApi = createVerificationApi({ config, stores, logger, helpDesk: jobs.helpDesk });
     const core = createCore({
       config,
       stores,
@@ -88,7 +91,9 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       render,
       onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
       onChallengeEnded: verificationApi.onChallengeEnded,
+      beforeChallengeEnds: jobs.beforeChallengeEnds,
     });
+    jobs.attach(core);
 
     if (config.bot.appId === '') {
       logger.warn('Bot Framework authentication is off (MicrosoftAppId is empty): anyone who can reach /api/messages can talk to the bot');
@@ -117,7 +122,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       helpDesk,
     });
 
-    const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger });
+    const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger, helpDesk: jobs.helpDesk });
     if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
     const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
     verificationApi.register(server, core);
@@ -137,7 +142,8 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       logger.warn('development API client created for this run; its secret is on the console, never in the log', { clientId: client.clientId });
     }
 
-    const shutdown = createShutdown({ server: server.server, stores, logger });
+    await jobs.start();
+    const shutdown = createShutdown({ server: server.server, stores, logger, background: jobs });
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => () => {
       if (signalled) {

@@ -1,5 +1,5 @@
 // Graceful shutdown, separate from the entry point so it can be tested: stop accepting connections, let in-flight
-// requests finish (bounded), then close the stores. Running it twice does the work once.
+// requests finish (bounded), stop the background work, then close the stores. Running it twice does the work once.
 import type { Server } from 'node:http';
 import type { Logger } from './logging/logger';
 import type { Stores } from './stores/ports';
@@ -8,6 +8,8 @@ export interface ShutdownDeps {
   readonly server: Pick<Server, 'close' | 'closeIdleConnections' | 'closeAllConnections' | 'listening'>;
   readonly stores: Pick<Stores, 'close'>;
   readonly logger: Logger;
+  /** Background work (the job worker) to stop before the stores close; its unfinished jobs stay due for others. */
+  readonly background?: { stop(): Promise<void> };
   /** How long in-flight requests get before their connections are cut. */
   readonly timeoutMs?: number;
 }
@@ -30,6 +32,11 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     if (!drained) {
       // Still a clean exit: the deadline is the policy, and a stuck client must not keep us alive.
       deps.logger.warn('in-flight requests did not finish in time; their connections were closed', { timeoutMs });
+    }
+    try {
+      await deps.background?.stop();
+    } catch (err) {
+      deps.logger.error('stopping the background jobs failed', { error: err });
     }
     try {
       await deps.stores.close();

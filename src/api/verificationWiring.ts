@@ -1,6 +1,6 @@
-// Builds the verification API from configuration: its stores (beside the main ones), the callback dispatcher
-// the core reports ended challenges to, and the routes. The composition root calls this twice: before the core
-// exists (for the callback hook) and after the server does (for the routes).
+// Builds the verification API from configuration: its stores (beside the main ones), the denial watch the core
+// reports ended challenges to (outcome callbacks go through the job queue, src/jobs), and the routes. The
+// composition root calls this twice: before the core exists (for the hook) and after the server does (routes).
 import type * as restify from 'restify';
 import type { AppConfig } from '../config/loadConfig';
 import type { Core } from '../core';
@@ -12,9 +12,8 @@ import type { VerificationStores } from '../stores/verificationPorts';
 import { createMemoryVerificationStores } from '../stores/memoryVerificationStores';
 import { abusePolicyFrom } from '../verification/abusePolicy';
 import type { Challenge } from '../verification/challengeTypes';
-import { CallbackDispatcher } from './callbackDispatcher';
 import { DenialWatch } from '../verification/denialWatch';
-import { MailingHelpDeskNotifier } from '../helpdesk/helpDeskNotifier';
+import type { HelpDeskNotifier } from '../ports/helpDesk';
 import { SignInVerification } from './signInVerification';
 import { ClientRequestLimiter } from './clientRequestLimiter';
 import { registerVerificationRoutes } from './verificationRoutes';
@@ -31,51 +30,23 @@ export interface VerificationApi {
   register(server: restify.Server, core: Core): void;
 }
 
-export function createVerificationApi(deps: { config: AppConfig; stores: Stores; logger: Logger }): VerificationApi {
+export function createVerificationApi(deps: { config: AppConfig; stores: Stores; logger: Logger; helpDesk: HelpDeskNotifier }): VerificationApi {
   const { config, stores, logger } = deps;
   const verificationStores = openVerificationStores(stores);
   const abuse = abusePolicyFrom(config.org.verification);
   const passKey = deriveKey(config.encryptionKey, 'temporary access passes');
   const clientKey = deriveKey(config.encryptionKey, 'api client secrets');
   const callbackServerKey = deriveKey(config.encryptionKey, 'callback signing');
-  // The core is built after this (it needs onChallengeEnded), so the watch mails through it once it exists.
-  let core: Core | undefined;
-  const denialWatch = new DenialWatch({
-    challenges: stores.challenges,
-    policy: abuse,
-    helpDesk: {
-      report: async (report) => {
-        if (!core) return;
-        await new MailingHelpDeskNotifier({
-          email: config.org.helpDesk.email,
-          organisationName: config.org.organisation.name,
-          locale: config.org.locales.default,
-          effects: core.effects,
-          audit: stores.audit,
-          clock: systemClock,
-        }).report(report);
-      },
-    },
-  });
-  const dispatcher = new CallbackDispatcher({
-    serverKey: callbackServerKey,
-    onAttempt: ({ challengeId, attempt, status, delivered }) => {
-      const fields = { challengeId, attempt, httpStatus: status, delivered };
-      if (delivered) logger.info('verification callback', fields);
-      else logger.warn('verification callback not delivered', fields);
-    },
-  });
+  const denialWatch = new DenialWatch({ challenges: stores.challenges, policy: abuse, helpDesk: deps.helpDesk });
   return {
     verificationStores,
     passKey,
     clientKey,
     callbackServerKey,
     onChallengeEnded: (challenge) => {
-      dispatcher.dispatch(challenge);
       denialWatch.onChallengeEnded(challenge).catch((error: unknown) => logger.error('help-desk report failed', { error: error instanceof Error ? error.name : 'unknown' }));
     },
     register(server, builtCore) {
-      core = builtCore;
       const signIn = new SignInVerification({
         stores,
         verificationStores,

@@ -39,6 +39,14 @@ export interface AppConfig {
   readonly twilio: TwilioConfig | undefined;
   /** SMTP for enrollment codes by email; undefined: the simulated outbox. */
   readonly smtp: { readonly url: string; readonly from: string } | undefined;
+  /** The durable job queue's worker (callbacks, help-desk reports) and the expiry sweep. */
+  readonly jobs: {
+    readonly pollIntervalMs: number;
+    readonly sweepIntervalMs: number;
+    readonly leaseMs: number;
+    /** Failed jobs are retried with back-off for this long after they were stored, then marked dead. */
+    readonly retryPeriodMs: number;
+  };
 }
 
 export interface TwilioConfig {
@@ -100,6 +108,10 @@ const envSchema = z.object({
     .optional(),
   SMTP_URL: z.string().refine((u) => /^smtps?:\/\//.test(u), { message: 'must start with smtp:// or smtps://' }).optional(),
   SMTP_FROM: z.string().min(3).optional(),
+  SIGNET_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  SIGNET_EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  SIGNET_JOB_LEASE_MS: z.coerce.number().int().min(15_000).max(3_600_000).default(60_000),
+  SIGNET_JOB_RETRY_HOURS: z.coerce.number().min(0.1).max(168).default(24),
 });
 
 type EnvValues = z.infer<typeof envSchema>;
@@ -201,6 +213,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     },
     orgConfigPath: orgPath,
     org,
+    jobs: {
+      pollIntervalMs: v.SIGNET_JOB_POLL_MS,
+      sweepIntervalMs: v.SIGNET_EXPIRY_SWEEP_MS,
+      leaseMs: v.SIGNET_JOB_LEASE_MS,
+      retryPeriodMs: Math.round(v.SIGNET_JOB_RETRY_HOURS * 3_600_000),
+    },
     smtp: v.SMTP_URL !== undefined && v.SMTP_FROM !== undefined ? { url: v.SMTP_URL, from: v.SMTP_FROM } : undefined,
     twilio:
       v.TWILIO_ACCOUNT_SID !== undefined && v.TWILIO_AUTH_TOKEN !== undefined

@@ -132,6 +132,14 @@ export class MemoryChallengeRepository implements ChallengeRepository {
       .map(clone);
   }
 
+  async findExpiredPending(now: number, limit: number): Promise<Challenge[]> {
+    return [...this.byId.values()]
+      .filter((c) => c.status === 'pending' && c.expiresAt <= now)
+      .sort((a, b) => a.expiresAt - b.expiresAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map(clone);
+  }
+
   private pending(now: number, match: (c: Challenge) => boolean): Challenge[] {
     return [...this.byId.values()]
       .filter((c) => c.status === 'pending' && c.expiresAt > now && match(c))

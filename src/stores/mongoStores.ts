@@ -311,6 +311,13 @@ class MongoChallengeRepository implements ChallengeRepository {
     return docs.map(fromChallengeDocument);
   }
 
+  async findExpiredPending(now: number, limit: number): Promise<Challenge[]> {
+    const filter: Filter<ChallengeDocument> = { status: 'pending', expiresAt: { $lte: requireTime(now, 'now') } };
+    if (requireCount(limit, 'limit') === 0) return [];
+    const docs = await guarded(() => this.challenges.find(filter).sort({ expiresAt: 1, _id: 1 }).limit(limit).toArray());
+    return docs.map(fromChallengeDocument);
+  }
+
   private async pending(match: { userId: string } | { target: string }, now: number): Promise<Challenge[]> {
     const filter: Filter<ChallengeDocument> = { ...match, status: 'pending', expiresAt: { $gt: now } };
     const docs = await guarded(() => this.challenges.find(filter).sort(NEWEST_CHALLENGE_FIRST).toArray());
@@ -506,6 +513,7 @@ const CHALLENGE_INDEXES: IndexDescription[] = [
   { key: { userId: 1, status: 1, expiresAt: 1 }, name: 'pendingByUser' },
   { key: { target: 1, status: 1, expiresAt: 1 }, name: 'pendingByTarget' },
   { key: { userId: 1, createdAt: -1 }, name: 'recentByUser' },
+  { key: { status: 1, expiresAt: 1 }, name: 'pendingByExpiry' },
 ];
 const CHALLENGE_TTL_INDEX: IndexDescription = { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 };
 const AUDIT_INDEXES: IndexDescription[] = [{ key: { userId: 1, at: -1 }, name: 'byUserNewestFirst' }];

@@ -69,6 +69,8 @@ export interface ChallengeRepository {
   findPendingByTarget(target: string, now: number): Promise<Challenge[]>;
   /** The user's most recent challenges, newest first, at most `limit`. */
   listRecentByUser(userId: string, limit: number): Promise<Challenge[]>;
+  /** Challenges still 'pending' whose expiresAt <= now (for the expiry sweeper), earliest expiry first, at most `limit`. */
+  findExpiredPending(now: number, limit: number): Promise<Challenge[]>;
 }
 
 export interface AuditEntry extends AuditDraft {

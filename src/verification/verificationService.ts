@@ -28,8 +28,14 @@ export interface VerificationServiceDeps {
   readonly organisationName: string;
   readonly voiceMode: 'pressKey' | 'readCode';
   readonly effects: EffectRunner;
-  /** Told once, by the instance that saved it, when a challenge leaves 'pending' (e.g. to send the callback). */
+  /** Told once, by the instance that saved it, when a challenge leaves 'pending' (e.g. to watch for denials). */
   readonly onEnded?: (challenge: Challenge) => void;
+  /**
+   * Awaited before a transition that ends a challenge is saved, with the ending state: where the outcome callback
+   * is stored durably, so a crash between the save and the reply cannot lose it. If it throws, nothing is saved.
+   * It may run for a save that then loses its race, so what it stores must re-read the challenge when it runs.
+   */
+  readonly beforeEnd?: (ending: Challenge) => Promise<void>;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -144,6 +150,7 @@ export class VerificationService {
       const challenge = await challenges.get(id);
       if (!challenge) throw new UnknownChallengeError();
       const result = transitionChallenge(challenge, event, via, this.context());
+      if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);
       const saved = result.state === challenge ? challenge : await challenges.replace(result.state);
       if (!saved) continue;
       for (const effect of result.effects) await this.deps.effects.run(effect, challenge.locale);

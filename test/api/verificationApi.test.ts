@@ -11,6 +11,9 @@ import { SignInVerification } from '../../src/api/signInVerification';
 import { registerVerificationRoutes } from '../../src/api/verificationRoutes';
 import { ClientRequestLimiter } from '../../src/api/clientRequestLimiter';
 import { CallbackDispatcher } from '../../src/api/callbackDispatcher';
+import { MemoryJobQueue } from '../../src/stores/memoryJobQueue';
+import { JobWorker } from '../../src/jobs/jobWorker';
+import { CALLBACK_JOB, callbackHandler, enqueueCallback } from '../../src/jobs/callbackJobs';
 import { OPENAPI_DOCUMENT } from '../../src/api/openApiDocument';
 import { callbackSigningKey, newApiClient } from '../../src/api/apiClientCredentials';
 import { issueTemporaryAccessPass } from '../../src/helpdesk/temporaryAccessPass';
@@ -54,7 +57,8 @@ interface Harness {
   clientId: string;
   callbacks: { url: string; body: string; headers: Record<string, string> }[];
   callbackStatuses: number[];
-  dispatcher: CallbackDispatcher;
+  queue: MemoryJobQueue;
+  worker: JobWorker;
   call(method: string, path: string, body?: unknown, auth?: string | null): Promise<HttpResult>;
 }
 
@@ -75,11 +79,10 @@ async function setup(options: { trusted?: string[]; methods?: SecurityMethod[]; 
   const notifications = new NotificationOutbox();
   const callbacks: Harness['callbacks'] = [];
   const callbackStatuses: number[] = [];
+  const queue = new MemoryJobQueue();
   const dispatcher = new CallbackDispatcher({
     serverKey: KEY,
     now: () => clock.now(),
-    delay: async () => undefined,
-    maxAttempts: 3,
     post: async (url, body, headers) => {
       callbacks.push({ url, body, headers });
       return callbackStatuses.shift() ?? 200;
@@ -95,8 +98,11 @@ async function setup(options: { trusted?: string[]; methods?: SecurityMethod[]; 
     render: keyRenderer,
     clock,
     random,
-    onChallengeEnded: (c) => dispatcher.dispatch(c),
+    beforeChallengeEnds: (c) => enqueueCallback(queue, c, clock.now()),
   });
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const expire = async (challengeId: string) => (await core.verification.apply(challengeId, { type: 'checkExpiry' }, 'system')).challenge;
+  const worker = new JobWorker({ queue, clock, owner: 'test', logger: quiet, handlers: { [CALLBACK_JOB]: callbackHandler({ challenges: stores.challenges, expire, dispatcher, clock }) } });
   const user = await stores.users.create(PROFILE, T0);
   await stores.users.replace({ ...user, methods: options.methods ?? METHODS, defaultMethodId: (options.methods ?? METHODS)[0]?.id ?? null });
   const { client, secret } = newApiClient('Staff portal', T0, random, KEY);
@@ -121,7 +127,7 @@ async function setup(options: { trusted?: string[]; methods?: SecurityMethod[]; 
       headers: { ...(auth !== null ? { Authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-  return { app, core, stores, verificationStores, clock, outbox, notifications, secret, clientId: client.id, callbacks, callbackStatuses, dispatcher, call };
+  return { app, core, stores, verificationStores, clock, outbox, notifications, secret, clientId: client.id, callbacks, callbackStatuses, queue, worker, call };
 }
 
 const start = (h: Harness, extra: Record<string, unknown> = {}) =>
@@ -134,10 +140,20 @@ function lastSmsCode(h: Harness): string {
   return match[1]!;
 }
 
+/** Runs the job worker until no callback job is left pending, moving the fixed clock to each retry's due time. */
+async function deliverCallbacks(h: Harness): Promise<void> {
+  for (let round = 0; round < 20; round++) {
+    await h.worker.runOnce();
+    const pending = await h.queue.listByStatus('pending', 100);
+    if (pending.length === 0) return;
+    h.clock.set(Math.max(h.clock.now(), ...pending.map((j) => j.dueAt)));
+  }
+  throw new Error('callback jobs still pending after 20 rounds');
+}
+
 describe('verification API', () => {
   let h: Harness;
   afterEach(async () => {
-    await h.dispatcher.idle();
     await h.app.close();
   });
 
@@ -326,8 +342,11 @@ describe('verification API', () => {
     h.callbackStatuses.push(500);
     const { id } = documented(await start(h, { method: 'sms', callbackUrl: 'https://portal.example/signet-callback' })).json<{ id: string }>();
     await h.call('POST', `/api/v1/verifications/${id}/code`, { code: lastSmsCode(h) });
-    await h.dispatcher.idle();
+    // Stored before the API answered, delivered by the worker.
+    expect(await h.queue.get(`callback:${id}`)).toMatchObject({ status: 'pending', payload: { challengeId: id } });
+    await deliverCallbacks(h);
     expect(h.callbacks).toHaveLength(2);
+    expect(await h.queue.get(`callback:${id}`)).toMatchObject({ status: 'done', attempts: 2 });
     const [first, second] = h.callbacks;
     expect(second!.body).toBe(first!.body);
     expect(JSON.parse(second!.body)).toMatchObject({ id, status: 'approved' });

@@ -78,6 +78,20 @@ describe('createShutdown', () => {
     expect(app.logs).toContainEqual(expect.objectContaining({ msg: 'shut down', exitStatus: 0 }));
   });
 
+  it('when background jobs run, then they are stopped after the drain and before the stores close', async () => {
+    const stores = spyStores();
+    app = await startTestApp({ stores });
+    const order: string[] = [];
+    const originalClose = stores.close;
+    (stores as { close: () => Promise<void> }).close = async () => {
+      order.push('stores closed');
+      return originalClose();
+    };
+    const background = { stop: async () => void order.push('jobs stopped') };
+    expect(await createShutdown({ server: app.server.server, stores, logger: app.logger, background })('SIGTERM')).toBe(0);
+    expect(order).toEqual(['jobs stopped', 'stores closed']);
+  });
+
   it('when a request never finishes, then its connection is cut at the deadline and the stores still close', async () => {
     const stuck = gate();
     const stores = spyStores();

@@ -48,7 +48,7 @@ async function setup(): Promise<Harness> {
       const render = createReplyRenderer(i18n);
       // The notifier needs the adapter startTestApp creates; it is looked up when a notice is sent.
       const adapter: TeamsNotifierDeps['adapter'] = { continueConversationAsync: (appId, reference, logic) => app.adapter.continueConversationAsync(appId, reference, logic) };
-      api = createVerificationApi({ config, stores, logger: createLogger({ level: 'error', sink: () => undefined }) });
+      api = createVerificationApi({ config, stores, logger: createLogger({ level: 'error', sink: () => undefined }), helpDesk: { report: async () => undefined } });
       const outbox = new Outbox();
       const notifier = new TeamsNotifier({ adapter, appId: '', conversations: stores.conversations, render, defaultLocale: 'en-US' });
       core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier, render, onChallengeEnded: api.onChallengeEnded });

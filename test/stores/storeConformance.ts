@@ -429,6 +429,21 @@ export function describeStoreConformance<S extends Stores>(
         await expect(stores().challenges.listRecentByUser(userId, 2).then(idsOf)).resolves.toEqual(['rc-3', 'rc-2']);
         await expect(stores().challenges.listRecentByUser(userId, 0)).resolves.toEqual([]);
       });
+
+      test('when the sweeper asks for expired pending challenges, then only pending ones at or past expiry come, earliest first, at most `limit`', async () => {
+        const made = [
+          challenge({ userId: 'u1', id: 'ex-late', expiresAt: T0 - MINUTE }),
+          challenge({ userId: 'u2', id: 'ex-early', expiresAt: T0 - 2 * MINUTE }),
+          challenge({ userId: 'u3', id: 'ex-now', expiresAt: T0 }),
+          challenge({ userId: 'u4', id: 'ex-future', expiresAt: T0 + 1 }),
+          challenge({ userId: 'u5', id: 'ex-ended', expiresAt: T0 - 3 * MINUTE, status: 'approved', reason: 'codeAccepted' }),
+        ];
+        for (const item of made) await stores().challenges.create(item);
+
+        await expect(stores().challenges.findExpiredPending(T0, 10).then(idsOf)).resolves.toEqual(['ex-early', 'ex-late', 'ex-now']);
+        await expect(stores().challenges.findExpiredPending(T0, 2).then(idsOf)).resolves.toEqual(['ex-early', 'ex-late']);
+        await expect(stores().challenges.findExpiredPending(T0, 0)).resolves.toEqual([]);
+      });
     });
 
     describe('conversation references', () => {

@@ -55,6 +55,7 @@ function watchingPending(stores: Stores, clock: FixedClock, seen: number[]): Sto
     findPendingByUser: (userId, now) => inner.findPendingByUser(userId, now),
     findPendingByTarget: (target, now) => inner.findPendingByTarget(target, now),
     listRecentByUser: (userId, limit) => inner.listRecentByUser(userId, limit),
+    findExpiredPending: (now, limit) => inner.findExpiredPending(now, limit),
   };
   return { ...stores, challenges };
 }

@@ -5,6 +5,7 @@ import type { Core } from '../../core';
 import { createSecretOps } from '../../enrollment/enrollmentPolicy';
 import { MailingHelpDeskNotifier } from '../../helpdesk/helpDeskNotifier';
 import type { ReplyRenderer, Telephony } from '../../ports/deliveryPorts';
+import type { HelpDeskNotifier } from '../../ports/helpDesk';
 import type { Stores } from '../../stores/ports';
 import type { Clock, RandomSource } from '../../security/random';
 import { RuleCheckedTelephony } from '../../telephony/sendingRules';
@@ -47,10 +48,12 @@ export function createTwilioRouteDeps(deps: {
   clock: Clock;
   random: RandomSource;
   logger: TelephonyLogger;
+  /** Where denials on calls are reported (the composition root passes the job queue's); default: mailed inline. */
+  helpDesk?: HelpDeskNotifier;
 }): Omit<TwilioRouteDeps, 'publicBaseUrl'> {
   const { config, stores, core, clock, render, logger } = deps;
   const { org } = config;
-  const helpDesk = new MailingHelpDeskNotifier({
+  const helpDesk = deps.helpDesk ?? new MailingHelpDeskNotifier({
     email: org.helpDesk.email,
     organisationName: org.organisation.name,
     locale: org.locales.default,

@@ -1,0 +1,120 @@
+// Builds the background work from configuration: the durable job queue beside the main stores, the queued
+// help-desk notifier and callback hook the core uses, and — once the core exists — the worker with a handler per
+// job kind and the expiry sweep. The composition root starts it after listen and stops it on shutdown.
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../config/loadConfig';
+import type { Core } from '../core';
+import { CallbackDispatcher, type CallbackPost } from '../api/callbackDispatcher';
+import { MailingHelpDeskNotifier } from '../helpdesk/helpDeskNotifier';
+import type { HelpDeskNotifier } from '../ports/helpDesk';
+import type { JobQueue } from '../ports/jobQueue';
+import { deriveKey } from '../security/derivedKeys';
+import type { Clock } from '../security/random';
+import { MemoryJobQueue } from '../stores/memoryJobQueue';
+import type { Stores } from '../stores/ports';
+import type { Challenge } from '../verification/challengeTypes';
+import { CALLBACK_JOB, callbackHandler, enqueueCallback } from './callbackJobs';
+import { EXPIRY_SWEEP_JOB, expirySweepHandler, scheduleExpirySweep } from './expirySweeper';
+import { HELP_DESK_REPORT_JOB, QueuedHelpDeskNotifier, helpDeskReportHandler } from './helpDeskJobs';
+import { JobWorker, type JobWorkerLogger } from './jobWorker';
+
+export interface BackgroundJobs {
+  readonly queue: JobQueue;
+  /** For the core's beforeEnd hook: stores the challenge's callback job (when it asked for one). */
+  readonly beforeChallengeEnds: (ending: Challenge) => Promise<void>;
+  /** Reports go into the queue; the worker mails and audits them. */
+  readonly helpDesk: HelpDeskNotifier;
+  /** Builds the worker around the core; `start` polls on the configured interval, tests call `runOnce`. */
+  attach(core: Core): JobWorker;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BackgroundJobsDeps {
+  readonly config: Pick<AppConfig, 'encryptionKey' | 'org' | 'jobs'>;
+  readonly stores: Stores;
+  readonly logger: JobWorkerLogger;
+  readonly clock: Clock;
+  /** A queue to use instead of the one beside the stores (tests). */
+  readonly queue?: JobQueue;
+  readonly post?: CallbackPost;
+  /** The worker's lease owner name; default a fresh random one per process. */
+  readonly owner?: string;
+}
+
+export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
+  const { config, stores, logger, clock } = deps;
+  const queue = deps.queue ?? openJobQueue(stores, logger);
+  let worker: JobWorker | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  return {
+    queue,
+    beforeChallengeEnds: (ending) => enqueueCallback(queue, ending, clock.now()),
+    helpDesk: new QueuedHelpDeskNotifier({ queue, clock }),
+    attach(core) {
+      const dispatcher = new CallbackDispatcher({
+        serverKey: deriveKey(config.encryptionKey, 'callback signing'),
+        now: () => clock.now(),
+        ...(deps.post ? { post: deps.post } : {}),
+        onAttempt: ({ challengeId, attempt, status, delivered }) => {
+          const fields = { challengeId, attempt, httpStatus: status, delivered };
+          if (delivered) logger.info('verification callback', fields);
+          else logger.warn('verification callback not delivered', fields);
+        },
+      });
+      const expire = async (challengeId: string): Promise<Challenge> => (await core.verification.apply(challengeId, { type: 'checkExpiry' }, 'system')).challenge;
+      const mailing = new MailingHelpDeskNotifier({
+        email: config.org.helpDesk.email,
+        organisationName: config.org.organisation.name,
+        locale: config.org.locales.default,
+        effects: core.effects,
+        audit: stores.audit,
+        clock,
+      });
+      worker = new JobWorker({
+        queue,
+        clock,
+        logger,
+        owner: deps.owner ?? `signet-${process.pid}-${randomUUID()}`,
+        leaseMs: config.jobs.leaseMs,
+        retryPeriodMs: config.jobs.retryPeriodMs,
+        handlers: {
+          [CALLBACK_JOB]: callbackHandler({ challenges: stores.challenges, expire, dispatcher, clock }),
+          [HELP_DESK_REPORT_JOB]: helpDeskReportHandler(mailing),
+          [EXPIRY_SWEEP_JOB]: expirySweepHandler({ challenges: stores.challenges, expire, clock, intervalMs: config.jobs.sweepIntervalMs, logger }),
+        },
+      });
+      return worker;
+    },
+    async start() {
+      if (!worker) throw new Error('attach(core) before start()');
+      // Each instance schedules the sweep; the unique job id keeps it one job that one instance at a time runs.
+      // A store that is away at start-up is tried again each interval until the sweep is scheduled.
+      const schedule = (): void => {
+        scheduleExpirySweep(queue, clock.now()).catch((error: unknown) => {
+          logger.warn('could not schedule the expiry sweep yet', { error: error instanceof Error ? error.name : typeof error });
+          if (!stopped) (retry = setTimeout(schedule, config.jobs.sweepIntervalMs)).unref();
+        });
+      };
+      stopped = false;
+      schedule();
+      worker.start(config.jobs.pollIntervalMs);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      await worker?.stop();
+    },
+  };
+}
+
+/** The queue beside the main stores: MongoDB when they are MongoDB (so every instance shares it), else memory. */
+function openJobQueue(stores: Stores, logger: JobWorkerLogger): JobQueue {
+  if (stores.kind !== 'mongodb' || !('db' in stores)) return new MemoryJobQueue();
+  // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
+  const { createMongoJobQueue } = require('../stores/mongoJobQueue') as typeof import('../stores/mongoJobQueue');
+  const queue = createMongoJobQueue((stores as import('../stores/mongoStores').MongoStores).db);
+  queue.ensureIndexes().catch((error: unknown) => logger.warn('could not create the job queue indexes', { error: error instanceof Error ? error.name : typeof error }));
+  return queue;
+}
