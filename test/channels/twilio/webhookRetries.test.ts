@@ -121,8 +121,12 @@ describe('Twilio retries while the first delivery is still running', () => {
 
 describe('Twilio retries of a read-aloud call step', () => {
   let app: TwilioApp;
-  const gate = new Gate();
-  const watch = new ClaimWatch();
+  let gate: Gate;
+  let watch: ClaimWatch;
+  beforeEach(() => {
+    gate = new Gate();
+    watch = new ClaimWatch();
+  });
   afterEach(async () => {
     gate.release();
     await app.close();
