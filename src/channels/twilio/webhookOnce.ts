@@ -67,17 +67,16 @@ export class WebhookOnce {
       await this.deps.ledger.complete(id, kept).catch(this.deps.onLedgerError);
       return { answer, kept };
     })();
-    this.running.set(
-      id,
-      done.then(
-        (r) => r.kept,
-        () => null,
-      ),
+    const kept = done.then(
+      (r) => r.kept,
+      () => null,
     );
+    this.running.set(id, kept);
     try {
       return (await done).answer;
     } finally {
-      this.running.delete(id);
+      // Only our own entry: a takeover in this process may have replaced it meanwhile.
+      if (this.running.get(id) === kept) this.running.delete(id);
     }
   }
 
