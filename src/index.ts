@@ -172,11 +172,11 @@ async function openStores(config: AppConfig, logger: Logger): Promise<Stores> {
   const { uri, dbName } = config.mongodb;
   if (uri === undefined) {
     logger.warn('MONGODB_URI is not set: using the in-memory store; data is not kept when the process stops');
-    return createMemoryStores();
+    return createMemoryStores({ webhookLedger: { retentionMs: config.webhookLedgerRetentionMs } });
   }
   // Required only when configured, so the embedded default never loads the MongoDB driver; typed by the module.
   const { createMongoStores } = require('./stores/mongoStores') as typeof import('./stores/mongoStores');
-  const stores = await createMongoStores({ uri, dbName, logger });
+  const stores = await createMongoStores({ uri, dbName, logger, webhookRetentionMs: config.webhookLedgerRetentionMs });
   logger.info('using MongoDB', { dbName });
   return stores;
 }

@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly bodyLimitBytes: number;
   readonly mongodb: { readonly uri: string | undefined; readonly dbName: string };
+  /** How long a Twilio webhook's answer is kept for its retries (WEBHOOK_LEDGER_RETENTION_HOURS, default 7 days). */
+  readonly webhookLedgerRetentionMs: number;
   /** 32-byte key for AES-256-GCM (secrets at rest) and, derived from it, the code-hashing key. */
   readonly encryptionKey: Buffer;
   /** True when no key was given outside production and a fixed development key is in use. */
@@ -79,6 +81,9 @@ const envSchema = z.object({
     .string()
     .refine((u) => /^mongodb(\+srv)?:\/\//.test(u), { message: 'must start with mongodb:// or mongodb+srv://' })
     .optional(),
+  // At least a day: a retry must find the first answer, and a replayed signed request (Twilio signs no timestamp)
+  // must find its id until whatever it refers to has long expired.
+  WEBHOOK_LEDGER_RETENTION_HOURS: z.coerce.number().int().min(24).max(90 * 24).default(7 * 24),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be letters, digits, "_" or "-"').default('signet'),
   SIGNET_ENCRYPTION_KEY: z
     .string()
@@ -203,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     logLevel: v.LOG_LEVEL,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     mongodb: { uri: v.MONGODB_URI, dbName: v.MONGODB_DB },
+    webhookLedgerRetentionMs: v.WEBHOOK_LEDGER_RETENTION_HOURS * 60 * 60 * 1000,
     encryptionKey: v.SIGNET_ENCRYPTION_KEY ?? createHash('sha256').update(DEV_KEY_SEED).digest(),
     encryptionKeyIsDevelopmentDefault: devKey,
     bot: {

@@ -8,6 +8,7 @@ import type { AuditDraft } from '../domain/effects';
 import type { Challenge } from '../verification/challengeTypes';
 import { isPhoneKind } from '../domain/methodKinds';
 import {
+  DEFAULT_WEBHOOK_RETENTION_MS,
   DuplicateKeyError,
   StoreUnavailableError,
   type AuditEntry,
@@ -57,6 +58,8 @@ export interface MongoStoresOptions {
    * enforced in queries). null: keep challenges forever. Default 30 days.
    */
   readonly challengeRetentionMs?: number | null;
+  /** How long a webhook's answer is kept for its retries before clean-up (TTL index, or pruning on write). Default 7 days. */
+  readonly webhookRetentionMs?: number;
   /**
    * 'background' (default): create the indexes now and keep retrying while the server is away.
    * 'manual': the caller awaits `ensureIndexes()` itself (tests, migration scripts).
@@ -69,6 +72,8 @@ export interface IndexReport {
   readonly challengeTtl: 'created' | 'unsupported' | 'disabled';
   /** The clean-up of rate-limit slots and challenge turns (correctness never depends on it). */
   readonly limitsTtl: 'created' | 'unsupported';
+  /** 'unsupported': webhook entries are removed only by the ledger's pruning on write. */
+  readonly webhookTtl: 'created' | 'unsupported';
 }
 
 export interface MongoStores extends Stores {
@@ -401,21 +406,56 @@ interface WebhookDocument {
   _id: string;
   response: string | null;
   at: number;
+  /** When the TTL index may delete it (claim time + retention); a Date, as TTL indexes require. */
+  purgeAt: Date;
 }
 
+/** Pruning on write runs at most this often per instance, and deletes at most PRUNE_BATCH entries each time. */
+const WEBHOOK_PRUNE_EVERY_MS = 60_000;
+const WEBHOOK_PRUNE_BATCH = 500;
+
 class MongoWebhookLedger implements WebhookLedger {
-  constructor(private readonly webhooks: Collection<WebhookDocument>) {}
+  private lastPruneAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly webhooks: Collection<WebhookDocument>,
+    private readonly retentionMs: number,
+    private readonly logger: MongoStoresLogger,
+  ) {}
 
   async claim(id: string, now: number): Promise<boolean> {
     const _id = requireString(id, 'id');
+    requireTime(now, 'now');
     try {
       // A unique-_id insert: atomic on FerretDB too, unlike a filtered update.
-      await this.webhooks.insertOne({ _id, response: null, at: requireTime(now, 'now') });
-      return true;
+      await this.webhooks.insertOne({ _id, response: null, at: now, purgeAt: new Date(now + this.retentionMs) });
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw toStoreError(error);
     }
+    await this.pruneNowAndThen(now);
+    return true;
+  }
+
+  /**
+   * Atomic where FerretDB's filtered updates are not: the taker inserts a marker whose unique _id names the
+   * claim it replaces (id + the stale claim time), so of any number of takers exactly one inserts it; only that
+   * one then moves the entry's claim time, and a later takeover of the new claim names a different time.
+   */
+  async takeOver(id: string, claimedAt: number, now: number): Promise<boolean> {
+    const _id = requireString(id, 'id');
+    requireTime(claimedAt, 'claimedAt');
+    requireTime(now, 'now');
+    try {
+      await this.webhooks.insertOne({ _id: `${_id}\u0000takeover\u0000${claimedAt}`, response: null, at: now, purgeAt: new Date(now + this.retentionMs) });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw toStoreError(error);
+    }
+    const current = await guarded(() => this.webhooks.findOne({ _id }));
+    if (!current || current.response !== null || current.at !== claimedAt) return false;
+    await guarded(() => this.webhooks.updateOne({ _id }, { $set: { at: now, purgeAt: new Date(now + this.retentionMs) } }));
+    return true;
   }
 
   async complete(id: string, response: string): Promise<void> {
@@ -426,6 +466,27 @@ class MongoWebhookLedger implements WebhookLedger {
   async get(id: string): Promise<ProcessedWebhook | null> {
     const doc = await guarded(() => this.webhooks.findOne({ _id: requireString(id, 'id') }));
     return doc ? { id: doc._id, response: doc.response, at: doc.at } : null;
+  }
+
+  async prune(before: number, limit: number): Promise<number> {
+    requireTime(before, 'before');
+    if (requireCount(limit, 'limit') === 0) return 0;
+    const old = await guarded(() => this.webhooks.find({ at: { $lt: before } }, { projection: { _id: 1 } }).sort({ at: 1 }).limit(limit).toArray());
+    if (old.length === 0) return 0;
+    const result = await guarded(() => this.webhooks.deleteMany({ _id: { $in: old.map((doc) => doc._id) } }));
+    return result.deletedCount;
+  }
+
+  /**
+   * The TTL index does this on MongoDB; FerretDB 1.x refuses TTL indexes, so entries are also pruned here, on
+   * write, in bounded batches. A failed prune never fails the claim that triggered it.
+   */
+  private async pruneNowAndThen(now: number): Promise<void> {
+    if (now - this.lastPruneAt < WEBHOOK_PRUNE_EVERY_MS) return;
+    this.lastPruneAt = now;
+    await this.prune(now - this.retentionMs, WEBHOOK_PRUNE_BATCH).catch((error: unknown) =>
+      this.logger.warn('Could not prune the webhook ledger', describeFailure(error)),
+    );
   }
 }
 
@@ -523,6 +584,8 @@ const SEND_LOG_INDEXES: IndexDescription[] = [
 ];
 const SIMULATED_OUTBOX_INDEXES: IndexDescription[] = [{ key: { at: -1, seq: -1 }, name: 'newestFirst' }];
 const DELIVERY_STATUS_INDEXES: IndexDescription[] = [{ key: { ref: 1, at: 1 }, name: 'byRef' }];
+const WEBHOOK_INDEXES: IndexDescription[] = [{ key: { at: 1 }, name: 'byClaimTime' }];
+const WEBHOOK_TTL_INDEX: IndexDescription = { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 };
 
 /**
  * Builds the stores without waiting for the server: the driver connects on first use and keeps retrying, so a
@@ -549,6 +612,8 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
   const deliveryStatuses = db.collection<DeliveryStatusDocument>(COLLECTION_NAMES.deliveryStatuses);
   const rateLimitSlots = db.collection<RateLimitSlotDocument>(LIMIT_COLLECTION_NAMES.rateLimitSlots);
   const challengeTurns = db.collection<ChallengeTurnDocument>(LIMIT_COLLECTION_NAMES.challengeTurns);
+  const webhooks = db.collection<WebhookDocument>(COLLECTION_NAMES.webhooks);
+  const webhookRetentionMs = options.webhookRetentionMs ?? DEFAULT_WEBHOOK_RETENTION_MS;
 
   async function createIndexes(): Promise<IndexReport> {
     await guarded(async () => {
@@ -563,23 +628,15 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
         [deliveryStatuses, DELIVERY_STATUS_INDEXES],
         [rateLimitSlots, RATE_LIMIT_SLOT_INDEXES],
         [challengeTurns, CHALLENGE_TURN_INDEXES],
+        [webhooks, WEBHOOK_INDEXES],
       ] as ReadonlyArray<readonly [{ createIndexes(specs: IndexDescription[]): Promise<string[]> }, IndexDescription[]]>) {
         for (const spec of specs) await collection.createIndexes([spec]);
       }
     });
+    const webhookTtl = await createTtlIndex(webhooks, WEBHOOK_TTL_INDEX, 'old webhook entries are pruned on write instead');
     const limitsTtl = await createLimitTtlIndexes();
-    if (retentionMs === null) return { challengeTtl: 'disabled', limitsTtl };
-    try {
-      await challenges.createIndexes([CHALLENGE_TTL_INDEX]);
-      return { challengeTtl: 'created', limitsTtl };
-    } catch (error) {
-      if (!(error instanceof MongoServerError)) throw toStoreError(error);
-      logger.warn('The MongoDB server refused the TTL clean-up index; expired challenges are kept', {
-        code: error.code,
-        codeName: error.codeName,
-      });
-      return { challengeTtl: 'unsupported', limitsTtl };
-    }
+    if (retentionMs === null) return { challengeTtl: 'disabled', webhookTtl, limitsTtl };
+    return { challengeTtl: await createTtlIndex(challenges, CHALLENGE_TTL_INDEX, 'expired challenges are kept'), webhookTtl, limitsTtl };
   }
 
   // Clean-up only: rate-limit slots are counted per window and turns are read newest first, so leftovers are harmless.
@@ -590,6 +647,21 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     } catch (error) {
       if (!(error instanceof MongoServerError)) throw toStoreError(error);
       logger.warn('The MongoDB server refused the TTL clean-up index for limits; ended windows are pruned by the service', { code: error.code, codeName: error.codeName });
+      return 'unsupported';
+    }
+  }
+
+  async function createTtlIndex(
+    collection: { createIndexes(specs: IndexDescription[]): Promise<string[]> },
+    spec: IndexDescription,
+    consequence: string,
+  ): Promise<'created' | 'unsupported'> {
+    try {
+      await collection.createIndexes([spec]);
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof MongoServerError)) throw toStoreError(error);
+      logger.warn(`The MongoDB server refused the TTL clean-up index; ${consequence}`, { code: error.code, codeName: error.codeName });
       return 'unsupported';
     }
   }
@@ -632,7 +704,7 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     audit: new MongoAuditLog(audit),
     conversations: new MongoConversationRefRepository(db.collection<ConversationRefDocument>(COLLECTION_NAMES.conversations)),
     optOuts: new MongoOptOutRepository(db.collection<OptOutDocument>(COLLECTION_NAMES.optOuts)),
-    webhooks: new MongoWebhookLedger(db.collection<WebhookDocument>(COLLECTION_NAMES.webhooks)),
+    webhooks: new MongoWebhookLedger(webhooks, webhookRetentionMs, logger),
     sendLog: new MongoSendLog(sendLog),
     simulatedOutbox: new MongoSimulatedOutbox(simulatedOutbox),
     deliveryStatuses: new MongoDeliveryStatusLog(deliveryStatuses),

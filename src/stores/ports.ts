@@ -125,16 +125,29 @@ export interface ProcessedWebhook {
   readonly at: number;
 }
 
+/** How long a webhook's answer is kept for its retries unless configured (WEBHOOK_LEDGER_RETENTION_HOURS). */
+export const DEFAULT_WEBHOOK_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 /**
  * Makes webhook processing happen once. `claim` is an atomic insert of a unique id (atomic on every
  * MongoDB-compatible server, unlike filtered updates): exactly one of any number of concurrent callers gets true.
+ * Entries are clean-up material only: they expire after the store's retention, and a memory ledger keeps at most
+ * a bounded number (the oldest go first), so an id older than that may be claimed afresh.
  */
 export interface WebhookLedger {
   /** True for the first claim of `id`; false when it was claimed before (a retry). */
   claim(id: string, now: number): Promise<boolean>;
+  /**
+   * Takes over a claim that was never completed and was taken at `claimedAt` (its processing presumably
+   * crashed): exactly one of any number of concurrent callers gets true, and the entry then reads as claimed at
+   * `now`. False when the entry is gone, completed, or no longer claimed at `claimedAt` (someone took it over).
+   */
+  takeOver(id: string, claimedAt: number, now: number): Promise<boolean>;
   /** Records the answer given for a claimed id, so a retry is answered the same way. No-op for an unknown id. */
   complete(id: string, response: string): Promise<void>;
   get(id: string): Promise<ProcessedWebhook | null>;
+  /** Deletes at most `limit` entries claimed before `before` (oldest first where cheap); returns how many went. */
+  prune(before: number, limit: number): Promise<number>;
 }
 
 /** One text or call sent, for the SMS-pumping limits. Never holds the message body. */

@@ -35,6 +35,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       bodyLimitBytes: 256 * 1024,
       mongodb: { uri: undefined, dbName: 'signet' },
+      webhookLedgerRetentionMs: 7 * 24 * 60 * 60 * 1000,
       encryptionKeyIsDevelopmentDefault: true,
       bot: { appId: '', appPassword: '', appType: '', appTenantId: '' },
       orgConfigPath: undefined,
@@ -57,6 +58,10 @@ describe('loadConfig defaults', () => {
     expect(config.host).toBe('0.0.0.0');
   });
 
+  it('when the webhook ledger retention is given in hours, then it is kept in milliseconds', () => {
+    expect(loadConfig({ WEBHOOK_LEDGER_RETENTION_HOURS: '48' }).webhookLedgerRetentionMs).toBe(48 * 60 * 60 * 1000);
+  });
+
   it('when the key is base64, then it is accepted too', () => {
     const key = Buffer.alloc(32, 9);
     expect(loadConfig({ SIGNET_ENCRYPTION_KEY: key.toString('base64') }).encryptionKey.equals(key)).toBe(true);
@@ -73,6 +78,7 @@ describe('loadConfig refuses bad values, naming the key', () => {
     ['PUBLIC_BASE_URL is not a URL', { PUBLIC_BASE_URL: 'signet.example.org' }, /^PUBLIC_BASE_URL: /],
     ['MONGODB_URI has the wrong scheme', { MONGODB_URI: 'postgres://db' }, /^MONGODB_URI: /],
     ['MONGODB_DB has odd characters', { MONGODB_DB: 'my db!' }, /^MONGODB_DB: /],
+    ['the webhook ledger retention is under a day', { WEBHOOK_LEDGER_RETENTION_HOURS: '1' }, /^WEBHOOK_LEDGER_RETENTION_HOURS: /],
     ['SIGNET_ENCRYPTION_KEY is too short', { SIGNET_ENCRYPTION_KEY: 'abcd' }, /^SIGNET_ENCRYPTION_KEY: must be 32 bytes/],
     ['SIGNET_ENCRYPTION_KEY hex is 31 bytes', { SIGNET_ENCRYPTION_KEY: 'ab'.repeat(31) }, /^SIGNET_ENCRYPTION_KEY: /],
     ['production has no key', { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://s.example.org' }, /^SIGNET_ENCRYPTION_KEY: is required when NODE_ENV=production/],

@@ -65,8 +65,29 @@ describe('MongoDB stores: adapter specifics', () => {
     const report = await opened().ensureIndexes();
 
     expect(['created', 'unsupported']).toContain(report.challengeTtl);
+    expect(['created', 'unsupported']).toContain(report.webhookTtl);
     const indexes = await opened().db.collection('users').listIndexes().toArray();
     expect(indexes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'upnLower_unique', unique: true })]));
+  });
+
+  test('when a webhook entry is older than the retention, then a later claim prunes it (TTL index or not) and keeps recent ones', async () => {
+    const DAY = 24 * 60 * 60_000;
+    const ledgerStores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName('retention'), logger: recordingLogger(), indexes: 'manual', webhookRetentionMs: 7 * DAY });
+    try {
+      await ledgerStores.ensureIndexes();
+      await ledgerStores.webhooks.claim('SM-old', T0);
+      await ledgerStores.webhooks.complete('SM-old', '<Response/>');
+      await ledgerStores.webhooks.claim('SM-recent', T0 + 6 * DAY);
+      await expect(ledgerStores.webhooks.get('SM-old')).resolves.not.toBeNull();
+      await ledgerStores.webhooks.claim('SM-new', T0 + 7 * DAY + 1);
+      await expect(ledgerStores.webhooks.get('SM-old')).resolves.toBeNull();
+      await expect(ledgerStores.webhooks.get('SM-recent')).resolves.not.toBeNull();
+      // The TTL index (where the server has one) works from the stored clean-up date: claim time + retention.
+      const raw = await ledgerStores.db.collection<{ _id: string; purgeAt?: unknown }>('processedWebhooks').findOne({ _id: 'SM-new' });
+      expect(raw?.purgeAt).toEqual(new Date(T0 + 14 * DAY + 1));
+    } finally {
+      await dropAndClose(ledgerStores);
+    }
   });
 
   test('when a lookup or write gets a non-string where a string belongs, then it is refused with a TypeError', async () => {

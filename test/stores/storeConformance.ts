@@ -549,6 +549,36 @@ export function describeStoreConformance<S extends Stores>(
         await stores().webhooks.complete('never-claimed', '<Response/>');
         await expect(stores().webhooks.get('never-claimed')).resolves.toBeNull();
       });
+
+      test(`when ${RACE_ROUNDS} retries race to take over a claim never completed, then exactly one wins and the entry reads as claimed by it`, async () => {
+        await stores().webhooks.claim('SM-crashed', T0);
+        const results = await Promise.all(Array.from({ length: RACE_ROUNDS }, () => stores().webhooks.takeOver('SM-crashed', T0, T0 + MINUTE)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        await expect(stores().webhooks.get('SM-crashed')).resolves.toEqual({ id: 'SM-crashed', response: null, at: T0 + MINUTE });
+        // The new claim can be taken over in its turn, but only by naming its own claim time.
+        await expect(stores().webhooks.takeOver('SM-crashed', T0, T0 + 2 * MINUTE)).resolves.toBe(false);
+        await expect(stores().webhooks.takeOver('SM-crashed', T0 + MINUTE, T0 + 2 * MINUTE)).resolves.toBe(true);
+      });
+
+      test('when a claim was completed or never made, then it cannot be taken over', async () => {
+        await stores().webhooks.claim('SM-done', T0);
+        await stores().webhooks.complete('SM-done', '<Response/>');
+        await expect(stores().webhooks.takeOver('SM-done', T0, T0 + MINUTE)).resolves.toBe(false);
+        await expect(stores().webhooks.takeOver('SM-unknown', T0, T0 + MINUTE)).resolves.toBe(false);
+        await expect(stores().webhooks.get('SM-done')).resolves.toEqual({ id: 'SM-done', response: '<Response/>', at: T0 });
+      });
+
+      test('when entries are pruned, then only those claimed before the cut-off go, at most `limit` at a time', async () => {
+        for (const [id, at] of [['SM-old1', T0 - 3 * MINUTE], ['SM-old2', T0 - 2 * MINUTE], ['SM-old3', T0 - MINUTE], ['SM-new', T0]] as const) {
+          await stores().webhooks.claim(id, at);
+        }
+        await stores().webhooks.complete('SM-old1', '<Response/>');
+        await expect(stores().webhooks.prune(T0, 2)).resolves.toBe(2);
+        await expect(stores().webhooks.prune(T0, 10)).resolves.toBe(1);
+        for (const id of ['SM-old1', 'SM-old2', 'SM-old3']) await expect(stores().webhooks.get(id)).resolves.toBeNull();
+        await expect(stores().webhooks.get('SM-new')).resolves.toEqual({ id: 'SM-new', response: null, at: T0 });
+        await expect(stores().webhooks.prune(T0, 10)).resolves.toBe(0);
+      });
     });
 
     describe('send log', () => {

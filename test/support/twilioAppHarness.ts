@@ -13,6 +13,7 @@ import { createReplyRenderer } from '../../src/renderReply';
 import { createServer } from '../../src/server';
 import { createBotAdapter } from '../../src/channels/teams/signetBot';
 import { createTelephony, createTwilioRouteDeps } from '../../src/channels/twilio/telephonyWiring';
+import type { RetryWait } from '../../src/channels/twilio/webhookOnce';
 import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import type { Stores } from '../../src/stores/ports';
@@ -57,6 +58,8 @@ export interface TwilioAppOptions {
   readonly simulated?: boolean;
   /** More routes on the same server (e.g. the verification API), registered before it listens. */
   readonly extraRoutes?: (server: Server, app: { core: Core; stores: Stores; clock: FixedClock; config: AppConfig }) => void;
+  /** How a webhook retry waits for the first delivery's answer (default: as in production). */
+  readonly retryWait?: Partial<RetryWait>;
 }
 
 export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<TwilioApp> {
@@ -92,7 +95,7 @@ export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<Tw
     clock,
     random,
   });
-  const telephony = createTwilioRouteDeps({ config, stores, core, render, clock, random, logger });
+  const telephony = createTwilioRouteDeps({ config, stores, core, render, clock, random, logger, ...(options.retryWait ? { retryWait: options.retryWait } : {}) });
   const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, telephony });
   options.extraRoutes?.(server, { core, stores, clock, config });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -15,6 +15,7 @@ import { InboundSmsHandler } from './inboundSms';
 import { MessageStatuses } from './messageStatuses';
 import type { TwilioRouteDeps } from './twilioRoutes';
 import { TwilioWebhooks } from './twilioWebhooks';
+import type { RetryWait } from './webhookOnce';
 import { VoiceCalls } from './voiceCalls';
 import { classifyFault } from '../../userFacingErrors';
 import { StoreUnavailableError } from '../../stores/ports';
@@ -50,6 +51,8 @@ export function createTwilioRouteDeps(deps: {
   logger: TelephonyLogger;
   /** Where denials on calls are reported (the composition root passes the job queue's); default: mailed inline. */
   helpDesk?: HelpDeskNotifier;
+  /** How a webhook retry waits for the first delivery's answer (tests shorten it). */
+  retryWait?: Partial<RetryWait>;
 }): Omit<TwilioRouteDeps, 'publicBaseUrl'> {
   const { config, stores, core, clock, render, logger } = deps;
   const { org } = config;
@@ -83,6 +86,8 @@ export function createTwilioRouteDeps(deps: {
     render,
     clock,
     defaultLocale: org.locales.default,
+    organisationName: org.organisation.name,
+    ...(deps.retryWait ? { retryWait: deps.retryWait } : {}),
     onError: (webhook, error) => logger.error('twilio webhook failed', { webhook, fault: classifyFault(error), error: describeFault(error) }),
   });
   const simulated = config.twilio === undefined;

@@ -1,6 +1,7 @@
 // The Twilio webhook handlers, shared by the signed public routes and the development routes: each runs once
-// per delivery id (MessageSid, or CallSid + step; a retry gets the answer stored the first time), calls the
-// service, and renders TwiML. A fault is answered with a localized apology, never a 5xx Twilio would retry.
+// per delivery id (MessageSid, or CallSid + step; a retry gets the first delivery's answer, waiting for it while
+// it is still being worked out: see webhookOnce), calls the service, and renders TwiML. A fault is answered with
+// a localized apology, never a 5xx Twilio would retry.
 import { reply, type Reply } from '../../domain/effects';
 import type { ReplyRenderer } from '../../ports/deliveryPorts';
 import type { Stores } from '../../stores/ports';
@@ -12,6 +13,7 @@ import type { InboundSmsHandler } from './inboundSms';
 import type { MessageStatuses } from './messageStatuses';
 import { renderSms, renderVoice } from './twiml';
 import type { VoiceCalls } from './voiceCalls';
+import { WebhookOnce, type RetryWait } from './webhookOnce';
 
 /** Decoded form fields of a webhook. */
 export type WebhookParams = Readonly<Record<string, string | undefined>>;
@@ -24,6 +26,10 @@ export interface TwilioWebhookDeps {
   readonly render: ReplyRenderer;
   readonly clock: Clock;
   readonly defaultLocale: string;
+  /** Signs the texts sent without a person's context (e.g. "still working"). */
+  readonly organisationName: string;
+  /** How a retry waits for the first delivery's answer; the defaults suit Twilio (tests shorten them). */
+  readonly retryWait?: Partial<RetryWait>;
   /** Told about faults: the error and which webhook, never the request's fields. */
   readonly onError: (webhook: string, error: unknown) => void;
 }
@@ -31,16 +37,27 @@ export interface TwilioWebhookDeps {
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 export class TwilioWebhooks {
-  constructor(private readonly deps: TwilioWebhookDeps) {}
+  private readonly gate: WebhookOnce;
+
+  constructor(private readonly deps: TwilioWebhookDeps) {
+    this.gate = new WebhookOnce({
+      ledger: deps.stores.webhooks,
+      clock: deps.clock,
+      ...(deps.retryWait ? { wait: deps.retryWait } : {}),
+      onLedgerError: (error) => deps.onError('ledger', error),
+    });
+  }
 
   /** An inbound text. */
   async sms(params: WebhookParams): Promise<string> {
     const sid = params['MessageSid'] ?? params['SmsSid'];
     const from = params['From'];
     if (!sid || !from) return EMPTY_TWIML;
-    return this.once('sms', `sms:${sid}`, this.smsFault(this.deps.defaultLocale), async () => {
+    const { defaultLocale, organisationName, render } = this.deps;
+    const stillWorking = (): string => renderSms(defaultLocale, [reply('sms.inbound.stillWorking', { org: organisationName })], render);
+    return this.once('sms', `sms:${sid}`, this.smsFault(defaultLocale), stillWorking, async () => {
       const answer = await this.deps.sms.receive({ from, body: params['Body'] ?? '' });
-      return renderSms(answer.locale, answer.replies, this.deps.render);
+      return renderSms(answer.locale, answer.replies, render);
     });
   }
 
@@ -57,6 +74,7 @@ export class TwilioWebhooks {
       'voice',
       id,
       (error) => this.voiceFault(context.locale, faultReply(error)),
+      () => this.voiceFault(context.locale, reply('voice.call.stillWorking')),
       async () => {
         const script =
           step === 'answer'
@@ -76,7 +94,7 @@ export class TwilioWebhooks {
       const callSid = params['CallSid'];
       const status = params['CallStatus'];
       if (!callSid || !status) return EMPTY_TWIML;
-      return this.once('callStatus', `${callSid}:status:${status}`, () => EMPTY_TWIML, async () => {
+      return this.once('callStatus', `${callSid}:status:${status}`, () => EMPTY_TWIML, () => EMPTY_TWIML, async () => {
         await this.deps.stores.deliveryStatuses.append({ ref: callSid, kind: 'call', status, errorCode: numberOrNull(params['ErrorCode']), at: this.deps.clock.now() });
         await this.deps.calls.statusChanged(context, callSid, status, isMachine(params['AnsweredBy']), failureForCallStatus(status));
         return EMPTY_TWIML;
@@ -86,7 +104,7 @@ export class TwilioWebhooks {
       const sid = params['MessageSid'];
       const status = params['MessageStatus'] ?? params['SmsStatus'];
       if (!sid || !status) return EMPTY_TWIML;
-      return this.once('messageStatus', `${sid}:status:${status}`, () => EMPTY_TWIML, async () => {
+      return this.once('messageStatus', `${sid}:status:${status}`, () => EMPTY_TWIML, () => EMPTY_TWIML, async () => {
         await this.deps.messages.report(context, { messageSid: sid, status, errorCode: numberOrNull(params['ErrorCode']), to: params['To'] ?? null });
         return EMPTY_TWIML;
       });
@@ -95,21 +113,33 @@ export class TwilioWebhooks {
   }
 
   /**
-   * Runs `work` for the first delivery of `id` only; later deliveries get the answer stored for the first, or
-   * what `kept` makes of it when the answer must not be stored (it speaks a code).
+   * Runs `work` for the first delivery of `id` only; later deliveries get the answer kept for the first (waiting
+   * for it, bounded, while it is being worked out; `stillWorking` past the bound), or what `kept` makes of it
+   * when the answer must not be kept (it speaks a code).
    */
-  private async once(webhook: string, id: string, onFault: (error: unknown) => string, work: () => Promise<string>, kept?: (answer: string) => string): Promise<string> {
-    const { stores, clock } = this.deps;
-    let answer: string;
+  private async once(
+    webhook: string,
+    id: string,
+    onFault: (error: unknown) => string,
+    stillWorking: () => string,
+    work: () => Promise<string>,
+    kept?: (answer: string) => string,
+  ): Promise<string> {
+    const answered = async (): Promise<string> => {
+      try {
+        return await work();
+      } catch (error) {
+        this.deps.onError(webhook, error);
+        return onFault(error);
+      }
+    };
     try {
-      if (!(await stores.webhooks.claim(id, clock.now()))) return (await stores.webhooks.get(id))?.response ?? EMPTY_TWIML;
-      answer = await work();
+      return await this.gate.run(id, answered, { stillWorking, ...(kept ? { keep: kept } : {}) });
     } catch (error) {
+      // The ledger itself failed (the store is away): nothing was processed; the apology says so.
       this.deps.onError(webhook, error);
-      answer = onFault(error);
+      return onFault(error);
     }
-    await stores.webhooks.complete(id, kept ? kept(answer) : answer).catch((error: unknown) => this.deps.onError('ledger', error));
-    return answer;
   }
 
   private smsFault(locale: string): (error: unknown) => string {

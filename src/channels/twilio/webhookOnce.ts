@@ -1,0 +1,126 @@
+// Runs each webhook delivery once across instances through the WebhookLedger (claim → process → complete), and
+// makes a retry that arrives while the first delivery is still running wait, bounded, for that delivery's answer:
+// by polling the shared ledger, or sooner through an in-process promise when the first runs in this process.
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../../security/random';
+import type { WebhookLedger } from '../../stores/ports';
+
+export interface RetryWait {
+  /**
+   * Longest a retry waits for the first delivery's answer, in real time. Below Twilio's 15 s webhook timeout, so
+   * that the retry itself is still answered (with the "still working" TwiML) when the first is slower than this.
+   */
+  readonly boundMs: number;
+  /** The first pause between looks at the ledger; each pause doubles, up to maxPollMs. */
+  readonly firstPollMs: number;
+  readonly maxPollMs: number;
+  /**
+   * A claim still open this long after it was taken (by the clock) is presumed dead (its instance crashed
+   * between claim and complete): a retry takes it over atomically (WebhookLedger.takeOver: one winner, even on
+   * FerretDB) and processes the delivery itself. Taken over rather than apologised for ever after, because
+   * otherwise a crash would leave that text or key press unanswered for the whole retention; running it again is
+   * safe because the core applies the event to the state as stored now (a finished enrollment answers "not
+   * expected", it is not verified twice). Twice Twilio's webhook timeout, so a merely slow delivery is not rerun.
+   */
+  readonly takeOverAfterMs: number;
+}
+
+export const DEFAULT_RETRY_WAIT: RetryWait = { boundMs: 10_000, firstPollMs: 50, maxPollMs: 1_000, takeOverAfterMs: 30_000 };
+
+export interface OnceOptions {
+  /** What the ledger keeps for retries, when the answer itself must not be repeated (it speaks a code). */
+  readonly keep?: (answer: string) => string;
+  /** A retry's answer when the first delivery is still running after the bound. */
+  readonly stillWorking: () => string;
+}
+
+export interface WebhookOnceDeps {
+  readonly ledger: WebhookLedger;
+  readonly clock: Clock;
+  readonly wait?: Partial<RetryWait>;
+  /** Told when the answer could not be recorded (the delivery was processed; only its retries are affected). */
+  readonly onLedgerError: (error: unknown) => void;
+}
+
+export class WebhookOnce {
+  /** What the ledger will keep, per delivery being processed in this process; null when processing failed. */
+  private readonly running = new Map<string, Promise<string | null>>();
+  private readonly wait: RetryWait;
+
+  constructor(private readonly deps: WebhookOnceDeps) {
+    this.wait = { ...DEFAULT_RETRY_WAIT, ...deps.wait };
+  }
+
+  /**
+   * The first delivery of `id` runs `work` and gets its answer; any other gets the answer kept for the first.
+   * `work` should answer faults itself; a store fault in the ledger rejects (the caller answers it).
+   */
+  async run(id: string, work: () => Promise<string>, options: OnceOptions): Promise<string> {
+    if (await this.deps.ledger.claim(id, this.deps.clock.now())) return this.process(id, work, options);
+    return this.awaitFirst(id, work, options);
+  }
+
+  private async process(id: string, work: () => Promise<string>, options: OnceOptions): Promise<string> {
+    const done = (async () => {
+      const answer = await work();
+      const kept = options.keep ? options.keep(answer) : answer;
+      await this.deps.ledger.complete(id, kept).catch(this.deps.onLedgerError);
+      return { answer, kept };
+    })();
+    const kept = done.then(
+      (r) => r.kept,
+      () => null,
+    );
+    this.running.set(id, kept);
+    try {
+      return (await done).answer;
+    } finally {
+      // Only our own entry: a takeover in this process may have replaced it meanwhile.
+      if (this.running.get(id) === kept) this.running.delete(id);
+    }
+  }
+
+  private async awaitFirst(id: string, work: () => Promise<string>, options: OnceOptions): Promise<string> {
+    const { ledger, clock } = this.deps;
+    const deadline = performance.now() + this.wait.boundMs;
+    const local = this.running.get(id);
+    if (local) {
+      const kept = await resolvedWithin(local, this.wait.boundMs);
+      if (typeof kept === 'string') return kept;
+    }
+    let pause = this.wait.firstPollMs;
+    for (;;) {
+      const entry = await ledger.get(id);
+      const now = clock.now();
+      if (entry === null) {
+        // Gone: it outlived the retention (or the memory bound) since it was claimed; it may be claimed afresh.
+        if (await ledger.claim(id, now)) return this.process(id, work, options);
+      } else if (entry.response !== null) {
+        return entry.response;
+      } else if (now - entry.at >= this.wait.takeOverAfterMs && (await ledger.takeOver(id, entry.at, now))) {
+        return this.process(id, work, options);
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return options.stillWorking();
+      await delay(Math.min(pause, left));
+      pause = Math.min(pause * 2, this.wait.maxPollMs);
+    }
+  }
+}
+
+/** The promise's value, or undefined when it has not settled within `ms`; the timer never outlives the wait. */
+async function resolvedWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,60 @@
+// WebhookOnce on its own, with the memory ledger and a fixed clock: the paths the HTTP tests can't reach easily.
+import { WebhookOnce } from '../../../src/channels/twilio/webhookOnce';
+import { FixedClock } from '../../../src/security/random';
+import { MemoryWebhookLedger } from '../../../src/stores/memoryStores';
+import { T0 } from '../../support/fixtures';
+
+const STILL = 'still-working';
+const FAST = { boundMs: 200, firstPollMs: 5, maxPollMs: 10 };
+
+describe('WebhookOnce', () => {
+  it('when the entry of a delivery has been pruned while its claim was open, then a retry claims it afresh and processes it', async () => {
+    const ledger = new MemoryWebhookLedger();
+    await ledger.claim('SM1', T0 - 1);
+    // Another instance's claim: our first claim loses, and by the time we look the entry has been pruned.
+    let claims = 0;
+    const racing = Object.assign(Object.create(ledger) as MemoryWebhookLedger, {
+      claim: async (id: string, now: number) => {
+        claims += 1;
+        if (claims > 1) return ledger.claim(id, now);
+        await ledger.prune(T0, 10);
+        return false;
+      },
+    });
+    const errors: unknown[] = [];
+    const once = new WebhookOnce({ ledger: racing, clock: new FixedClock(T0), wait: FAST, onLedgerError: (e) => errors.push(e) });
+    let runs = 0;
+    await expect(once.run('SM1', async () => `answer-${(runs += 1)}`, { stillWorking: () => STILL })).resolves.toBe('answer-1');
+    await expect(once.run('SM1', async () => `answer-${(runs += 1)}`, { stillWorking: () => STILL })).resolves.toBe('answer-1');
+    expect(runs).toBe(1);
+    expect(claims).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('when the answer cannot be recorded, then the first delivery still gets it and the fault is reported', async () => {
+    const ledger = new MemoryWebhookLedger();
+    const failing = Object.assign(Object.create(ledger) as MemoryWebhookLedger, { complete: async () => Promise.reject(new Error('store away')) });
+    const errors: unknown[] = [];
+    const once = new WebhookOnce({ ledger: failing, clock: new FixedClock(T0), wait: FAST, onLedgerError: (e) => errors.push(e) });
+    await expect(once.run('SM2', async () => 'answer', { stillWorking: () => STILL })).resolves.toBe('answer');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('when a retry in the same process waits for a delivery whose answer is kept otherwise, then it gets what is kept', async () => {
+    const ledger = new MemoryWebhookLedger();
+    const once = new WebhookOnce({ ledger, clock: new FixedClock(T0), wait: FAST, onLedgerError: () => undefined });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const options = { stillWorking: () => STILL, keep: () => 'goodbye' };
+    const first = once.run('CA1:key:1', async () => {
+      await held;
+      return 'the code is 1, 2, 3';
+    }, options);
+    const retry = once.run('CA1:key:1', async () => 'never', options);
+    release();
+    await expect(first).resolves.toBe('the code is 1, 2, 3');
+    await expect(retry).resolves.toBe('goodbye');
+  });
+});
