@@ -33,7 +33,7 @@ export interface TestApp {
 export interface TestAppOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly stores?: Stores;
-  readonly handler?: (deps: { i18n: I18n; config: AppConfig }) => ActivityHandler;
+  readonly handler?: (deps: { i18n: I18n; config: AppConfig; logger: Logger }) => ActivityHandler;
   readonly extraRoutes?: (server: Server, app: { stores: Stores }) => void;
 }
 
@@ -45,7 +45,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const i18n = await createI18n({ supported: config.org.locales.offered, fallback: config.org.locales.default });
   const adapter = createBotAdapter(config.bot);
   adapter.onTurnError = createTurnErrorHandler({ logger, i18n });
-  const handler = options.handler?.({ i18n, config }) ?? defaultBot(config, stores, i18n);
+  const handler = options.handler?.({ i18n, config, logger }) ?? defaultBot(config, stores, i18n);
   const server = createServer({
     config,
     stores,

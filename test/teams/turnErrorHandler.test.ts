@@ -5,8 +5,8 @@ import { createTurnErrorHandler } from '../../src/channels/teams/signetBot';
 import { createLogger } from '../../src/logging/logger';
 import { testI18n } from './teamsHarness';
 
-function fakeContext(sent: string[]): TurnContext {
-  return { activity: { locale: 'en-GB', type: 'message', channelId: 'msteams', conversation: { conversationType: 'personal' } }, sendActivity: async (text: string) => void sent.push(text) } as unknown as TurnContext;
+function fakeContext(sent: unknown[], type = 'message'): TurnContext {
+  return { activity: { locale: 'en-GB', type, channelId: 'msteams', conversation: { conversationType: 'personal' } }, sendActivity: async (activity: unknown) => void sent.push(activity) } as unknown as TurnContext;
 }
 
 describe('turn error handler', () => {
@@ -26,5 +26,13 @@ describe('turn error handler', () => {
     const handler = createTurnErrorHandler({ logger: createLogger({ level: 'error', sink: (l) => void lines.push(l) }), i18n, resetDialogs: async () => Promise.reject(new Error('storage down')) });
     await expect(handler(fakeContext([]), new Error('boom'))).resolves.toBeUndefined();
     expect(lines.join('\n')).toContain('could not reset the dialog state');
+  });
+
+  it('when an invoke fails, then after the apology it is answered 200 (the adapter would otherwise answer 501)', async () => {
+    const i18n = await testI18n();
+    const sent: unknown[] = [];
+    const handler = createTurnErrorHandler({ logger: createLogger({ level: 'error', sink: () => undefined }), i18n });
+    await handler(fakeContext(sent, 'invoke'), new Error('boom'));
+    expect(sent).toEqual([i18n.t('en-GB', 'common.unexpectedError'), { type: 'invokeResponse', value: { status: 200 } }]);
   });
 });

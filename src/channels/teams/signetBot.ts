@@ -8,7 +8,10 @@ import {
   ConversationState,
   TeamsInfo,
   TurnContext,
+  type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type ResourceResponse,
   type Storage,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
@@ -39,6 +42,12 @@ import { ManageMethodsDialog } from '../../../dialogs/manageMethodsDialog';
 import { HelpDialog } from '../../../dialogs/helpDialog';
 import { HelpDeskDialog } from '../../../dialogs/helpDeskDialog';
 import { faultReply } from '../../userFacingErrors';
+import { ConversationQueue } from './conversationQueue';
+import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
+import { recordWrites, writeRecording } from './turnWrites';
+
+// A turn that changed nothing but lost the race on dialog state to another instance is re-run this many times.
+const MAX_DIALOG_ATTEMPTS = 3;
 
 export interface SignetBotDeps {
   readonly i18n: I18n;
@@ -59,7 +68,11 @@ export interface SignetBotDeps {
   };
   /** The help-desk use cases behind the help-desk commands; absent: the commands are not offered. */
   readonly helpDesk?: HelpDeskService;
+  /** Turns of one conversation that may wait behind the running one in this process; more are told "busy". */
+  readonly maxWaitingTurns?: number;
 }
+
+type TurnOutcome = 'answered' | 'busy';
 
 /**
  * The Teams bot: works out who is talking (and refuses tenants the organisation does not list), creates the
@@ -70,30 +83,27 @@ export class SignetBot extends ActivityHandler {
   private readonly conversationState: ConversationState;
   private readonly dialogs: DialogSet;
   private readonly services: DialogServices;
+  private readonly turns: ConversationQueue;
+  private readonly unhandledInvokes: UnhandledInvokeLog;
 
   constructor(private readonly deps: SignetBotDeps) {
     super();
     this.conversationState = new ConversationState(deps.storage);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('signet:dialogState'));
+    this.turns = new ConversationQueue(deps.maxWaitingTurns);
+    this.unhandledInvokes = new UnhandledInvokeLog(deps.logger);
+    // Recorded so that a turn which changed something is never re-run (see runDialogs).
     this.services = {
-      enrollment: deps.enrollment,
+      enrollment: writeRecording(deps.enrollment, ['ensureUser']),
       i18n: deps.i18n,
       org: deps.org,
       registration: registrationPolicyOf(deps.org),
-      ...(deps.helpDesk ? { helpDesk: deps.helpDesk } : {}),
+      ...(deps.helpDesk ? { helpDesk: writeRecording(deps.helpDesk, ['isMember']) } : {}),
     };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
 
     this.onMessage(async (context, next) => {
-      const user = await this.identify(context);
-      // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
-      if (user && !(await this.answerSignIn(context, user))) {
-        setTurnUser(context, user);
-        const dc = await this.dialogs.createContext(context);
-        const result = await dc.continueDialog();
-        if (result.status === DialogTurnStatus.empty) await dc.beginDialog(DIALOG_IDS.router);
-        await this.conversationState.saveChanges(context);
-      }
+      await this.handleMessage(context);
       await next();
     });
 
@@ -106,6 +116,112 @@ export class SignetBot extends ActivityHandler {
       }
       await next();
     });
+  }
+
+  /** Runs the turn after the earlier turns of its conversation (in this process); "busy" when too many wait. */
+  override async run(context: TurnContext): Promise<void> {
+    const conversationId = context.activity?.conversation?.id;
+    if (typeof conversationId !== 'string' || conversationId === '') return super.run(context);
+    const outcome = await this.turns.run(`${context.activity.channelId}/${conversationId}`, () => super.run(context));
+    if (outcome === 'refused') await this.sayBusy(context);
+  }
+
+  /**
+   * `adaptiveCard/action` (an Action.Execute) is handled exactly like the Action.Submit with the same data and
+   * answered with a card; every other invoke Teams may send gets a 200 with no effect, never botbuilder's 501.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const activity = context.activity;
+    if (activity.name !== ADAPTIVE_CARD_ACTION) {
+      this.unhandledInvokes.note(activity.name);
+      return { status: 200 };
+    }
+    const data = readExecuteData(activity.value);
+    if (!data) return badExecuteResponse();
+    // The dialogs and the sign-in card read a submit from activity.value: give them what Action.Submit would have.
+    activity.value = data;
+    activity.text = '';
+    const outcome = await this.handleMessage(context);
+    if (outcome === 'busy') return { status: 200 };
+    return cardInvokeResponse(this.deps.i18n.t(this.deps.i18n.resolveLocale(activity.locale), 'teams.cardAnswered'));
+  }
+
+  private async handleMessage(context: TurnContext): Promise<TurnOutcome> {
+    const user = await this.identify(context);
+    // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
+    if (!user || (await this.answerSignIn(context, user))) return 'answered';
+    setTurnUser(context, user);
+    return this.runDialogs(context);
+  }
+
+  /**
+   * Runs the dialogs with their replies held back until the dialog state is saved. The save is conditional on
+   * the eTag read at the start: if another instance saved first and this turn changed nothing (no write through
+   * the services), its replies are dropped and it runs again on the fresh state; a turn that changed something
+   * is never re-run (that would repeat the change), so its replies stand and its state overwrites.
+   */
+  private async runDialogs(context: TurnContext): Promise<TurnOutcome> {
+    const replies = new HeldReplies(context);
+    for (let attempt = 1; ; attempt++) {
+      replies.hold();
+      const outcome = await recordWrites(async () => {
+        const dc = await this.dialogs.createContext(context);
+        const result = await dc.continueDialog();
+        if (result.status === DialogTurnStatus.empty) await dc.beginDialog(DIALOG_IDS.router);
+      });
+      if ('error' in outcome) {
+        // What was said before a failure stands when something was changed; the error handler then apologises.
+        if (outcome.wrote) await replies.release();
+        else replies.discard();
+        throw outcome.error;
+      }
+      if (outcome.wrote) {
+        await replies.release();
+        await this.overwriteDialogState(context);
+        return 'answered';
+      }
+      if ((await this.saveIfUnchanged(context)) === 'saved') {
+        await replies.release();
+        return 'answered';
+      }
+      replies.discard();
+      this.deps.logger?.info('Teams turn lost the dialog-state race to another instance', { attempt });
+      if (attempt >= MAX_DIALOG_ATTEMPTS) {
+        await this.sayBusy(context);
+        return 'busy';
+      }
+      await this.conversationState.load(context, true);
+    }
+  }
+
+  /** Writes the dialog state only if nobody saved it since this turn read it; 'conflict' otherwise. */
+  private async saveIfUnchanged(context: TurnContext): Promise<'saved' | 'conflict'> {
+    const state = await this.conversationState.load(context);
+    const key = this.conversationState.getStorageKey(context);
+    if (key === undefined) return 'saved';
+    try {
+      // The state carries the eTag it was read with; a state never saved has none and is simply written.
+      await this.deps.storage.write({ [key]: { ...state } });
+      return 'saved';
+    } catch (error) {
+      if (isETagConflict(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  /** Last writer wins; losing even that race only leaves stale UI state, which every dialog checks against the record. */
+  private async overwriteDialogState(context: TurnContext): Promise<void> {
+    try {
+      await this.conversationState.saveChanges(context, true);
+    } catch (error) {
+      if (!isETagConflict(error)) throw error;
+      this.deps.logger?.warn('Teams dialog state not saved: it kept changing', { error });
+    }
+  }
+
+  private async sayBusy(context: TurnContext): Promise<void> {
+    await context.sendActivity(this.deps.i18n.t(this.deps.i18n.resolveLocale(context.activity.locale), 'teams.busy'));
+    if (context.activity.type === 'invoke') await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
   }
 
   /** Forgets this conversation's dialog (UI) state after a failed turn; the user record keeps the real state. */
@@ -192,6 +308,42 @@ export class SignetBot extends ActivityHandler {
   }
 }
 
+/** botbuilder's Storage contract has no error type: MemoryStorage and MongoBotStorage both say "eTag conflict". */
+function isETagConflict(error: unknown): boolean {
+  return error instanceof Error && /eTag conflict/i.test(error.message);
+}
+
+/**
+ * Holds a turn's outgoing messages until the turn's dialog state is saved, so a turn that is re-run says
+ * nothing twice. Invoke responses and other non-message activities are never held.
+ */
+class HeldReplies {
+  private held: Array<Partial<Activity>> | null = null;
+
+  constructor(private readonly context: TurnContext) {
+    context.onSendActivities(async (_ctx, activities, next) => {
+      if (this.held === null || activities.some((a) => a.type !== 'message')) return next();
+      this.held.push(...activities);
+      return activities.map((): ResourceResponse => ({ id: '' }));
+    });
+  }
+
+  hold(): void {
+    this.held = [];
+  }
+
+  /** Drops what is held and stops holding (the error handler's apology must go out). */
+  discard(): void {
+    this.held = null;
+  }
+
+  async release(): Promise<void> {
+    const out = this.held ?? [];
+    this.held = null;
+    if (out.length > 0) await this.context.sendActivities(out);
+  }
+}
+
 function tenantOf(activity: TurnContext['activity']): string | null {
   const data = activity.channelData as { tenant?: { id?: unknown } } | undefined;
   const fromData = data?.tenant?.id;
@@ -262,6 +414,14 @@ export function createTurnErrorHandler(deps: {
       await deps.resetDialogs?.(context);
     } catch (resetError) {
       deps.logger.error('could not reset the dialog state', { error: resetError });
+    }
+    // An invoke without an invoke response is answered 501 by the adapter: the apology above is the answer.
+    if (activity?.type === 'invoke') {
+      try {
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
+      } catch (sendError) {
+        deps.logger.error('could not answer the invoke', { error: sendError });
+      }
     }
   };
 }
