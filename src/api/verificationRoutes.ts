@@ -10,6 +10,7 @@ import type { ApiClientRepository } from '../stores/verificationPorts';
 import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredentials';
 import type { SignInVerification, StartResult } from './signInVerification';
 import { OPENAPI_DOCUMENT } from './openApiDocument';
+import { cutStrings, INPUT_LIMITS } from '../channels/inputLimits';
 import { view, type VerificationView } from './verificationView';
 import type { SlidingWindowLimiter } from './slidingWindowLimiter';
 
@@ -54,6 +55,7 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
       if (!client) return sendApiError(res, 401, 'unauthorized', 'Missing or invalid bearer credentials.', { 'WWW-Authenticate': 'Bearer realm="signet"' });
       // Query-operator shaped keys never reach a lookup (checked after authentication, so strangers get 401).
       if (findForbiddenKey(req.body) !== undefined) return sendApiError(res, 400, 'forbidden_key', 'The body contains an object key that is not allowed (keys may not start with "$").');
+      req.body = cutStrings(req.body, INPUT_LIMITS.apiString);
       await handler(req, res, client);
     } catch (error) {
       if (error instanceof StoreUnavailableError) return sendApiError(res, 503, 'unavailable', 'Signet is temporarily unavailable; nothing was changed. Retry later.');

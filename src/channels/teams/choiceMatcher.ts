@@ -53,6 +53,16 @@ export function matchOption<T extends TypedOption>(typed: string, options: reado
   const text = normaliseTyped(typed);
   if (text === '') return undefined;
   if (/^\d{1,2}$/.test(text)) return options[Number(text) - 1];
+  return matchOptionByWords(text, options);
+}
+
+/**
+ * The option named by words only: a label or synonym, a close variant, or the words of one label. Digits are
+ * never read as a position here, for text where digits mean something else (a phone number's last digit).
+ */
+export function matchOptionByWords<T extends TypedOption>(typed: string, options: readonly T[]): T | undefined {
+  const text = normaliseTyped(typed);
+  if (text === '') return undefined;
   const exact = options.find((o) => [o.label, ...(o.synonyms ?? [])].some((p) => normaliseTyped(p) === text));
   if (exact) return exact;
   const close = options.filter((o) => matchesPhrase(text, [o.label, ...(o.synonyms ?? [])]));

@@ -39,6 +39,7 @@ import { ManageMethodsDialog } from '../../../dialogs/manageMethodsDialog';
 import { HelpDialog } from '../../../dialogs/helpDialog';
 import { HelpDeskDialog } from '../../../dialogs/helpDeskDialog';
 import { faultReply } from '../../userFacingErrors';
+import { cutTurnInput } from '../inputLimits';
 
 export interface SignetBotDeps {
   readonly i18n: I18n;
@@ -85,6 +86,7 @@ export class SignetBot extends ActivityHandler {
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
 
     this.onMessage(async (context, next) => {
+      cutTurnInput(context.activity);
       const user = await this.identify(context);
       // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
       if (user && !(await this.answerSignIn(context, user))) {

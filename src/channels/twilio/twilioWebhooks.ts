@@ -12,6 +12,7 @@ import type { InboundSmsHandler } from './inboundSms';
 import type { MessageStatuses } from './messageStatuses';
 import { renderSms, renderVoice } from './twiml';
 import type { VoiceCalls } from './voiceCalls';
+import { cutText, INPUT_LIMITS } from '../inputLimits';
 
 /** Decoded form fields of a webhook. */
 export type WebhookParams = Readonly<Record<string, string | undefined>>;
@@ -39,7 +40,7 @@ export class TwilioWebhooks {
     const from = params['From'];
     if (!sid || !from) return EMPTY_TWIML;
     return this.once('sms', `sms:${sid}`, this.smsFault(this.deps.defaultLocale), async () => {
-      const answer = await this.deps.sms.receive({ from, body: params['Body'] ?? '' });
+      const answer = await this.deps.sms.receive({ from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) });
       return renderSms(answer.locale, answer.replies, this.deps.render);
     });
   }
