@@ -31,7 +31,7 @@ const digitCount = (text: string): number => {
 };
 
 /** A code typed where a number was asked for: 4–12 characters of digits, spaces and dashes, 3–8 digits, digits at both ends. */
-function looksLikeCode(typed: string): boolean {
+export function looksLikeCode(typed: string): boolean {
   const text = typed.trim();
   if (text.length < 4 || text.length > 12 || !isDigit(text[0]!) || !isDigit(text[text.length - 1]!)) return false;
   for (const ch of text) if (!isDigit(ch) && ch !== '-' && ch.trim() !== '') return false;

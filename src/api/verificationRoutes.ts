@@ -24,7 +24,7 @@ export interface VerificationRoutesDeps {
   readonly allowLocalCallbacks: boolean;
 }
 
-const requestSchema = (allowLocalCallbacks: boolean) => z
+export const requestSchema = (allowLocalCallbacks: boolean) => z
   .object({
     user: z.string().trim().min(1).max(256),
     method: z.enum(['voice', 'sms', 'app', 'teams', 'tap']).optional(),
@@ -44,7 +44,7 @@ const requestSchema = (allowLocalCallbacks: boolean) => z
   })
   .strict();
 
-const codeSchema = z.object({ code: z.string().trim().min(1).max(64) }).strict();
+export const codeSchema = z.object({ code: z.string().trim().min(1).max(64) }).strict();
 
 type Handler = (req: restify.Request, res: restify.Response, client: ApiClient) => Promise<void>;
 

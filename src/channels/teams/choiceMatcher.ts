@@ -7,9 +7,20 @@ export interface TypedOption {
   readonly synonyms?: readonly string[];
 }
 
-/** Lower case, Unicode-normalised, punctuation dropped, spaces collapsed. */
+/**
+ * The longest message read as a choice, command or question: every option, phrase and FAQ question is far
+ * shorter, and normalising 64 KB (NFKC can expand a character eighteen-fold) would take longer than a turn should.
+ */
+export const MAX_TYPED_CHOICE = 200;
+
+/**
+ * Lower case, Unicode-normalised, punctuation dropped, spaces collapsed. A message longer than MAX_TYPED_CHOICE
+ * is no choice at all: it normalises to '' and so matches nothing (never its first words alone).
+ */
 export function normaliseTyped(text: string): string {
-  return text
+  const trimmed = text.trim();
+  if (trimmed.length > MAX_TYPED_CHOICE) return '';
+  return trimmed
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\p{P}\p{S}]+/gu, ' ')
