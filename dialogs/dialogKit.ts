@@ -14,6 +14,7 @@ import type { HelpDeskService, Requester } from '../src/helpdesk/helpDeskService
 import { createReplyRenderer } from '../src/renderReply';
 import { adaptiveCard, type CardChoice, type CardSpec } from '../src/channels/teams/adaptiveCards';
 import { matchesPhrase } from '../src/channels/teams/choiceMatcher';
+import { cutStrings, cutText } from '../src/channels/inputLimits';
 
 export const DIALOG_IDS = {
   router: 'signet:router',
@@ -86,8 +87,9 @@ export interface TurnInput {
 
 export function readInput(context: TurnContext): TurnInput {
   const activity = context.activity;
-  const text = typeof activity.text === 'string' ? activity.text.trim() : '';
-  const raw: unknown = activity.value;
+  // Cut again here (the bot cuts at the turn's entry) so that no dialog ever parses more than the limit.
+  const text = typeof activity.text === 'string' ? cutText(activity.text).trim() : '';
+  const raw: unknown = cutStrings(activity.value);
   const value =
     raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as { signet?: unknown }).signet === 1 && typeof (raw as { action?: unknown }).action === 'string'
       ? (raw as CardData)

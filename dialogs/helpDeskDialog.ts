@@ -35,11 +35,24 @@ const UNITS = { minutes: 60_000, hours: 60 * 60_000, days: 24 * 60 * 60_000 } as
 /** A UPN (name@domain) or a directory object id: other words after "unlock" are not a help-desk command. */
 const PERSON = /^(?:[^\s@]+@[^\s@]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
+/** `text` without leading characters from `leading` and trailing ones from `trailing`: a linear scan, no regex. */
+export function trimChars(text: string, leading: string, trailing: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && leading.includes(text[start]!)) start++;
+  while (end > start && trailing.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternatives = (list: readonly string[]): string => [...list].sort((a, b) => b.length - a.length).map(escape).join('|');
 
+/** The longest message read as a help-desk command: a command word, a UPN (at most 254) and a few options. */
+export const MAX_HELP_DESK_COMMAND = 400;
+
 /** The help-desk command typed, or null when the text is not one (it then goes to the menu as usual). */
 export function parseHelpDeskCommand(i18n: I18n, locale: string, typed: string): HelpDeskCommand | null {
+  if (typed.length > MAX_HELP_DESK_COMMAND) return null;
   const text = typed.trim().replace(/\s+/g, ' ');
   const lower = text.toLowerCase();
   for (const kind of COMMAND_KINDS) {
@@ -47,7 +60,7 @@ export function parseHelpDeskCommand(i18n: I18n, locale: string, typed: string):
     if (!phrase) continue;
     const [rawQuery = '', ...rest] = text.slice(phrase.length + 1).split(' ');
     // "look up <jane@contoso.com>." as pasted from mail: brackets, quotes and a final full stop are not the name.
-    const query = rawQuery.replace(/^[<"'(]+|[>"'),.;:!?]+$/g, '');
+    const query = trimChars(rawQuery, `<"'(`, `>"'),.;:!?`);
     if (!PERSON.test(query)) return null;
     if (kind !== 'issue') return rest.length === 0 ? { kind, query } : null;
     return { kind, query, options: readIssueOptions(i18n, locale, rest.join(' ').toLowerCase()) };
@@ -61,7 +74,7 @@ function readIssueOptions(i18n: I18n, locale: string, words: string): IssueOptio
   const lifetime = new RegExp(`^(?:(?:${list('lifetimeWords')}) )?(\\d{1,5}) ?(?:(${list('minutes')})|(${list('hours')})|(${list('days')}))(?: |$)`);
   const reusable = new RegExp(`^(?:${list('reusable')})(?: |$)`);
   const oneTime = new RegExp(`^(?:${list('oneTime')})(?: |$)`);
-  let rest = words.replace(/[.!]+$/, '').trim();
+  let rest = trimChars(words, '', '.!').trim();
   let options: { lifetimeMs?: number; oneTime?: boolean } = {};
   while (rest !== '') {
     const m = lifetime.exec(rest);

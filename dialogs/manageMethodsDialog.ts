@@ -20,6 +20,14 @@ interface ManageState {
 type ManageAction = 'setDefault' | 'remove' | 'change' | 'add' | 'done';
 const ACTIONS: readonly ManageAction[] = ['setDefault', 'remove', 'change', 'add', 'done'];
 
+/** "remove 2" → position 2 and the words "remove": the first one- or two-digit number, and the text without such numbers. */
+export function positionAndWords(typed: string): { position: number | null; words: string } {
+  const text = normaliseTyped(typed);
+  const digits = /\b(\d{1,2})\b/.exec(text);
+  const words = text.replace(/\b\d{1,2}\b/g, ' ').replace(/\s+/g, ' ').trim();
+  return { position: digits ? Number(digits[1]) : null, words };
+}
+
 export class ManageMethodsDialog extends SignetDialog {
   constructor(services: DialogServices) {
     super(DIALOG_IDS.manageMethods, services);
@@ -152,13 +160,11 @@ export class ManageMethodsDialog extends SignetDialog {
       const methodId = input.value['methodId'];
       return action ? { action, ...(typeof methodId === 'string' ? { methodId } : {}) } : null;
     }
-    const text = normaliseTyped(input.text);
-    const digits = /\b(\d{1,2})\b/.exec(text);
-    const words = text.replace(/\b\d{1,2}\b/g, ' ').replace(/\s+/g, ' ').trim();
+    const { position, words } = positionAndWords(input.text);
     const action = matchOption(words, ACTIONS.map((a) => ({ id: a, label: phrases(this.services.i18n, locale, `manage.${a}`)[0]!, synonyms: phrases(this.services.i18n, locale, `manage.${a}`) })))?.id;
     if (!action) return null;
     if (action === 'add' || action === 'done') return { action };
-    const byNumber = digits ? user.methods[Number(digits[1]) - 1] : undefined;
+    const byNumber = position !== null ? user.methods[position - 1] : undefined;
     // "change phone" with a single phone needs no number.
     const phones = user.methods.filter((m) => isPhoneKind(m.kind));
     const method = byNumber ?? (action === 'change' && phones.length === 1 ? phones[0] : undefined);

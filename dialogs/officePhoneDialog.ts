@@ -6,9 +6,8 @@ import type { User } from '../src/domain/user';
 import type { PhoneDelivery } from '../src/enrollment/enrollmentTypes';
 import { textInput, type CardElement } from '../src/channels/teams/adaptiveCards';
 import { PhoneDialog } from './phoneDialog';
+import { findPhoneInText } from '../src/domain/rules/phoneNumbers';
 import { DIALOG_IDS, field, type DialogServices, type TurnInput } from './dialogKit';
-
-const EXTENSION = /\s*(?:,|;|\bext\.?|\bextension\b|\bx)\s*(\d{1,10})\s*$/i;
 
 export class OfficePhoneDialog extends PhoneDialog {
   constructor(services: DialogServices) {
@@ -36,14 +35,20 @@ export class OfficePhoneDialog extends PhoneDialog {
     return base.key === 'enrollment.phone.askNumber' ? reply('enrollment.officePhone.askNumber', { country: this.services.org.phone.defaultCountry }) : base;
   }
 
-  /** "+1 425 555 0100 ext 12" typed, or the card's separate extension field. */
-  protected override extensionFrom(input: TurnInput): { number: string; extension?: string } | null {
-    if (input.value) {
-      const extension = field(input.value, 'extension');
-      return { number: field(input.value, 'phone'), ...(extension !== '' ? { extension } : {}) };
-    }
-    const match = EXTENSION.exec(input.text);
-    if (!match) return { number: input.text };
-    return { number: input.text.slice(0, match.index).trim(), extension: match[1]! };
+  protected override takesExtension(): boolean {
+    return true;
+  }
+
+  /**
+   * The card's number and extension fields; with the extension field empty, an extension written in the number
+   * field ("+1 425 555 0100 x 1234") is read from there by libphonenumber-js.
+   */
+  protected override submittedNumber(value: TurnInput['value']): { number: string; extension: string | null } {
+    const number = field(value, 'phone');
+    const extension = field(value, 'extension');
+    if (extension !== '') return { number, extension };
+    const found = findPhoneInText(number, this.services.org.phone.defaultCountry);
+    if (found.found === 'one' && found.extension !== null && found.rest === '') return { number: found.phone.e164, extension: found.extension };
+    return { number, extension: null };
   }
 }

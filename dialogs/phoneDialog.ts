@@ -5,18 +5,38 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import type { Enrollment, PhoneDelivery } from '../src/enrollment/enrollmentTypes';
-import { matchOption, matchesPhrase } from '../src/channels/teams/choiceMatcher';
+import { matchOptionByWords, matchesPhrase } from '../src/channels/teams/choiceMatcher';
+import { findPhoneInText, MAX_PHONE_MESSAGE, parsePhone, type ParsedPhone } from '../src/domain/rules/phoneNumbers';
 import { textInput, type CardChoice, type CardElement } from '../src/channels/teams/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { cardData, choice, DIALOG_IDS, displayStep, field, navigationChoices, phrases, renderer, sendCard, type DialogServices, type TurnInput } from './dialogKit';
 
 interface PhoneDialogState {
-  /** A number typed without saying text or call: kept until the person picks one (not a secret). */
+  /** A number (E.164) typed without saying text or call: kept until the person picks one (not a secret). */
   pendingNumber?: string;
 }
 
-const looksLikeCode = (text: string): boolean => /^\s*\d[\d\s-]{2,10}\d\s*$/.test(text) && text.replace(/\D/g, '').length <= 8;
-const looksLikeNumber = (text: string): boolean => text.replace(/\D/g, '').length >= 5;
+/** A number found in a typed message, with what else the message said. */
+interface TypedNumber {
+  readonly phone: ParsedPhone;
+  readonly extension: string | null;
+  readonly rest: string;
+}
+
+const isDigit = (ch: string): boolean => ch >= '0' && ch <= '9';
+const digitCount = (text: string): number => {
+  let count = 0;
+  for (const ch of text) if (isDigit(ch)) count++;
+  return count;
+};
+
+/** A code typed where a number was asked for: 4–12 characters of digits, spaces and dashes, 3–8 digits, digits at both ends. */
+export function looksLikeCode(typed: string): boolean {
+  const text = typed.trim();
+  if (text.length < 4 || text.length > 12 || !isDigit(text[0]!) || !isDigit(text[text.length - 1]!)) return false;
+  for (const ch of text) if (!isDigit(ch) && ch !== '-' && ch.trim() !== '') return false;
+  return digitCount(text) <= 8;
+}
 
 export class PhoneDialog extends SignetDialog {
   constructor(services: DialogServices, dialogId: string = DIALOG_IDS.phone) {
@@ -60,7 +80,11 @@ export class PhoneDialog extends SignetDialog {
     }
     const pending = this.state(dc).pendingNumber;
     if (pending !== undefined) {
-      await sendCard(dc, { texts: [...texts, this.t(dc, 'teams.phone.howToVerify')], choices: [...this.deliveryChoices(dc, enrollment, 'deliver'), ...nav] });
+      // "Text +43 664 12345671 or call it?": the whole number as read, so a wrong one is seen before anything is sent.
+      const shown = parsePhone(pending, this.services.org.phone.defaultCountry);
+      const question = this.t(dc, 'teams.phone.textOrCall', { phone: shown.ok ? shown.phone.international : pending });
+      const said = replies.length > 0 ? renderer(this.services)(locale, replies) : [];
+      await sendCard(dc, { texts: [...said, question], choices: [...this.deliveryChoices(dc, enrollment, 'deliver'), ...nav] });
       return;
     }
     await sendCard(dc, { texts, body: this.numberInputs(dc), choices: [...this.deliveryChoices(dc, enrollment, 'submitPhone'), ...nav] });
@@ -107,9 +131,14 @@ export class PhoneDialog extends SignetDialog {
     return this.applyAndEnd(dc, { type: 'submitCode', code: text });
   }
 
-  /** The extension typed or entered with the number (office phones only). */
-  protected extensionFrom(_input: TurnInput): { number: string; extension?: string } | null {
-    return null;
+  /** Whether this kind of phone has an extension (office phones only). */
+  protected takesExtension(): boolean {
+    return false;
+  }
+
+  /** The number (and extension) of a card submit: the card's own fields. */
+  protected submittedNumber(value: TurnInput['value']): { number: string; extension: string | null } {
+    return { number: field(value, 'phone'), extension: null };
   }
 
   private deliveryOptions(dc: DialogContext): Array<{ id: PhoneDelivery; label: string; synonyms: string[] }> {
@@ -120,42 +149,65 @@ export class PhoneDialog extends SignetDialog {
     }));
   }
 
+  private submit(dc: DialogContext, number: string, delivery: PhoneDelivery, extension: string | null): Promise<DialogTurnResult> {
+    return this.applyAndEnd(dc, { type: 'submitPhone', number, delivery, ...(extension !== null ? { extension } : {}) });
+  }
+
+  private async ask(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<DialogTurnResult> {
+    await this.prompt(dc, user, replies);
+    return Dialog.EndOfTurn;
+  }
+
   private async onNumberInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
     const state = this.state(dc);
     const { value, text } = input;
-    const split = this.extensionFrom(input);
-    const submitted = (number: string, delivery: PhoneDelivery): Promise<DialogTurnResult> =>
-      this.applyAndEnd(dc, { type: 'submitPhone', number, delivery, ...(split?.extension !== undefined ? { extension: split.extension } : {}) });
+    const country = this.services.org.phone.defaultCountry;
 
     if (value?.action === 'submitPhone') {
       const delivery = value['delivery'] === 'voice' ? 'voice' : 'sms';
-      return submitted(split?.number ?? field(value, 'phone'), this.deliveries().includes(delivery) ? delivery : 'voice');
+      const { number, extension } = this.submittedNumber(value);
+      return this.submit(dc, number, this.deliveries().includes(delivery) ? delivery : 'voice', extension);
     }
     if (value?.action === 'deliver' && state.pendingNumber !== undefined) {
-      return submitted(state.pendingNumber, value['delivery'] === 'voice' ? 'voice' : 'sms');
+      return this.submit(dc, state.pendingNumber, value['delivery'] === 'voice' ? 'voice' : 'sms', null);
     }
-    if (!value && state.pendingNumber !== undefined && !looksLikeNumber(text)) {
-      const picked = matchOption(text, this.deliveryOptions(dc));
-      if (picked) return submitted(state.pendingNumber, picked.id);
-      await this.prompt(dc, user, [reply('teams.phone.pickDelivery')]);
-      return Dialog.EndOfTurn;
+    if (value) return this.submit(dc, field(value, 'phone'), this.deliveries()[0]!, null);
+
+    // Typed text: the number is found by libphonenumber-js, whole; its digits are never read as a menu choice.
+    const found = findPhoneInText(text, country);
+    if (found.found === 'tooLong') return this.ask(dc, user, [reply('teams.phone.tooLong', { max: MAX_PHONE_MESSAGE })]);
+    if (found.found === 'several') return this.ask(dc, user, [reply('teams.phone.severalNumbers')]);
+    if (found.found === 'one') return this.onTypedNumber(dc, user, found);
+
+    if (state.pendingNumber !== undefined && digitCount(text) === 0) {
+      // The answer to "text or call?" ("1" and "2" were turned into the buttons before this dialog saw them).
+      const picked = matchOptionByWords(text, this.deliveryOptions(dc));
+      if (picked) return this.submit(dc, state.pendingNumber, picked.id, null);
+      return this.ask(dc, user, [reply('teams.phone.pickDelivery')]);
     }
-    if (!value && looksLikeNumber(text)) {
-      const number = split?.number ?? text;
-      if (this.deliveries().length === 1) return submitted(number, this.deliveries()[0]!);
-      // "+1 425 555 0123, call me": the number and the way to check it in one message.
-      const said = /^\s*(\+?[\d\s().-]*\d)\s*[,;]?\s*(\S.*)$/.exec(text);
-      const how = said ? matchOption(said[2]!, this.deliveryOptions(dc)) : undefined;
-      if (said && how) return submitted(said[1]!, how.id);
-      state.pendingNumber = number;
-      await this.prompt(dc, user, [reply('teams.phone.numberNoted')]);
-      return Dialog.EndOfTurn;
+    if (looksLikeCode(text)) return this.ask(dc, user, [reply('enrollment.unexpected.enteringPhone')]);
+    if (digitCount(text) >= 5) {
+      // The finder reads only numbers in a recognised layout; one the strict parser still accepts is asked about too.
+      const parsed = parsePhone(text, country);
+      if (parsed.ok) return this.onTypedNumber(dc, user, { phone: parsed.phone, extension: null, rest: '' });
     }
-    if (!value && looksLikeCode(text)) {
-      await this.prompt(dc, user, [reply('enrollment.unexpected.enteringPhone')]);
-      return Dialog.EndOfTurn;
+    // Anything else goes to the machine, which explains what a valid number looks like (nothing is sent).
+    return this.submit(dc, text, this.deliveries()[0]!, null);
+  }
+
+  /** A number typed with perhaps an extension and words: call/text at once only when the words say which. */
+  private async onTypedNumber(dc: DialogContext, user: User, typed: TypedNumber): Promise<DialogTurnResult> {
+    const { phone, extension, rest } = typed;
+    // Digits beside the number (or an extension where there is none) are never guessed at: ask again.
+    if (digitCount(rest) > 0 || (extension !== null && !this.takesExtension())) {
+      return this.ask(dc, user, [reply('teams.phone.extraDigits', { phone: phone.international })]);
     }
-    // Anything else goes to the machine, which explains what a valid number looks like.
-    return submitted(field(value, 'phone') || text, this.deliveries()[0]!);
+    const deliveries = this.deliveries();
+    if (deliveries.length === 1) return this.submit(dc, phone.e164, deliveries[0]!, extension);
+    // "+1 425 555 0123, call me": the number and the way to check it in one message.
+    const how = rest === '' ? undefined : matchOptionByWords(rest, this.deliveryOptions(dc));
+    if (how) return this.submit(dc, phone.e164, how.id, null);
+    this.state(dc).pendingNumber = phone.e164;
+    return this.ask(dc, user, []);
   }
 }

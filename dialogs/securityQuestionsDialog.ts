@@ -15,6 +15,16 @@ interface QuestionsState {
   questionIds?: string[];
 }
 
+/** "1, 4, 7" → [1, 4, 7]: numbers separated by spaces, commas or semicolons (NaN for anything else). */
+export function typedQuestionNumbers(text: string): number[] {
+  return text.split(/[\s,;]+/).filter((n) => n !== '').map(Number);
+}
+
+/** Answers typed one per line (or separated by semicolons), trimmed, blank lines dropped. */
+export function typedAnswerLines(text: string): string[] {
+  return text.split(/\r?\n|;/).map((l) => l.trim()).filter((l) => l !== '');
+}
+
 export class SecurityQuestionsDialog extends SignetDialog {
   constructor(services: DialogServices) {
     super(DIALOG_IDS.securityQuestions, services);
@@ -73,7 +83,7 @@ export class SecurityQuestionsDialog extends SignetDialog {
       return Dialog.EndOfTurn;
     }
     if (!state.questionIds) {
-      const numbers = input.text.split(/[\s,;]+/).filter((n) => n !== '').map(Number);
+      const numbers = typedQuestionNumbers(input.text);
       const valid = numbers.length === this.count && numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= SECURITY_QUESTION_IDS.length) && new Set(numbers).size === numbers.length;
       if (!valid) {
         await this.prompt(dc, user, [reply('teams.questions.badNumbers', { count: this.count, max: SECURITY_QUESTION_IDS.length })]);
@@ -83,7 +93,7 @@ export class SecurityQuestionsDialog extends SignetDialog {
       await this.prompt(dc, user, []);
       return Dialog.EndOfTurn;
     }
-    const lines = input.text.split(/\r?\n|;/).map((l) => l.trim()).filter((l) => l !== '');
+    const lines = typedAnswerLines(input.text);
     const answers = state.questionIds.map((questionId, i) => ({ questionId, answer: lines[i] ?? '' }));
     if (lines.length !== state.questionIds.length) {
       await this.prompt(dc, user, [reply('validation.answers.wrongCount', { expected: this.count })]);

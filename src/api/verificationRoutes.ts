@@ -10,6 +10,7 @@ import type { ApiClientRepository } from '../stores/verificationPorts';
 import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredentials';
 import type { SignInVerification, StartResult } from './signInVerification';
 import { OPENAPI_DOCUMENT } from './openApiDocument';
+import { cutStrings, INPUT_LIMITS } from '../channels/inputLimits';
 import { view, type VerificationView } from './verificationView';
 import type { ClientRequestLimiter } from './clientRequestLimiter';
 
@@ -39,7 +40,7 @@ const text = (max: number) =>
 /** An IPv4 or IPv6 address as JSON Schema's formats define them (so no IPv6 zone id, which no remote device has). */
 const ipAddress = z.string().refine((ip) => isIP(ip) !== 0 && !ip.includes('%'), 'must be an IPv4 or IPv6 address');
 
-const requestSchema = (allowLocalCallbacks: boolean) => z
+export const requestSchema = (allowLocalCallbacks: boolean) => z
   .object({
     user: text(256),
     method: z.enum(['voice', 'sms', 'app', 'teams', 'tap']).optional(),
@@ -64,7 +65,7 @@ const requestSchema = (allowLocalCallbacks: boolean) => z
   })
   .strict();
 
-const codeSchema = z.object({ code: text(64) }).strict();
+export const codeSchema = z.object({ code: text(64) }).strict();
 
 /** What a 503 for an unreachable store tells clients to wait: about how long a database fail-over takes. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
@@ -78,6 +79,7 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
       if (!client) return sendApiError(res, 401, 'unauthorized', 'Missing or invalid bearer credentials.', { 'WWW-Authenticate': 'Bearer realm="signet"' });
       // Query-operator shaped keys never reach a lookup (checked after authentication, so strangers get 401).
       if (findForbiddenKey(req.body) !== undefined) return sendApiError(res, 400, 'forbidden_key', 'The body contains an object key that is not allowed (keys may not start with "$").');
+      req.body = cutStrings(req.body, INPUT_LIMITS.apiString);
       await handler(req, res, client);
     } catch (error) {
       // Every 503 says when to come back (RFC 9110 §10.2.3), so clients back off instead of hammering us.

@@ -61,9 +61,12 @@ export function issueTemporaryAccessPass(
   };
 }
 
-/** Passcodes are typed by hand: case, spaces and dashes don't matter. */
+/** The longest typed passcode read at all: ten times its length leaves room for any spacing; longer is 'wrong'. */
+export const PASSCODE_MAX_TYPED_LENGTH = PASSCODE_LENGTH * 10;
+
+/** Passcodes are typed by hand: case, spaces and dashes don't matter. Reads at most PASSCODE_MAX_TYPED_LENGTH characters. */
 export function normalisePasscode(input: string): string {
-  return input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '');
+  return input.slice(0, PASSCODE_MAX_TYPED_LENGTH).normalize('NFKC').toUpperCase().replace(/[\s-]/g, '');
 }
 
 function hashPasscode(key: Buffer, id: string, passcode: string): string {
@@ -76,6 +79,7 @@ export function checkTemporaryAccessPass(pass: TemporaryAccessPass, input: strin
   if (pass.revokedAt !== null) return 'revoked';
   if (pass.oneTime && pass.usedAt !== null) return 'used';
   if (now >= pass.expiresAt) return 'expired';
+  if (input.length > PASSCODE_MAX_TYPED_LENGTH) return 'wrong';
   const expected = Buffer.from(pass.passcodeHash, 'base64url');
   const actual = Buffer.from(hashPasscode(key, pass.id, input), 'base64url');
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? 'valid' : 'wrong';

@@ -123,7 +123,7 @@ describe.each(LOCALES)('Teams approval card (%s)', (locale) => {
     const user = (await h.core.stores.users.get('user-1'))!;
     expect(user.enrollment?.step.name).toBe('enteringPhone');
     // The enrollment step is still the one that answers typed text.
-    expect(allText(await chat.say('+1 425 555 0123'))).toContain(t('teams.phone.howToVerify'));
+    expect(allText(await chat.say('+1 425 555 0123'))).toContain(t('teams.phone.textOrCall', { phone: '+1 425 555 0123' }));
   });
 });
 

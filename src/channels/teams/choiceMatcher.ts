@@ -7,9 +7,20 @@ export interface TypedOption {
   readonly synonyms?: readonly string[];
 }
 
-/** Lower case, Unicode-normalised, punctuation dropped, spaces collapsed. */
+/**
+ * The longest message read as a choice, command or question: every option, phrase and FAQ question is far
+ * shorter, and normalising 64 KB (NFKC can expand a character eighteen-fold) would take longer than a turn should.
+ */
+export const MAX_TYPED_CHOICE = 200;
+
+/**
+ * Lower case, Unicode-normalised, punctuation dropped, spaces collapsed. A message longer than MAX_TYPED_CHOICE
+ * is no choice at all: it normalises to '' and so matches nothing (never its first words alone).
+ */
 export function normaliseTyped(text: string): string {
-  return text
+  const trimmed = text.trim();
+  if (trimmed.length > MAX_TYPED_CHOICE) return '';
+  return trimmed
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\p{P}\p{S}]+/gu, ' ')
@@ -53,6 +64,16 @@ export function matchOption<T extends TypedOption>(typed: string, options: reado
   const text = normaliseTyped(typed);
   if (text === '') return undefined;
   if (/^\d{1,2}$/.test(text)) return options[Number(text) - 1];
+  return matchOptionByWords(text, options);
+}
+
+/**
+ * The option named by words only: a label or synonym, a close variant, or the words of one label. Digits are
+ * never read as a position here, for text where digits mean something else (a phone number's last digit).
+ */
+export function matchOptionByWords<T extends TypedOption>(typed: string, options: readonly T[]): T | undefined {
+  const text = normaliseTyped(typed);
+  if (text === '') return undefined;
   const exact = options.find((o) => [o.label, ...(o.synonyms ?? [])].some((p) => normaliseTyped(p) === text));
   if (exact) return exact;
   const close = options.filter((o) => matchesPhrase(text, [o.label, ...(o.synonyms ?? [])]));

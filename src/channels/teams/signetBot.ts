@@ -45,6 +45,7 @@ import { faultReply } from '../../userFacingErrors';
 import { ConversationQueue } from './conversationQueue';
 import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
 import { recordWrites, writeRecording } from './turnWrites';
+import { cutTurnInput } from '../inputLimits';
 
 // A turn that changed nothing but lost the race on dialog state to another instance is re-run this many times.
 const MAX_DIALOG_ATTEMPTS = 3;
@@ -147,6 +148,8 @@ export class SignetBot extends ActivityHandler {
   }
 
   private async handleMessage(context: TurnContext): Promise<TurnOutcome> {
+    // Typed text and submitted values are cut to the documented maximum before anything parses them.
+    cutTurnInput(context.activity);
     const user = await this.identify(context);
     // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
     if (!user || (await this.answerSignIn(context, user))) return 'answered';

@@ -14,6 +14,7 @@ import type { MessageStatuses } from './messageStatuses';
 import { renderSms, renderVoice } from './twiml';
 import type { VoiceCalls } from './voiceCalls';
 import { WebhookOnce, type RetryWait } from './webhookOnce';
+import { cutText, INPUT_LIMITS } from '../inputLimits';
 
 /** Decoded form fields of a webhook. */
 export type WebhookParams = Readonly<Record<string, string | undefined>>;
@@ -56,7 +57,7 @@ export class TwilioWebhooks {
     const { defaultLocale, organisationName, render } = this.deps;
     const stillWorking = (): string => renderSms(defaultLocale, [reply('sms.inbound.stillWorking', { org: organisationName })], render);
     return this.once('sms', `sms:${sid}`, this.smsFault(defaultLocale), stillWorking, async () => {
-      const answer = await this.deps.sms.receive({ from, body: params['Body'] ?? '' });
+      const answer = await this.deps.sms.receive({ from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) });
       return renderSms(answer.locale, answer.replies, render);
     });
   }

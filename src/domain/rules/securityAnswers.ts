@@ -12,8 +12,15 @@ export type AnswersProblem =
   | { readonly problem: 'tooLong'; readonly index: number }
   | { readonly problem: 'duplicateAnswer'; readonly index: number; readonly sameAs: number };
 
+/**
+ * The longest answer as typed that is normalised at all: ten times the limit leaves room for any spacing, while
+ * normalising 64 KB (NFKC can expand a character eighteen-fold) would hold the process up. Longer is 'tooLong'.
+ */
+export const ANSWER_MAX_TYPED_LENGTH = ANSWER_MAX_LENGTH * 10;
+
+/** Case, spacing and Unicode forms set aside. Reads at most ANSWER_MAX_TYPED_LENGTH characters (checkAnswers refuses more). */
 export function normaliseAnswer(answer: string): string {
-  return answer.normalize('NFKC').toLocaleLowerCase('und').replace(/\s+/gu, ' ').trim();
+  return answer.slice(0, ANSWER_MAX_TYPED_LENGTH).normalize('NFKC').toLocaleLowerCase('und').replace(/\s+/gu, ' ').trim();
 }
 
 export function checkAnswers(
@@ -28,6 +35,7 @@ export function checkAnswers(
     if (!knownQuestionIds.includes(questionId)) return { problem: 'unknownQuestion', index };
     if (seenQuestions.has(questionId)) return { problem: 'duplicateQuestion', index };
     seenQuestions.add(questionId);
+    if (answer.length > ANSWER_MAX_TYPED_LENGTH) return { problem: 'tooLong', index };
     const normal = normaliseAnswer(answer);
     const length = [...normal].length;
     if (length < ANSWER_MIN_LENGTH) return { problem: 'tooShort', index };
