@@ -62,6 +62,8 @@ export interface SignetOptions {
   readonly stores: Stores;
   readonly org?: Partial<OrgConfigInput>;
   readonly env?: NodeJS.ProcessEnv;
+  /** No Twilio credentials: simulated telephony, webhooks refused, the development routes on. */
+  readonly simulated?: boolean;
 }
 
 export async function startSignet(options: SignetOptions): Promise<Signet> {
@@ -75,10 +77,9 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
       NODE_ENV: 'test',
       PUBLIC_BASE_URL,
       SIGNET_ORG_CONFIG: 'org.json',
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_FROM_NUMBER: FROM_NUMBER,
-      TWILIO_API_BASE_URL: twilio.url,
+      ...(options.simulated
+        ? {}
+        : { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: FROM_NUMBER, TWILIO_API_BASE_URL: twilio.url }),
       ...options.env,
     },
     () => orgFile,
