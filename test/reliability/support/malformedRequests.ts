@@ -48,7 +48,11 @@ function generator(seed: number): { int(n: number): number; pick<T>(list: readon
 const HUGE = 200 * 1024;
 const OVER_LIMIT = 300 * 1024;
 
-export function malformedRequests(count: number, options: { publicBaseUrl: string; apiSecret: string; serviceUrl: string; seed?: number }): MalformedRequest[] {
+/**
+ * Yields `count` requests, one at a time: a caller that measures memory must not hold them all (some bodies are
+ * hundreds of kilobytes).
+ */
+export function* malformedRequests(count: number, options: { publicBaseUrl: string; apiSecret: string; serviceUrl: string; seed?: number }): Generator<MalformedRequest> {
   const g = generator(options.seed ?? 8);
   const text = (max: number): string => {
     const alphabet = ['1', '2', '#', '0', ' ', '\n', 'x', '+', '%', '&', '=', '"', '{', '[', '\\', 'é', '😀', '\u0000', '\u202e', 'a'];
@@ -105,7 +109,6 @@ export function malformedRequests(count: number, options: { publicBaseUrl: strin
 
   const voiceSteps = ['answer', 'key', 'status', 'nope', '..%2F..', 'x'.repeat(300)];
   const queries = ['', '?kind=verification&user=29%3A1abc-user&ref=nope&locale=en-US', '?kind=enrollment&user=&ref=&locale=xx&mode=bad', `?${text(80).replace(/[#\s]/g, '')}`];
-  const requests: MalformedRequest[] = [];
   for (let i = 0; i < count; i++) {
     const route = ROUTES[i % ROUTES.length]!;
     const [method, pattern] = route.split(' ') as [string, string];
@@ -166,7 +169,6 @@ export function malformedRequests(count: number, options: { publicBaseUrl: strin
     if (body !== undefined && g.int(200) === 0) body = Buffer.alloc(OVER_LIMIT, 0x61);
     if (body !== undefined && g.int(100) === 0) headers['Content-Encoding'] = 'gzip';
     if (headers['Content-Type'] === '') delete headers['Content-Type'];
-    requests.push({ target, route, method, path, headers, ...(body !== undefined ? { body } : {}) });
+    yield { target, route, method, path, headers, ...(body !== undefined ? { body } : {}) };
   }
-  return requests;
 }

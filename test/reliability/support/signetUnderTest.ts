@@ -225,21 +225,6 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 1
   }
 }
 
-/** Runs `count` tasks with at most `width` in flight at once. */
-export async function inWaves<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array<T>(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, count) }, async () => {
-      while (next < count) {
-        const i = next++;
-        results[i] = await task(i);
-      }
-    }),
-  );
-  return results;
-}
-
 /** Prints one figure where CI logs show it. */
 export function figure(text: string): void {
   process.stdout.write(`reliability: ${text}\n`);
