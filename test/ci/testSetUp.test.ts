@@ -66,52 +66,76 @@ describe('.ci/run', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs .ci/run with an `npm` stand-in that prints `testOutput` for `npm test` and exits `testStatus`. */
-  async function ciRun(testOutput: string, testStatus: number) {
+  const RELIABILITY_PASSED = 'Test Suites: 4 passed, 4 total\nTests:       17 passed, 17 total\n';
+
+  /**
+   * Runs .ci/run with an `npm` stand-in that prints `testOutput` for `npm test` and exits `testStatus`, and prints
+   * `reliabilityOutput` for `npm run test:reliability` and exits `reliabilityStatus`.
+   */
+  async function ciRun(testOutput: string, testStatus: number, reliabilityOutput = RELIABILITY_PASSED, reliabilityStatus = 0) {
     const npm = path.join(dir, 'npm');
     writeFileSync(path.join(dir, 'test-output.txt'), testOutput);
-    writeFileSync(npm, `#!/bin/sh\nif [ "$1" = test ]; then cat "${path.join(dir, 'test-output.txt')}"; exit ${testStatus}; fi\necho "npm $*" >> "${path.join(dir, 'calls.txt')}"\n`);
+    writeFileSync(path.join(dir, 'reliability-output.txt'), reliabilityOutput);
+    writeFileSync(
+      npm,
+      [
+        '#!/bin/sh',
+        `if [ "$1" = test ]; then cat "${path.join(dir, 'test-output.txt')}"; exit ${testStatus}; fi`,
+        `if [ "$1" = run ] && [ "$2" = test:reliability ]; then cat "${path.join(dir, 'reliability-output.txt')}"; exit ${reliabilityStatus}; fi`,
+        `echo "npm $*" >> "${path.join(dir, 'calls.txt')}"`,
+        '',
+      ].join('\n'),
+    );
     chmodSync(npm, 0o755);
     return outcome(path.join(ROOT, '.ci/run'), [], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` } });
   }
 
   it('when npm test passes but its output shows suites that failed to run, then the run fails and says so', async () => {
     const result = await ciRun('Test Suites: 3 failed, 40 passed, 43 total\nTests:       811 passed, 811 total\n', 0);
-    expect(result.stdout).toContain('811 passed, 0 failed; test suites: 40 passed, 3 failed');
+    expect(lastLine(result.stdout)).toBe('828 passed, 3 failed');
     expect(result.code).not.toBe(0);
   });
 
   it('when npm test fails, then the run fails with its exit code', async () => {
     const result = await ciRun('Test Suites: 1 failed, 42 passed, 43 total\nTests:       1 failed, 810 passed, 811 total\n', 1);
-    expect(result.stdout).toContain('810 passed, 1 failed; test suites: 42 passed, 1 failed');
+    expect(lastLine(result.stdout)).toBe('827 passed, 2 failed');
     expect(result.code).toBe(1);
   });
 
-  it('when everything passes, then the run passes', async () => {
+  it('when the reliability suite fails, then the run fails and its failures are counted', async () => {
+    const result = await ciRun('Test Suites: 43 passed, 43 total\nTests:       811 passed, 811 total\n', 0, 'Test Suites: 1 failed, 3 passed, 4 total\nTests:       2 failed, 15 passed, 17 total\n', 1);
+    expect(lastLine(result.stdout)).toBe('826 passed, 3 failed');
+    expect(result.code).toBe(1);
+  });
+
+  it('when everything passes, then the run passes and says so on its last line', async () => {
     const result = await ciRun('Test Suites: 43 passed, 43 total\nTests:       811 passed, 811 total\n', 0);
-    expect(result.stdout).toContain('811 passed, 0 failed; test suites: 43 passed, 0 failed');
+    expect(lastLine(result.stdout)).toBe('828 passed, 0 failed');
     expect(result.code).toBe(0);
   });
 });
+
+/** The plain line CI reads must stand alone, last. */
+const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
 
 describe('CI summary line', () => {
   it('when three suites failed to run but every test that ran passed, then the line shows the failures and exits non-zero', async () => {
     const jestOutput = 'FAIL test/a.test.ts\nTest Suites: 3 failed, 40 passed, 43 total\nTests:       811 passed, 811 total\n';
     const result = await outcome(JEST_SUMMARY, [], { input: jestOutput });
-    expect(result.stdout.trim()).toBe('811 passed, 0 failed; test suites: 40 passed, 3 failed');
+    expect(lastLine(result.stdout)).toBe('811 passed, 3 failed');
     expect(result.code).toBe(1);
   });
 
   it('when tests failed, then the line counts them and exits non-zero', async () => {
     const jestOutput = 'Test Suites: 1 failed, 42 passed, 43 total\nTests:       2 failed, 809 passed, 811 total\n';
     const result = await outcome(JEST_SUMMARY, [], { input: jestOutput });
-    expect(result.stdout.trim()).toBe('809 passed, 2 failed; test suites: 42 passed, 1 failed');
+    expect(lastLine(result.stdout)).toBe('809 passed, 3 failed');
     expect(result.code).toBe(1);
   });
 
   it('when everything passed, then the line says so and exits zero', async () => {
     const result = await outcome(JEST_SUMMARY, [], { input: 'Test Suites: 43 passed, 43 total\nTests:       811 passed, 811 total\n' });
-    expect(result.stdout.trim()).toBe('811 passed, 0 failed; test suites: 43 passed, 0 failed');
+    expect(lastLine(result.stdout)).toBe('811 passed, 0 failed');
     expect(result.code).toBe(0);
   });
 

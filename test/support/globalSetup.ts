@@ -144,7 +144,7 @@ function ensureFerretDb(): Promise<string> {
 }
 
 /** Reads the KEY=value lines `ferretdb.sh start` prints (values quoted with printf %q). */
-function parseAssignments(text: string): Record<string, string> {
+export function parseAssignments(text: string): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
