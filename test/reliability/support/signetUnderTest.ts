@@ -13,6 +13,7 @@ import { createServer } from '../../../src/server';
 import { createBotAdapter, createTurnErrorHandler, SignetBot } from '../../../src/channels/teams/signetBot';
 import { TeamsNotifier } from '../../../src/channels/teams/teamsNotifier';
 import { createTelephony, createTwilioRouteDeps } from '../../../src/channels/twilio/telephonyWiring';
+import { createBackgroundJobs } from '../../../src/jobs/jobsWiring';
 import { createVerificationApi, type VerificationApi } from '../../../src/api/verificationWiring';
 import { newApiClient } from '../../../src/api/apiClientCredentials';
 import { HelpDeskService } from '../../../src/helpdesk/helpDeskService';
@@ -93,7 +94,9 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
   // eslint-disable-next-line prefer-const -- the turn-error handler needs the bot, which needs the core
   let handler: SignetBot | undefined;
   adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler!.resetDialogs(context) });
-  const api = createVerificationApi({ config, stores, logger });
+  // As in src/index.ts: callbacks and help-desk reports go through the durable job queue and its worker.
+  const jobs = createBackgroundJobs({ config, stores, logger, clock: systemClock });
+  const api = createVerificationApi({ config, stores, logger, helpDesk: jobs.helpDesk });
   const core = createCore({
     config,
     stores,
@@ -103,7 +106,9 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
     render,
     onEffectError: (effect) => logger.error('delivery effect failed', { effect }),
     onChallengeEnded: api.onChallengeEnded,
+    beforeChallengeEnds: jobs.beforeChallengeEnds,
   });
+  jobs.attach(core);
   const helpDesk = new HelpDeskService({
     stores,
     verificationStores: api.verificationStores,
@@ -126,10 +131,11 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
     verification: { service: core.verification, challenges: stores.challenges },
     helpDesk,
   });
-  const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger });
+  const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger, helpDesk: jobs.helpDesk });
   const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
   api.register(server, core);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await jobs.start();
   const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
 
   const { client, secret } = newApiClient('Reliability', Date.now(), cryptoRandom, deriveKey(config.encryptionKey, 'api client secrets'));
@@ -167,6 +173,7 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
       return request(url, '/api/messages', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     },
     async close() {
+      await jobs.stop();
       await closeHttp(server.server);
       await twilio.close();
       await connector.close();
