@@ -65,7 +65,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   // The jobs take the callback retry schedule from the API channel's credentials module.
   'src/jobs/jobWorker.ts -> src/api/apiClientCredentials.ts',
   // Record types that adapters and ports take from the core instead of from src/domain or the ports.
-  'src/ports/deliveryPorts.ts -> src/enrollment/enrollmentTypes.ts',
   'src/stores/memoryJobQueue.ts -> src/jobs/jobRecords.ts',
   'src/stores/memoryStores.ts -> src/verification/challengeTypes.ts',
   'src/stores/memoryVerificationStores.ts -> src/helpdesk/temporaryAccessPass.ts',
@@ -75,9 +74,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   'src/stores/mongoVerificationStores.ts -> src/helpdesk/temporaryAccessPass.ts',
   'src/stores/ports.ts -> src/verification/challengeTypes.ts',
   'src/stores/verificationPorts.ts -> src/helpdesk/temporaryAccessPass.ts',
-  'src/telephony/twilioErrors.ts -> src/enrollment/enrollmentTypes.ts',
-  // domain/user.ts → enrollment/enrollmentTypes.ts → domain: a cycle between the domain and the core.
-  'src/domain/user.ts -> src/enrollment/enrollmentTypes.ts',
   // The fault-to-words mapping takes the store error classes from the repository ports beside the adapters.
   'src/userFacingErrors.ts -> src/stores/ports.ts',
 ];
