@@ -2,15 +2,10 @@
 // "sgn_<clientId>_<random>"; only a keyed hash of it is stored. Outcome callbacks are signed with a separate
 // per-client signing key derived from the server key, so it never needs storing either.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { ApiClient } from '../domain/apiClient';
 import type { RandomSource } from '../security/random';
 
-export interface ApiClient {
-  readonly id: string;
-  readonly name: string;
-  readonly secretHash: string;
-  readonly createdAt: number;
-  readonly revokedAt: number | null;
-}
+export type { ApiClient };
 
 const SECRET_PATTERN = /^sgn_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 

@@ -1,6 +1,6 @@
 // The person Signet serves and the security-info methods they have registered. Times are epoch milliseconds.
 import type { MethodKind } from './methodKinds';
-import type { Enrollment } from '../enrollment/enrollmentTypes';
+import type { Enrollment } from './enrollmentRecord';
 
 /** A secret sealed with AES-256-GCM; every field is base64. */
 export interface SealedSecret {

@@ -1,6 +1,7 @@
-// A JSON-lines logger (one object per line: level, time, msg, then fields) that redacts secret fields (an explicit
-// list of names) at any depth before anything is written, so a careless `logger.info('x', { user })` cannot leak
-// a code or token. To be replaced by pino with the same redaction list once the dependency is added.
+// A JSON-lines logger (one object per line: level, time, msg, then fields) written by pino, whose redaction paths
+// censor secret fields (named by the explicit lists below) at any depth before anything is written, so a careless
+// `logger.info('x', { user })` cannot leak a code or token.
+import pino from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -62,41 +63,56 @@ export function isSecretFieldName(name: string): boolean {
   });
 }
 
-const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
-const RESERVED = new Set(['level', 'time', 'msg']);
-// Deep structures are cut off rather than walked: a log line is for people, and the walk must stay cheap.
+// Deep structures are cut off rather than walked: a log line is for people, and serialising must stay cheap.
 const MAX_DEPTH = 8;
 const MAX_STRING = 2000;
+const RESERVED = new Set(['level', 'time', 'msg']);
+
+// pino's wildcards match one level each, so one path per depth covers every nested field down to MAX_DEPTH; the
+// censor sees the whole path and hides a value when any key on it is a secret's name. A top-level '*' path does
+// not tell the censor its key, so top-level fields are checked by name in `envelope` instead.
+const NESTED_PATHS = Array.from({ length: MAX_DEPTH }, (_, depth) => Array.from({ length: depth + 2 }, () => '*').join('.'));
+
+function censor(value: unknown, path: readonly unknown[]): unknown {
+  return path.some((key) => typeof key === 'string' && isSecretFieldName(key)) ? REDACTED : value;
+}
 
 const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
-export function createLogger(options: LoggerOptions): Logger {
-  const sink = options.sink ?? stdoutSink;
-  const now = options.now ?? (() => new Date());
-  const threshold = LEVELS[options.level];
-
-  const make = (bindings: Record<string, unknown>): Logger => {
-    const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
-      if (LEVELS[level] < threshold) return;
-      const line: Record<string, unknown> = { level, time: now().toISOString(), msg: truncate(String(msg)) };
-      for (const source of [bindings, fields ?? {}]) {
-        for (const [key, value] of Object.entries(source)) {
-          // A field may not overwrite the envelope; it is kept under a prefixed name instead.
-          line[RESERVED.has(key) ? `field_${key}` : key] = redact(value, key);
-        }
-      }
-      let text: string;
+function createPino(level: LogLevel, sink: LogSink, now: () => Date): pino.Logger {
+  const stream = {
+    write(chunk: string): void {
       try {
-        text = JSON.stringify(line);
-      } catch {
-        text = JSON.stringify({ level, time: line['time'], msg: line['msg'], logError: 'fields could not be serialised' });
-      }
-      try {
-        sink(text);
+        sink(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk);
       } catch {
         // Logging must never take the request down with it (e.g. EPIPE on a closed stdout).
+      }
+    },
+  };
+  return pino(
+    {
+      level,
+      base: undefined,
+      timestamp: () => `,"time":${JSON.stringify(now().toISOString())}`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: NESTED_PATHS, censor },
+    },
+    stream,
+  );
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const out = createPino(options.level, options.sink ?? stdoutSink, options.now ?? (() => new Date()));
+
+  const make = (bindings: LogFields): Logger => {
+    const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
+      if (!out.isLevelEnabled(level)) return;
+      try {
+        out[level](envelope(msg, bindings, fields));
+      } catch {
+        // A field that cannot be serialised costs the line, never the request.
       }
     };
     return {
@@ -110,17 +126,45 @@ export function createLogger(options: LoggerOptions): Logger {
   return make({});
 }
 
-/**
- * A JSON-safe copy of `value` in which every property whose name isSecretFieldName is "[redacted]".
- * Errors become { name, message } (no stack, no own properties, which may hold request data); cycles and
- * excessive depth are cut off.
- */
-export function redact(value: unknown, key?: string): unknown {
-  return walk(value, key, 0, new WeakSet<object>());
+// msg is the first field of the object handed to pino, so every line reads level, time, msg, then the fields.
+// Child bindings are merged here rather than through pino.child, which would write them before msg.
+function envelope(msg: string, bindings: LogFields, fields: LogFields | undefined): Record<string, unknown> {
+  const line: Record<string, unknown> = { msg: truncate(String(msg)) };
+  for (const source of [bindings, fields ?? {}]) {
+    for (const [key, value] of Object.entries(source)) {
+      // A field may not overwrite the envelope; it is kept under a prefixed name instead.
+      line[RESERVED.has(key) ? `field_${key}` : key] = isSecretFieldName(key) ? REDACTED : toPlain(value, 0, new WeakSet<object>());
+    }
+  }
+  return line;
 }
 
-function walk(value: unknown, key: string | undefined, depth: number, seen: WeakSet<object>): unknown {
+// redact() answers with what the logger writes: the same pino instance and paths, read back from its own line.
+let lastLine = '';
+const redactor = createPino('debug', (line) => {
+  lastLine = line;
+}, () => new Date(0));
+
+/**
+ * A JSON-safe copy of `value` as the logger writes it: every property whose name isSecretFieldName is "[redacted]";
+ * errors become { name, message } (no stack, no own properties, which may hold request data); cycles and excessive
+ * depth are cut off.
+ */
+export function redact(value: unknown, key?: string): unknown {
   if (key !== undefined && isSecretFieldName(key)) return REDACTED;
+  const plain = toPlain(value, 0, new WeakSet<object>());
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) return plain;
+  lastLine = '';
+  redactor.info(envelope('', {}, plain as LogFields));
+  const { level: _level, time: _time, msg: _msg, ...fields } = JSON.parse(lastLine) as Record<string, unknown>;
+  return fields;
+}
+
+/**
+ * A JSON-safe copy of `value` (pino's own serialisers would write an error's stack and a Map as {}). Secrets are not
+ * this function's business: pino's redaction paths censor them afterwards.
+ */
+function toPlain(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   if (value === null || value === undefined) return value ?? null;
   switch (typeof value) {
     case 'string':
@@ -146,13 +190,13 @@ function walk(value: unknown, key: string | undefined, depth: number, seen: Weak
   seen.add(obj);
   try {
     if (Array.isArray(obj) || obj instanceof Set) {
-      return [...obj].map((item) => walk(item, undefined, depth + 1, seen) ?? null);
+      return [...obj].map((item) => toPlain(item, depth + 1, seen) ?? null);
     }
     const entries: Array<[string, unknown]> =
       obj instanceof Map ? [...obj.entries()].map(([k, v]) => [String(k), v]) : Object.entries(obj);
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) {
-      const copied = walk(v, k, depth + 1, seen);
+      const copied = toPlain(v, depth + 1, seen);
       if (copied !== undefined) out[k] = copied;
     }
     return out;

@@ -3,7 +3,7 @@
 import type { Reply } from '../domain/effects';
 import type { DeliveryPurpose } from '../domain/effects';
 import type { Channel } from '../domain/user';
-import type { DeliveryFailure } from '../enrollment/enrollmentTypes';
+import type { DeliveryFailure } from '../domain/enrollmentRecord';
 
 /** Accepted: the provider took it (ref = its message or call id). Refused: it will not be delivered, and why. */
 export type DeliveryReceipt = { readonly ok: true; readonly ref: string } | { readonly ok: false; readonly failure: DeliveryFailure };

@@ -1,5 +1,5 @@
 // In-memory adapters for the verification storage contracts; clones on read and write like memoryStores.
-import type { ApiClient } from '../api/apiClientCredentials';
+import type { ApiClient } from '../domain/apiClient';
 import type { TemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
 import { DuplicateKeyError } from './ports';
 import type { ApiClientRepository, TemporaryPassRepository, VerificationStores, VerificationUnlockRepository } from './verificationPorts';

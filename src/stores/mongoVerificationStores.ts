@@ -2,7 +2,7 @@
 // revocation reported once) is decided by inserting a unique marker, the one write every compatible server
 // makes atomic; the documents themselves are then updated plainly.
 import type { Collection, Db } from 'mongodb';
-import type { ApiClient } from '../api/apiClientCredentials';
+import type { ApiClient } from '../domain/apiClient';
 import type { TemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
 import { DuplicateKeyError } from './ports';
 import { guarded, isDuplicateKeyError, putDocument, requireString, toStoreError } from './mongoStores';

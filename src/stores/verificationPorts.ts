@@ -1,6 +1,6 @@
 // Storage contracts for sign-in verification beyond challenges: the relying systems (API clients), help-desk
 // Temporary Access Passes, and help-desk unlocks. Memory and MongoDB adapters; one conformance suite.
-import type { ApiClient } from '../api/apiClientCredentials';
+import type { ApiClient } from '../domain/apiClient';
 import type { TemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
 
 export interface ApiClientRepository {

@@ -142,3 +142,27 @@ describe('redact', () => {
     expect(redact(value)).toEqual(value);
   });
 });
+
+describe('pino redaction paths', () => {
+  it('when a secret sits at every depth the logger writes, then each is censored and harmless codes beside it are kept', () => {
+    const { logger, lines, parsed } = capture();
+    // Depth 1 through 8: one object per level, each holding a secret and a harmless "…Code".
+    let nested: Record<string, unknown> = {};
+    const top = nested;
+    for (let depth = 1; depth <= 7; depth += 1) {
+      nested['verificationCode'] = `secret-${depth}`;
+      nested['statusCode'] = 200 + depth;
+      const next: Record<string, unknown> = {};
+      nested['next'] = next;
+      nested = next;
+    }
+    nested['otp'] = 'secret-8';
+    nested['countryCode'] = 'GB';
+    logger.info('deep', { top, errorCode: 'E42' });
+    for (let depth = 1; depth <= 8; depth += 1) expect(lines[0]).not.toContain(`secret-${depth}`);
+    const line = parsed()[0]!;
+    expect(line['errorCode']).toBe('E42');
+    expect(line['top']).toMatchObject({ verificationCode: REDACTED, statusCode: 201, next: { statusCode: 202, verificationCode: REDACTED } });
+    expect(lines[0]).toContain('"countryCode":"GB"');
+  });
+});

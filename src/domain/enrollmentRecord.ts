@@ -1,0 +1,89 @@
+// The stored record of adding one method (which step it is at, where its code went, why a delivery failed): plain
+// data kept inside the user record, so it belongs to the domain; the machine's events live in src/enrollment.
+import type { PhoneKind } from './methodKinds';
+import type { Channel, SealedSecret } from './user';
+
+export type PhoneDelivery = 'sms' | 'voice';
+export type CodeDelivery = PhoneDelivery | 'email';
+
+/** Why a text or call did not reach the person; each is a locale key under `delivery.failed.*`. */
+export const DELIVERY_FAILURES = [
+  'busy',
+  'noAnswer',
+  'failed',
+  'canceled',
+  'voicemail',
+  'notConfirmed',
+  'invalidNumber',
+  'optedOut',
+  'regionNotAllowed',
+  'unreachable',
+  'carrierFiltered',
+  'landline',
+  'rateLimited',
+  'unavailable',
+] as const;
+export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number];
+
+export interface PhoneTarget {
+  readonly type: 'phone';
+  readonly number: string;
+  readonly extension: string | null;
+}
+export interface EmailTarget {
+  readonly type: 'email';
+  readonly address: string;
+}
+export type ChallengeTarget = PhoneTarget | EmailTarget;
+
+export type EnrollmentStep =
+  | { readonly name: 'choosingMethod' }
+  | { readonly name: 'enteringPhone'; readonly kind: PhoneKind }
+  | { readonly name: 'enteringEmail' }
+  | { readonly name: 'answeringQuestions' }
+  | { readonly name: 'securityKeyOnWeb' }
+  | {
+      readonly name: 'scanningApp';
+      readonly secret: SealedSecret;
+      readonly attempts: number;
+    }
+  | {
+      readonly name: 'codeSent';
+      readonly kind: PhoneKind | 'email';
+      readonly target: ChallengeTarget;
+      readonly delivery: CodeDelivery;
+      /** Keyed hash of the code; null for a press-# call, which needs no code. */
+      readonly codeHash: string | null;
+      /** The code sealed for a call that reads it aloud; null otherwise. */
+      readonly sealedCode: SealedSecret | null;
+      readonly attempts: number;
+      readonly sentAt: number;
+      readonly expiresAt: number;
+      readonly resendAvailableAt: number;
+      /** The Twilio call or message id, once known, so status callbacks find this enrollment. */
+      readonly deliveryRef: string | null;
+      readonly deliveryFailure: DeliveryFailure | null;
+    }
+  | { readonly name: 'verified'; readonly methodId: string; readonly at: number }
+  | { readonly name: 'failed'; readonly reason: 'deniedByPhone' | 'tooManyAttempts' }
+  | { readonly name: 'expired'; readonly previous: EnrollmentStep & { name: 'codeSent' } }
+  | { readonly name: 'locked'; readonly until: number; readonly previous: EnrollmentStep & { name: 'codeSent' | 'scanningApp' } }
+  | { readonly name: 'cancelled' };
+
+export type EnrollmentStepName = EnrollmentStep['name'];
+
+export type EnrollmentPurpose = 'register' | 'add' | 'replace';
+
+export interface Enrollment {
+  readonly id: string;
+  readonly purpose: EnrollmentPurpose;
+  /** For purpose 'replace': the phone method the new number replaces once verified. */
+  readonly replacesMethodId: string | null;
+  /** The channel the person started from; others report back to it. */
+  readonly channel: Channel;
+  readonly step: EnrollmentStep;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+  /** No new code may go out before this, even after "back" and the same number or address again. */
+  readonly nextSendAt?: number | null;
+}
