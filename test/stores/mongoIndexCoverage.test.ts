@@ -4,6 +4,8 @@
 import type { CommandStartedEvent, IndexDescription } from 'mongodb';
 import { createMongoStores, DECLARED_INDEXES, type MongoStores } from '../../src/stores/mongoStores';
 import { createMongoJobQueue, JOB_INDEXES, JOBS_COLLECTION } from '../../src/stores/mongoJobQueue';
+import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
+import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
 import { T0 } from '../support/fixtures';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { describeShape, servingIndex, shapesOf, type QueryShape } from '../support/queryShapes';
@@ -11,6 +13,11 @@ import { describeStoreConformance } from './storeConformance';
 
 const INDEXES: Readonly<Record<string, readonly IndexDescription[]>> = { ...DECLARED_INDEXES, [JOBS_COLLECTION]: JOB_INDEXES };
 const seen = new Map<string, QueryShape>();
+/**
+ * Shapes allowed without an index, each with its reason. Keep this short: an entry is a decision, not a fix.
+ * - The operator's `clients list` reads every API client: a handful of documents, never on a request's path.
+ */
+const UNINDEXED_BY_DESIGN = new Set(['apiClients find eq[] range[] sort[createdAt,_id]']);
 
 function monitoredUri(): string {
   const uri = mongoTestUri();
@@ -53,12 +60,38 @@ describe('MongoDB job queue under command monitoring', () => {
   });
 });
 
+describe('MongoDB verification stores and bot state under command monitoring', () => {
+  test('when clients, passes, unlocks and dialog state are written and read, then every call succeeds', async () => {
+    const stores = await openMonitoredStores('coverageverify');
+    try {
+      const verification = createMongoVerificationStores(stores.db);
+      await verification.apiClients.create({ id: 'c1', name: 'VPN', secretHash: 'h', createdAt: T0, revokedAt: null });
+      expect(await verification.apiClients.get('c1')).not.toBeNull();
+      expect(await verification.apiClients.list()).toHaveLength(1);
+      expect(await verification.apiClients.revoke('c1', T0 + 1)).toBe(true);
+      const pass = { id: 'p1', userId: 'u1', issuedBy: 'hd', passcodeHash: 'hash', oneTime: true, createdAt: T0, expiresAt: T0 + 3_600_000, usedAt: null, revokedAt: null };
+      await verification.passes.put(pass);
+      expect(await verification.passes.getForUser('u1')).toEqual(pass);
+      expect(await verification.passes.markUsed('u1', 'p1', T0 + 1)).toBe(true);
+      expect(await verification.passes.revoke('u1', T0 + 2)).toBe(true);
+      await verification.unlocks.unlock('u1', 'hd', T0);
+      expect(await verification.unlocks.lastUnlock('u1')).toBe(T0);
+      const storage = createMongoBotStorage(stores.db);
+      await storage.write({ 'msteams/conversations/a:1/': { dialogStack: [], eTag: '*' } });
+      expect(await storage.read(['msteams/conversations/a:1/'])).toHaveProperty(['msteams/conversations/a:1/']);
+      await storage.delete(['msteams/conversations/a:1/']);
+    } finally {
+      await dropAndClose(stores);
+    }
+  });
+});
+
 describe('MongoDB index coverage', () => {
   test('when the workloads above have run, then every query shape they sent is served by a declared index', () => {
     const shapes = [...seen.values()];
     // The workloads must have exercised the stores, or this check would pass on nothing.
     expect(shapes.length).toBeGreaterThan(20);
-    const unserved = shapes.filter((shape) => servingIndex(shape, INDEXES[shape.collection] ?? []) === null).map(describeShape);
+    const unserved = shapes.filter((shape) => servingIndex(shape, INDEXES[shape.collection] ?? []) === null).map(describeShape).filter((line) => !UNINDEXED_BY_DESIGN.has(line));
     expect(unserved).toEqual([]);
   });
 
