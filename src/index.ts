@@ -40,6 +40,9 @@ export interface RunningApp {
   readonly url: string;
   readonly shutdown: Shutdown;
   readonly core: Core;
+  /** The repositories and the dialog-state storage this run uses (the scale bench seeds them). */
+  readonly stores: Stores;
+  readonly botStorage: Storage;
 }
 
 const processIo: MainIo = {
@@ -109,13 +112,14 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       members: config.org.helpDesk.members,
       defaultCountry: config.org.phone.defaultCountry,
     });
+    const dialogStorage = botStorage(stores);
     const handler = new SignetBot({
       i18n,
       org: config.org,
       enrollment: core.enrollment,
       users: stores.users,
       conversations: stores.conversations,
-      storage: botStorage(stores),
+      storage: dialogStorage,
       authEnabled: config.bot.appId !== '',
       logger,
       verification: { service: core.verification, challenges: stores.challenges },
@@ -157,7 +161,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     };
     io.onSignal('SIGTERM', onSignal('SIGTERM'));
     io.onSignal('SIGINT', onSignal('SIGINT'));
-    return { config, server, url, shutdown, core };
+    return { config, server, url, shutdown, core, stores, botStorage: dialogStorage };
   } catch (err) {
     // Name and message only: a driver error's other properties can hold the connection string.
     logger.error('start-up failed', { error: err });

@@ -4,6 +4,7 @@
 // A benchmark, not a test: it prints figures and never fails on them.
 //
 //   npm run bench [-- --duration 10] [--connections 16] [--store memory|mongodb|both]
+//   npm run bench -- --scale [--people 100000] [--requests 1000]   (see scaleBench.ts)
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -293,7 +294,9 @@ async function benchMain(): Promise<void> {
   }
 }
 
-benchMain().catch((error: unknown) => {
+// `--scale` is the in-process scale mode (scaleBench.ts): latency at 100 and at 100 000 seeded people.
+const mode = process.argv.includes('--scale') ? (require('./scaleBench') as typeof import('./scaleBench')).scaleMain(process.argv.slice(2)) : benchMain();
+mode.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -27,11 +27,16 @@ import {
 } from './ports';
 import { isPhoneKind } from '../domain/methodKinds';
 import { MemoryChallengeTurns, MemoryRateLimits } from './memoryLimitStores';
+import { MultiIndex, RankedIds, appendTo } from './memoryIndexes';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
 export class MemoryUserRepository implements UserRepository {
   private readonly byId = new Map<string, User>();
+  // Look-up maps, kept in step with byId by file()/unfile() on every write.
+  private readonly idByUpn = new Map<string, string>();
+  private readonly byPendingPhone = new MultiIndex();
+  private readonly byMethodPhone = new MultiIndex();
 
   async get(id: string): Promise<User | null> {
     const user = this.byId.get(id);
@@ -45,24 +50,16 @@ export class MemoryUserRepository implements UserRepository {
 
   // Synchronous, so a check and the write that follows it cannot interleave with another call.
   private withUpn(upn: string): User | undefined {
-    const wanted = upn.toLowerCase();
-    for (const user of this.byId.values()) if (user.upn.toLowerCase() === wanted) return user;
-    return undefined;
+    const id = this.idByUpn.get(upn.toLowerCase());
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
   async findByPendingPhone(e164: string): Promise<User[]> {
-    return [...this.byId.values()]
-      .filter((u) => {
-        const step = u.enrollment?.step;
-        return step?.name === 'codeSent' && step.target.type === 'phone' && step.target.number === e164;
-      })
-      .map(clone);
+    return this.usersIn(this.byPendingPhone.get(e164));
   }
 
   async findByMethodPhone(e164: string): Promise<User[]> {
-    return [...this.byId.values()]
-      .filter((u) => u.methods.some((m) => isPhoneKind(m.kind) && 'number' in m && m.number === e164))
-      .map(clone);
+    return this.usersIn(this.byMethodPhone.get(e164));
   }
 
   async create(input: NewUser, now: number): Promise<User> {
@@ -78,7 +75,7 @@ export class MemoryUserRepository implements UserRepository {
       updatedAt: now,
       version: 1,
     };
-    this.byId.set(user.id, clone(user));
+    this.store(user);
     return user;
   }
 
@@ -90,17 +87,57 @@ export class MemoryUserRepository implements UserRepository {
       if (other && other.id !== user.id) throw new DuplicateKeyError('upn');
     }
     const saved: User = { ...clone(user), version: user.version + 1 };
-    this.byId.set(saved.id, clone(saved));
+    this.unfile(stored);
+    this.store(saved);
     return saved;
   }
+
+  private store(user: User): void {
+    const copy = clone(user);
+    this.byId.set(copy.id, copy);
+    this.idByUpn.set(copy.upn.toLowerCase(), copy.id);
+    const phone = pendingPhoneOf(copy);
+    if (phone !== null) this.byPendingPhone.add(phone, copy.id);
+    for (const number of methodPhonesOf(copy)) this.byMethodPhone.add(number, copy.id);
+  }
+
+  private unfile(user: User): void {
+    this.idByUpn.delete(user.upn.toLowerCase());
+    const phone = pendingPhoneOf(user);
+    if (phone !== null) this.byPendingPhone.remove(phone, user.id);
+    for (const number of methodPhonesOf(user)) this.byMethodPhone.remove(number, user.id);
+  }
+
+  // Ordered by id, as the MongoDB adapter sorts them.
+  private usersIn(ids: ReadonlySet<string>): User[] {
+    return [...ids].sort().flatMap((id) => {
+      const user = this.byId.get(id);
+      return user ? [clone(user)] : [];
+    });
+  }
+}
+
+function pendingPhoneOf(user: User): string | null {
+  const step = user.enrollment?.step;
+  return step?.name === 'codeSent' && step.target.type === 'phone' ? step.target.number : null;
+}
+
+function methodPhonesOf(user: User): Set<string> {
+  const numbers = new Set<string>();
+  for (const m of user.methods) if (isPhoneKind(m.kind) && 'number' in m) numbers.add(m.number);
+  return numbers;
 }
 
 export class MemoryChallengeRepository implements ChallengeRepository {
   private readonly byId = new Map<string, Challenge>();
+  // Look-up maps, kept in step with byId on every write. Only pending challenges are ranked by expiry.
+  private readonly byUser = new MultiIndex();
+  private readonly byTarget = new MultiIndex();
+  private readonly pendingByExpiry = new RankedIds();
 
   async create(challenge: Challenge): Promise<Challenge> {
     if (this.byId.has(challenge.id)) throw new DuplicateKeyError('id');
-    this.byId.set(challenge.id, clone(challenge));
+    this.store(challenge);
     return clone(challenge);
   }
 
@@ -113,39 +150,56 @@ export class MemoryChallengeRepository implements ChallengeRepository {
     const stored = this.byId.get(challenge.id);
     if (!stored || stored.version !== challenge.version) return null;
     const saved = { ...clone(challenge), version: challenge.version + 1 };
-    this.byId.set(saved.id, clone(saved));
+    this.unfile(stored);
+    this.store(saved);
     return saved;
   }
 
   async findPendingByUser(userId: string, now: number): Promise<Challenge[]> {
-    return this.pending(now, (c) => c.userId === userId);
+    return this.pending(this.byUser.get(userId), now);
   }
 
   async findPendingByTarget(target: string, now: number): Promise<Challenge[]> {
-    return this.pending(now, (c) => c.target === target);
+    return this.pending(this.byTarget.get(target), now);
   }
 
   async listRecentByUser(userId: string, limit: number): Promise<Challenge[]> {
-    return [...this.byId.values()]
-      .filter((c) => c.userId === userId)
-      .sort(newestFirst)
-      .slice(0, limit)
-      .map(clone);
+    return this.challengesIn(this.byUser.get(userId)).sort(newestFirst).slice(0, limit).map(clone);
   }
 
   async findExpiredPending(now: number, limit: number): Promise<Challenge[]> {
-    return [...this.byId.values()]
-      .filter((c) => c.status === 'pending' && c.expiresAt <= now)
-      .sort((a, b) => a.expiresAt - b.expiresAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, limit)
+    return this.pendingByExpiry.firstUpTo(now, limit).flatMap((id) => {
+      const c = this.byId.get(id);
+      return c ? [clone(c)] : [];
+    });
+  }
+
+  private pending(ids: ReadonlySet<string>, now: number): Challenge[] {
+    return this.challengesIn(ids)
+      .filter((c) => c.status === 'pending' && c.expiresAt > now)
+      .sort(newestFirst)
       .map(clone);
   }
 
-  private pending(now: number, match: (c: Challenge) => boolean): Challenge[] {
-    return [...this.byId.values()]
-      .filter((c) => c.status === 'pending' && c.expiresAt > now && match(c))
-      .sort(newestFirst)
-      .map(clone);
+  private challengesIn(ids: ReadonlySet<string>): Challenge[] {
+    return [...ids].flatMap((id) => {
+      const c = this.byId.get(id);
+      return c ? [c] : [];
+    });
+  }
+
+  private store(challenge: Challenge): void {
+    const copy = clone(challenge);
+    this.byId.set(copy.id, copy);
+    this.byUser.add(copy.userId, copy.id);
+    if (copy.target !== null) this.byTarget.add(copy.target, copy.id);
+    if (copy.status === 'pending') this.pendingByExpiry.add(copy.expiresAt, copy.id);
+  }
+
+  private unfile(challenge: Challenge): void {
+    this.byUser.remove(challenge.userId, challenge.id);
+    if (challenge.target !== null) this.byTarget.remove(challenge.target, challenge.id);
+    if (challenge.status === 'pending') this.pendingByExpiry.remove(challenge.expiresAt, challenge.id);
   }
 }
 
@@ -153,17 +207,17 @@ const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: numbe
   b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 
 export class MemoryAuditLog implements AuditLog {
-  private readonly entries: AuditEntry[] = [];
+  // Per person, in append order: a person's history is read without walking everyone's.
+  private readonly byUser = new Map<string, AuditEntry[]>();
 
   async append(entry: AuditDraft, now: number): Promise<AuditEntry> {
     const stored: AuditEntry = { ...clone(entry), id: randomUUID(), at: now };
-    this.entries.push(stored);
+    appendTo(this.byUser, stored.userId, stored);
     return clone(stored);
   }
 
   async listForUser(userId: string, limit: number): Promise<AuditEntry[]> {
-    return this.entries
-      .filter((e) => e.userId === userId)
+    return (this.byUser.get(userId) ?? [])
       .map((e, i) => ({ e, i }))
       .sort((a, b) => b.e.at - a.e.at || b.i - a.i)
       .slice(0, limit)
@@ -267,31 +321,39 @@ export class MemoryWebhookLedger implements WebhookLedger {
 }
 
 export class MemorySendLog implements SendLog {
-  private readonly entries: SendLogEntry[] = [];
+  // Only the send times matter to the counts; they are filed by number and by person.
+  private readonly timesByNumber = new Map<string, number[]>();
+  private readonly timesByUser = new Map<string, number[]>();
 
   async append(entry: SendLogEntry): Promise<void> {
-    this.entries.push(clone(entry));
+    appendTo(this.timesByNumber, entry.number, entry.at);
+    appendTo(this.timesByUser, entry.userId, entry.at);
   }
 
   async countForNumber(number: string, since: number): Promise<number> {
-    return this.entries.filter((e) => e.number === number && e.at >= since).length;
+    return countSince(this.timesByNumber.get(number), since);
   }
 
   async countForUser(userId: string, since: number): Promise<number> {
-    return this.entries.filter((e) => e.userId === userId && e.at >= since).length;
+    return countSince(this.timesByUser.get(userId), since);
   }
 }
 
+const countSince = (times: readonly number[] | undefined, since: number): number => (times ?? []).filter((at) => at >= since).length;
+
 export class MemorySimulatedOutbox implements SimulatedOutbox {
   private readonly items: SimulatedDelivery[] = [];
+  private readonly byRef = new Map<string, SimulatedDelivery>();
 
   async add(item: SimulatedDelivery): Promise<void> {
-    if (this.items.some((i) => i.ref === item.ref)) throw new DuplicateKeyError('ref');
-    this.items.push(clone(item));
+    if (this.byRef.has(item.ref)) throw new DuplicateKeyError('ref');
+    const copy = clone(item);
+    this.items.push(copy);
+    this.byRef.set(copy.ref, copy);
   }
 
   async get(ref: string): Promise<SimulatedDelivery | null> {
-    const found = this.items.find((i) => i.ref === ref);
+    const found = this.byRef.get(ref);
     return found ? clone(found) : null;
   }
 
@@ -305,16 +367,16 @@ export class MemorySimulatedOutbox implements SimulatedOutbox {
 }
 
 export class MemoryDeliveryStatusLog implements DeliveryStatusLog {
-  private readonly records: DeliveryStatusRecord[] = [];
+  // Per ref, in append order.
+  private readonly byRef = new Map<string, DeliveryStatusRecord[]>();
 
   async append(record: DeliveryStatusRecord): Promise<void> {
-    this.records.push(clone(record));
+    appendTo(this.byRef, record.ref, clone(record));
   }
 
   async listForRef(ref: string): Promise<DeliveryStatusRecord[]> {
-    return this.records
+    return (this.byRef.get(ref) ?? [])
       .map((r, i) => ({ r, i }))
-      .filter(({ r }) => r.ref === ref)
       .sort((a, b) => a.r.at - b.r.at || a.i - b.i)
       .map(({ r }) => clone(r));
   }

@@ -11,7 +11,7 @@ type JobDocument = Omit<Job, 'id'> & { _id: string };
 
 export const JOBS_COLLECTION = 'jobs';
 
-const JOB_INDEXES: IndexDescription[] = [
+export const JOB_INDEXES: IndexDescription[] = [
   { key: { status: 1, dueAt: 1 }, name: 'dueByStatus' },
   { key: { status: 1, leaseExpiresAt: 1 }, name: 'lapsedLeases' },
 ];

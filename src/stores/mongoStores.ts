@@ -567,7 +567,9 @@ class MongoDeliveryStatusLog implements DeliveryStatusLog {
 
 const USER_INDEXES: IndexDescription[] = [
   { key: { upnLower: 1 }, name: 'upnLower_unique', unique: true },
-  { key: { 'enrollment.step.target.number': 1 }, name: 'pendingPhone' },
+  // All three fields findByPendingPhone filters on, number first (the selective one); named anew because an
+  // index name cannot change its key on a deployed database (the older 'pendingPhone' is left where it exists).
+  { key: { 'enrollment.step.target.number': 1, 'enrollment.step.name': 1, 'enrollment.step.target.type': 1 }, name: 'pendingPhoneStep' },
   { key: { 'methods.number': 1 }, name: 'methodPhone' },
 ];
 const CHALLENGE_INDEXES: IndexDescription[] = [
@@ -586,6 +588,19 @@ const SIMULATED_OUTBOX_INDEXES: IndexDescription[] = [{ key: { at: -1, seq: -1 }
 const DELIVERY_STATUS_INDEXES: IndexDescription[] = [{ key: { ref: 1, at: 1 }, name: 'byRef' }];
 const WEBHOOK_INDEXES: IndexDescription[] = [{ key: { at: 1 }, name: 'byClaimTime' }];
 const WEBHOOK_TTL_INDEX: IndexDescription = { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 };
+
+/** Every index these stores declare, by collection (TTL clean-up ones too): what test/stores/mongoIndexCoverage checks queries against. */
+export const DECLARED_INDEXES: Readonly<Record<string, readonly IndexDescription[]>> = {
+  [COLLECTION_NAMES.users]: USER_INDEXES,
+  [COLLECTION_NAMES.challenges]: [...CHALLENGE_INDEXES, CHALLENGE_TTL_INDEX],
+  [COLLECTION_NAMES.audit]: AUDIT_INDEXES,
+  [COLLECTION_NAMES.sendLog]: SEND_LOG_INDEXES,
+  [COLLECTION_NAMES.simulatedOutbox]: SIMULATED_OUTBOX_INDEXES,
+  [COLLECTION_NAMES.deliveryStatuses]: DELIVERY_STATUS_INDEXES,
+  [COLLECTION_NAMES.webhooks]: [...WEBHOOK_INDEXES, WEBHOOK_TTL_INDEX],
+  [LIMIT_COLLECTION_NAMES.rateLimitSlots]: [...RATE_LIMIT_SLOT_INDEXES, ...LIMIT_TTL_INDEXES.filter(([name]) => name === 'rateLimitSlots').map(([, spec]) => spec)],
+  [LIMIT_COLLECTION_NAMES.challengeTurns]: [...CHALLENGE_TURN_INDEXES, ...LIMIT_TTL_INDEXES.filter(([name]) => name === 'challengeTurns').map(([, spec]) => spec)],
+};
 
 /**
  * Builds the stores without waiting for the server: the driver connects on first use and keeps retrying, so a
