@@ -2,7 +2,7 @@
 // compare-and-set on `version` (see mongoVersionClaims: one conditional write on MongoDB, version claims on
 // FerretDB 1.x), within the subset FerretDB 1.x serves too.
 // Indexes come from an explicit start-up step (`ensureIndexes()`, run in the background by default).
-import { MongoClient, MongoError, MongoServerError, ObjectId, type Collection, type Db, type Filter, type IndexDescription, type WithoutId } from 'mongodb';
+import { MongoClient, MongoError, type CommandStartedEvent, MongoServerError, ObjectId, type Collection, type Db, type Filter, type IndexDescription, type WithoutId } from 'mongodb';
 import type { NewUser, User } from '../domain/user';
 import type { AuditDraft } from '../domain/effects';
 import type { Challenge } from '../verification/challengeTypes';
@@ -70,6 +70,8 @@ export interface MongoStoresOptions {
    * write on MongoDB, version claims on FerretDB; tests force either.
    */
   readonly compareAndSet?: CompareAndSetChoice;
+  /** Called for every command the driver sends (command monitoring), e.g. to count round trips in a test. */
+  readonly onCommandStarted?: (event: CommandStartedEvent) => void;
 }
 
 /** Whether the TTL clean-up index exists: some MongoDB-compatible servers (FerretDB 1.x) refuse TTL options. */
@@ -602,7 +604,9 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     // Optional domain fields left undefined are omitted, as a structured clone would leave them, not stored as null.
     ignoreUndefined: true,
     appName: 'signet',
+    monitorCommands: options.onCommandStarted !== undefined,
   });
+  if (options.onCommandStarted) client.on('commandStarted', options.onCommandStarted);
   const db = client.db(options.dbName);
   chooseCompareAndSetStrategy(db, options.compareAndSet ?? 'detect');
   const users = db.collection<UserDocument>(COLLECTION_NAMES.users);
