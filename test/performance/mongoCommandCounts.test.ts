@@ -8,6 +8,15 @@ import { createCoreHarness } from '../support/coreHarness';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { enrollPhone, lastTextedCode, PHONE, startTwilioApp } from '../support/twilioAppHarness';
 import { allText, createTeamsHarness } from '../teams/teamsHarness';
+import { SignInVerification } from '../../src/api/signInVerification';
+import { createCore } from '../../src/core';
+import type { SecurityMethod } from '../../src/domain/user';
+import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
+import { FixedClock, seededRandom } from '../../src/security/random';
+import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
+import { RuleCheckedTelephony } from '../../src/telephony/sendingRules';
+import { abusePolicyFrom } from '../../src/verification/abusePolicy';
+import { keyRenderer, PROFILE, T0, testOrg } from '../support/coreHarness';
 
 const HANDSHAKES = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'endSessions']);
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
@@ -80,10 +89,52 @@ describe('MongoDB commands per state change (one conditional write per save)', (
   });
 });
 
+describe('MongoDB commands per API sign-in verification (the use case; the per-client request limit excluded)', () => {
+  let stores: MongoStores;
+  afterAll(async () => {
+    try {
+      await stores.db.dropDatabase();
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('API start (a text) and API code check', async () => {
+    const counted = await countingStores('cmdapi');
+    stores = counted.stores;
+    const { commands } = counted;
+    const key = Buffer.alloc(32, 7);
+    const org = testOrg();
+    const clock = new FixedClock(T0);
+    const outbox = new Outbox();
+    const phone = '+14255550123';
+    const methods: SecurityMethod[] = [{ kind: 'mobilePhone', id: 'm1', number: phone, createdAt: T0 }];
+    const user = await stores.users.create(PROFILE, T0);
+    await stores.users.replace({ ...user, methods, defaultMethodId: 'm1' });
+    const { perNumberPerHour, perUserPerHour } = org.phone.sendLimits;
+    const telephony = new RuleCheckedTelephony(outbox, { stores, clock, rules: { allowedCountries: [], perNumberPerHour, perUserPerHour } });
+    const core = createCore({ config: { org, encryptionKey: key }, stores, telephony, mailer: outbox, notifier: new NotificationOutbox(), render: keyRenderer, clock, random: seededRandom('api') });
+    const signIn = new SignInVerification({ stores, verificationStores: createMongoVerificationStores(stores.db), verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification), passKey: key });
+    const client = { id: 'portal', name: 'Portal', secretHash: '', createdAt: T0, revokedAt: null } as never;
+
+    const start = await measured('API start', commands, () => signIn.start(client, { user: PROFILE.upn, method: 'sms', context: { ip: null, application: 'Portal', location: null } }));
+    expect(start.result.kind).toBe('started');
+    const challengeId = start.result.kind === 'started' ? start.result.challenge.id : '';
+    const sent = outbox.last();
+    // keyRenderer writes the message key and its parameters, the code among them.
+    const code = /"code":"(\d+)"/.exec(sent?.type === 'sms' ? sent.body : '')?.[1] ?? 'none';
+    const check = await measured('API code check', commands, () => signIn.submitCode(client, challengeId, code));
+    expect(check.result?.challenge.status).toBe('approved');
+    expect(start.seen.length).toBeLessThanOrEqual(TARGETS.apiStart);
+    expect(check.seen.length).toBeLessThanOrEqual(TARGETS.apiCodeCheck);
+  });
+});
+
 /**
  * The best reached so far, asserted so it cannot regress. Issue 9's targets are lower and not met yet:
  * Teams turn ≤ 4 (users are still read 5 times a turn, the conversation reference written every turn),
  * SMS code reply ≤ 4 (the ledger is written twice: claim, then answer), webhook ledger one write;
- * API start ≤ 5 and API code check ≤ 3 are not counted here yet.
+ * API start ≤ 5 (each send limit is a count plus a slot insert, the challenge turn a read plus an insert).
+ * API code check ≤ 3 is met.
  */
-const TARGETS = { teamsTurn: 10, smsCodeReply: 5, ledgerWrites: 2 };
+const TARGETS = { teamsTurn: 10, smsCodeReply: 5, ledgerWrites: 2, apiStart: 17, apiCodeCheck: 3 };

@@ -49,7 +49,7 @@ export class InboundSmsHandler {
     if (user) return { locale: user.locale, replies: await core.enrollment.apply(user.id, { type: 'submitCode', code: message.body }, { channel: 'sms' }, user) };
     const challenge = (await stores.challenges.findPendingByTarget(message.from, clock.now())).find((c) => c.method === 'sms');
     if (challenge) {
-      const outcome = await core.verification.apply(challenge.id, { type: 'submitCode', code: message.body }, 'sms');
+      const outcome = await core.verification.apply(challenge.id, { type: 'submitCode', code: message.body }, 'sms', challenge);
       return { locale: challenge.locale, replies: outcome.replies };
     }
     return null;
