@@ -99,7 +99,7 @@ export class SignInVerification {
       case 'tap':
         return verification.apply(id, { type: 'passcodeChecked', valid: await this.usePass(challenge, code) }, 'api');
       default:
-        return verification.apply(id, { type: 'submitCode', code }, 'api');
+        return verification.apply(id, { type: 'submitCode', code }, 'api', challenge);
     }
   }
 

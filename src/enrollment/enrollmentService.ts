@@ -64,21 +64,24 @@ export class EnrollmentService {
     }
   }
 
-  /** Applies one event for the person and returns what to tell them on the channel it came from. */
-  async apply(userId: string, event: EnrollmentEvent, origin: Origin): Promise<readonly Reply[]> {
-    return this.applyAt(userId, event, origin, 0);
+  /**
+   * Applies one event for the person and returns what to tell them on the channel it came from. `loaded`: the
+   * record the caller just read (saves a read; a stale one only costs a lost compare-and-set and a fresh read).
+   */
+  async apply(userId: string, event: EnrollmentEvent, origin: Origin, loaded?: User): Promise<readonly Reply[]> {
+    return this.applyAt(userId, event, origin, 0, loaded);
   }
 
   /** Removes a method or sets the default, with the same compare-and-set save and audit as enrollment. */
   async changeSecurityInfo(userId: string, request: SecurityInfoRequest, origin: Origin): Promise<readonly Reply[]> {
-    const { result } = await this.saveTransition(userId, (user, now) =>
+    const { result } = await this.saveTransition(userId, undefined, (user, now) =>
       changeSecurityInfo(user, request, { now, policy: this.deps.policy.registration, channel: origin.channel, ...actorOf(origin) }),
     );
     return result.replies;
   }
 
-  private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number): Promise<readonly Reply[]> {
-    const { result, feedback } = await this.saveTransition(userId, (user, now) =>
+  private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number, loaded?: User): Promise<readonly Reply[]> {
+    const { result, feedback, saved } = await this.saveTransition(userId, loaded, (user, now) =>
       transitionEnrollment(user, event, {
         now,
         random: this.deps.random,
@@ -90,7 +93,12 @@ export class EnrollmentService {
     );
     const replies = [...result.replies];
     if (depth < MAX_FEEDBACK_DEPTH) {
-      for (const next of feedback) replies.push(...(await this.applyAt(userId, next, origin, depth + 1)));
+      // Only the first feedback event may start from the record just saved; later ones read afresh.
+      let current: User | undefined = saved;
+      for (const next of feedback) {
+        replies.push(...(await this.applyAt(userId, next, origin, depth + 1, current)));
+        current = undefined;
+      }
     }
     return replies;
   }
@@ -101,17 +109,18 @@ export class EnrollmentService {
    */
   private async saveTransition<R extends { readonly state: User; readonly replies: readonly Reply[]; readonly effects: readonly Effect[] }>(
     userId: string,
+    loaded: User | undefined,
     transition: (user: User, now: number) => R,
-  ): Promise<{ result: R; feedback: EnrollmentEvent[] }> {
+  ): Promise<{ result: R; feedback: EnrollmentEvent[]; saved: User }> {
     const { users } = this.deps.stores;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const user = await users.get(userId);
+      const user = attempt === 0 && loaded?.id === userId ? loaded : await users.get(userId);
       if (!user) throw new UnknownUserError();
       const now = this.deps.clock.now();
       const result = transition(user, now);
       const saved = result.state === user ? user : await users.replace({ ...result.state, updatedAt: now });
       if (!saved) continue;
-      return { result, feedback: await this.run(result.effects, saved) };
+      return { result, feedback: await this.run(result.effects, saved), saved };
     }
     throw new ConcurrentUpdateError();
   }

@@ -1,11 +1,12 @@
 // botbuilder conversation/user state on a MongoDB collection, with MemoryStorage's eTag rules. Each item is kept
 // as JSON text under its key as `_id`: dialog state holds field names MongoDB refuses or mangles ('$x', 'a.b').
-// Conditional writes go through version claims, because a filtered update is not atomic on every server.
+// Where the server makes a filtered write atomic (MongoDB) a conditional write is one command filtered on the eTag;
+// elsewhere (FerretDB 1.x) it reads the item and goes through version claims.
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTION_NAMES, guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
-import { compareAndSet, type ClaimDocument } from './mongoVersionClaims';
+import { compareAndSet, compareAndSetStrategyFor, type ClaimDocument } from './mongoVersionClaims';
 
 export interface BotStateDocument {
   readonly _id: string;
@@ -60,6 +61,7 @@ export class MongoBotStorage implements Storage {
     if (!eTag || eTag === '*') return this.overwrite(key, next);
     // A non-string eTag (e.g. { $ne: '' }) would otherwise act as an operator and match any stored eTag.
     const expected = requireString(eTag, 'eTag');
+    if ((await guarded(() => compareAndSetStrategyFor(this.collection.db))) === 'conditional') return this.replaceIfETag(key, expected, next);
     const stored = await guarded(() => this.collection.findOne({ _id: key }));
     // Absent: MemoryStorage writes it; if another writer inserts first, that is a conflict.
     if (!stored) {
@@ -70,7 +72,24 @@ export class MongoBotStorage implements Storage {
     if ((await this.replace(stored, next)) === 'conflict') throw conflict(key);
   }
 
+  /** One command on the happy path: the eTag in the filter makes the check and the write one atomic step. */
+  private async replaceIfETag(key: string, expected: string, next: Pick<BotStateDocument, 'eTag' | 'item'>): Promise<void> {
+    const { matchedCount } = await guarded(() => this.collection.updateOne({ _id: key, eTag: expected }, { $set: next, $inc: { version: 1 } }));
+    if (matchedCount === 1) return;
+    // Absent: MemoryStorage writes it; present with another eTag (or inserted meanwhile), a conflict.
+    await this.insert(key, next, () => conflict(key));
+  }
+
   private async overwrite(key: string, next: Pick<BotStateDocument, 'eTag' | 'item'>): Promise<void> {
+    if ((await guarded(() => compareAndSetStrategyFor(this.collection.db))) === 'conditional') {
+      // Last writer wins; two first writes at once make one upsert meet the unique _id, which the loop retries.
+      try {
+        await this.collection.updateOne({ _id: key }, { $set: next, $inc: { version: 1 } }, { upsert: true });
+        return;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw toStoreError(error);
+      }
+    }
     for (let attempt = 1; attempt <= OVERWRITE_ATTEMPTS; attempt++) {
       const stored = await guarded(() => this.collection.findOne({ _id: key }));
       if (!stored) {

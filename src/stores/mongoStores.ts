@@ -1,8 +1,8 @@
 // The MongoDB adapter for the storage ports: one collection per repository, the domain id as `_id`, and
-// compare-and-set on `version` through version claims (see mongoVersionClaims), within the subset FerretDB 1.x
-// serves too.
+// compare-and-set on `version` (see mongoVersionClaims: one conditional write on MongoDB, version claims on
+// FerretDB 1.x), within the subset FerretDB 1.x serves too.
 // Indexes come from an explicit start-up step (`ensureIndexes()`, run in the background by default).
-import { MongoClient, MongoError, MongoServerError, ObjectId, type Collection, type Db, type Filter, type IndexDescription, type WithoutId } from 'mongodb';
+import { MongoClient, MongoError, type CommandStartedEvent, MongoServerError, ObjectId, type Collection, type Db, type Filter, type IndexDescription, type WithoutId } from 'mongodb';
 import type { NewUser, User } from '../domain/user';
 import type { AuditDraft } from '../domain/effects';
 import type { Challenge } from '../verification/challengeTypes';
@@ -29,7 +29,7 @@ import {
   type WebhookLedger,
   type UserRepository,
 } from './ports';
-import { compareAndSet, type ClaimDocument } from './mongoVersionClaims';
+import { chooseCompareAndSetStrategy, compareAndSet, compareAndSetStrategyFor, type ClaimDocument, type CompareAndSetChoice, type CompareAndSetStrategy } from './mongoVersionClaims';
 import {
   CHALLENGE_TURN_INDEXES,
   LIMIT_COLLECTION_NAMES,
@@ -65,6 +65,13 @@ export interface MongoStoresOptions {
    * 'manual': the caller awaits `ensureIndexes()` itself (tests, migration scripts).
    */
   readonly indexes?: 'background' | 'manual';
+  /**
+   * How a save checks the version: 'detect' (default) asks the server once (buildInfo) and uses one conditional
+   * write on MongoDB, version claims on FerretDB; tests force either.
+   */
+  readonly compareAndSet?: CompareAndSetChoice;
+  /** Called for every command the driver sends (command monitoring), e.g. to count round trips in a test. */
+  readonly onCommandStarted?: (event: CommandStartedEvent) => void;
 }
 
 /** Whether the TTL clean-up index exists: some MongoDB-compatible servers (FerretDB 1.x) refuse TTL options. */
@@ -83,6 +90,8 @@ export interface MongoStores extends Stores {
   /** Creates every index the queries and the unique UPN rule rely on. Idempotent; rejects with
    * StoreUnavailableError while the server is away. */
   ensureIndexes(): Promise<IndexReport>;
+  /** The compare-and-set strategy in use (detected on first call unless forced). */
+  compareAndSetStrategy(): Promise<CompareAndSetStrategy>;
 }
 
 export const COLLECTION_NAMES = { users: 'users', challenges: 'challenges', audit: 'audit', versionClaims: 'versionClaims', conversations: 'conversationRefs',
@@ -178,13 +187,7 @@ const fromUserDocument = ({ _id, upnLower, ...rest }: UserDocument): User => ({ 
 const fromChallengeDocument = ({ _id, purgeAt, ...rest }: ChallengeDocument): Challenge => ({ id: _id, ...rest });
 const fromAuditDocument = ({ _id, ...rest }: AuditDocument): AuditEntry => ({ id: _id, ...rest });
 
-/**
- * The compare-and-set every replace goes through: one single-document write filtered on `_id` and `version`.
- * Atomic on MongoDB. NOT atomic on FerretDB 1.x, whose update reads the matching document and then writes it
- * by `_id` alone, so two writers from the same version can both succeed there (the conformance race tests
- * show it); a server-independent scheme would replace this one function.
- */
-/** Compare-and-set on `version`: a plain `replaceOne({ _id, version })` is not atomic on every compatible server. */
+/** Compare-and-set on `version`, by the strategy mongoVersionClaims chose for this server. */
 async function replaceIfVersion<TDoc extends { _id: string; version: number }>(
   collection: Collection<TDoc>,
   claims: Collection<ClaimDocument>,
@@ -616,8 +619,11 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     // Optional domain fields left undefined are omitted, as a structured clone would leave them, not stored as null.
     ignoreUndefined: true,
     appName: 'signet',
+    monitorCommands: options.onCommandStarted !== undefined,
   });
+  if (options.onCommandStarted) client.on('commandStarted', options.onCommandStarted);
   const db = client.db(options.dbName);
+  chooseCompareAndSetStrategy(db, options.compareAndSet ?? 'detect');
   const users = db.collection<UserDocument>(COLLECTION_NAMES.users);
   const challenges = db.collection<ChallengeDocument>(COLLECTION_NAMES.challenges);
   const audit = db.collection<AuditDocument>(COLLECTION_NAMES.audit);
@@ -726,6 +732,7 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     rateLimits: new MongoRateLimits(rateLimitSlots),
     challengeTurns: new MongoChallengeTurns(challengeTurns),
     ensureIndexes,
+    compareAndSetStrategy: () => guarded(() => compareAndSetStrategyFor(db)),
     ping: async () => {
       await guarded(() => db.command({ ping: 1 }));
       if (background && !indexed) await ensureIndexes();

@@ -1,8 +1,8 @@
-// Compare-and-set for MongoDB-compatible servers. MongoDB makes `replaceOne({ _id, version })` atomic, but not
-// every compatible server does: FerretDB 1.x checks the filter and writes in separate steps, so two concurrent
-// writers from the same version both "win". An insert with a unique _id is atomic everywhere, so each write
-// first claims its target version with one; only the claim's owner may then replace the document.
-import { MongoServerError, type Collection, type Document, type Filter, type WithoutId } from 'mongodb';
+// Compare-and-set for MongoDB-compatible servers, the one place that picks how. MongoDB makes
+// `replaceOne({ _id, version })` atomic: one command. FerretDB 1.x checks the filter and writes in separate steps,
+// so two concurrent writers from the same version both "win"; there each write first claims its target version
+// with a unique-_id insert (atomic everywhere), and only the claim's owner may then replace the document.
+import { MongoServerError, type Collection, type Db, type Document, type Filter, type WithoutId } from 'mongodb';
 import { RecordBusyError } from './ports';
 
 export interface ClaimDocument {
@@ -29,9 +29,53 @@ export interface CompareAndSetOptions<TDoc extends Document & { _id: string; ver
    */
   readonly heldAfterMs?: number;
   readonly now?: () => number;
+  /** Forces a strategy; by default the one chosen or detected for the target's database. */
+  readonly strategy?: CompareAndSetStrategy;
 }
 
 export type CompareAndSetResult = 'saved' | 'conflict';
+
+/** 'conditional': one filtered replace (MongoDB). 'claims': version claims around it (FerretDB 1.x). */
+export type CompareAndSetStrategy = 'conditional' | 'claims';
+/** 'detect' asks the server once (buildInfo); tests force either strategy. */
+export type CompareAndSetChoice = CompareAndSetStrategy | 'detect';
+
+/** FerretDB names itself in buildInfo with a `ferretdbVersion` field; MongoDB and Cosmos DB do not. */
+export async function detectCompareAndSetStrategy(db: Pick<Db, 'command'>): Promise<CompareAndSetStrategy> {
+  const info = await db.command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info ? 'claims' : 'conditional';
+}
+
+// Per Db object (the stores, bot state and job queue share the stores' one), so the choice is made once.
+const chosen = new WeakMap<Db, CompareAndSetStrategy>();
+const detecting = new WeakMap<Db, Promise<CompareAndSetStrategy>>();
+
+/** Fixes the strategy for this database handle; 'detect' leaves it to the first compare-and-set. */
+export function chooseCompareAndSetStrategy(db: Db, choice: CompareAndSetChoice): void {
+  if (choice === 'detect') chosen.delete(db);
+  else chosen.set(db, choice);
+}
+
+/** The strategy for this database handle: the chosen one, else detected once (a failed detection is retried). */
+export async function compareAndSetStrategyFor(db: Db): Promise<CompareAndSetStrategy> {
+  const fixed = chosen.get(db);
+  if (fixed) return fixed;
+  let pending = detecting.get(db);
+  if (!pending) {
+    pending = detectCompareAndSetStrategy(db).then(
+      (strategy) => {
+        chosen.set(db, strategy);
+        return strategy;
+      },
+      (error: unknown) => {
+        detecting.delete(db);
+        throw error;
+      },
+    );
+    detecting.set(db, pending);
+  }
+  return pending;
+}
 
 const DEFAULT_STALE_AFTER_MS = 30_000;
 const DEFAULT_HELD_AFTER_MS = 2_000;
@@ -41,6 +85,23 @@ const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServer
 const claimId = (scope: string, id: string, version: number): string => `${scope}\u0000${id}\u0000${version}`;
 
 export async function compareAndSet<TDoc extends Document & { _id: string; version: number }>(
+  options: CompareAndSetOptions<TDoc>,
+): Promise<CompareAndSetResult> {
+  const strategy = options.strategy ?? (await compareAndSetStrategyFor(options.target.db));
+  if (strategy === 'conditional') return conditionalReplace(options);
+  return replaceWithClaims(options);
+}
+
+/** One command: the server checks the version and writes atomically (MongoDB, not FerretDB 1.x). */
+async function conditionalReplace<TDoc extends Document & { _id: string; version: number }>(
+  options: CompareAndSetOptions<TDoc>,
+): Promise<CompareAndSetResult> {
+  const filter = { _id: options.id, version: options.expectedVersion } as Filter<TDoc>;
+  const { matchedCount } = await options.target.replaceOne(filter, options.replacement);
+  return matchedCount === 1 ? 'saved' : 'conflict';
+}
+
+async function replaceWithClaims<TDoc extends Document & { _id: string; version: number }>(
   options: CompareAndSetOptions<TDoc>,
 ): Promise<CompareAndSetResult> {
   const { target, claims, scope, id, expectedVersion } = options;

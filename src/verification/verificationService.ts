@@ -83,7 +83,7 @@ export class VerificationService {
     for (const effect of created.effects) {
       const receipt = await this.deps.effects.run(effect, input.locale);
       if (receipt) {
-        const outcome = await this.apply(challenge.id, receipt.ok ? { type: 'deliveryAccepted', deliveryRef: receipt.ref } : { type: 'deliveryFailed', reason: receipt.failure }, 'system');
+        const outcome = await this.apply(challenge.id, receipt.ok ? { type: 'deliveryAccepted', deliveryRef: receipt.ref } : { type: 'deliveryFailed', reason: receipt.failure }, 'system', challenge);
         challenge = outcome.challenge;
       }
     }
@@ -143,11 +143,14 @@ export class VerificationService {
     return challenge;
   }
 
-  /** Applies an event to a challenge, retrying a lost race on fresh data. */
-  async apply(id: string, event: ChallengeEvent, via: Channel): Promise<ChallengeOutcome> {
+  /**
+   * Applies an event to a challenge, retrying a lost race on fresh data. `loaded`: the record the caller just read
+   * or saved (saves a read; a stale one only loses the compare-and-set and is read afresh).
+   */
+  async apply(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge): Promise<ChallengeOutcome> {
     const { challenges } = this.deps.stores;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const challenge = await challenges.get(id);
+      const challenge = attempt === 0 && loaded?.id === id ? loaded : await challenges.get(id);
       if (!challenge) throw new UnknownChallengeError();
       const result = transitionChallenge(challenge, event, via, this.context());
       if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);

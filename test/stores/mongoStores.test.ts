@@ -4,12 +4,13 @@
 import { MongoClient } from 'mongodb';
 import { createMongoStores, type MongoStores } from '../../src/stores/mongoStores';
 import { StoreUnavailableError } from '../../src/stores/ports';
+import { detectCompareAndSetStrategy, type CompareAndSetChoice } from '../../src/stores/mongoVersionClaims';
 import { T0, auditDraft, challenge, newUser } from '../support/fixtures';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { describeStoreConformance } from './storeConformance';
 
-async function openStores(prefix: string): Promise<MongoStores> {
-  const stores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName(prefix), logger: recordingLogger(), indexes: 'manual' });
+async function openStores(prefix: string, compareAndSet: CompareAndSetChoice = 'detect'): Promise<MongoStores> {
+  const stores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName(prefix), logger: recordingLogger(), indexes: 'manual', compareAndSet });
   await stores.ensureIndexes();
   return stores;
 }
@@ -22,7 +23,12 @@ async function dropAndClose(stores: MongoStores): Promise<void> {
   }
 }
 
-describeStoreConformance('MongoDB stores', () => openStores('conformance'), dropAndClose);
+// Both compare-and-set strategies on the test server: claims (what FerretDB needs) and one conditional write
+// (what MongoDB gets), whose concurrent races only MongoDB decides atomically.
+describeStoreConformance('MongoDB stores, version claims', () => openStores('conformance', 'claims'), dropAndClose);
+describeStoreConformance('MongoDB stores, one conditional write', () => openStores('conformance1w', 'conditional'), dropAndClose, {
+  concurrentReplacesAtomic: async (stores) => (await detectCompareAndSetStrategy(stores.db)) === 'conditional',
+});
 
 describe('MongoDB stores: adapter specifics', () => {
   let stores: MongoStores | undefined;

@@ -2,7 +2,7 @@
 // one writer per version wins (FerretDB 1.x's own conditional updates do not guarantee this), and a claim
 // left by a writer that died is taken over once stale.
 import { MongoClient, type Collection } from 'mongodb';
-import { compareAndSet, type ClaimDocument } from '../../src/stores/mongoVersionClaims';
+import { chooseCompareAndSetStrategy, compareAndSet, compareAndSetStrategyFor, detectCompareAndSetStrategy, type ClaimDocument } from '../../src/stores/mongoVersionClaims';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { COLLECTION_NAMES, createMongoStores } from '../../src/stores/mongoStores';
 import { RecordBusyError } from '../../src/stores/ports';
@@ -34,7 +34,7 @@ describe('compare-and-set with version claims', () => {
       const id = `race-${round}`;
       await docs.insertOne({ _id: id, version: 1, value: 0 });
       const results = await Promise.all(
-        Array.from({ length: 5 }, (_, i) => compareAndSet({ target: docs, claims, scope: 't', id, expectedVersion: 1, replacement: { version: 2, value: i + 1 } })),
+        Array.from({ length: 5 }, (_, i) => compareAndSet({ strategy: 'claims', target: docs, claims, scope: 't', id, expectedVersion: 1, replacement: { version: 2, value: i + 1 } })),
       );
       expect(results.filter((r) => r === 'saved')).toHaveLength(1);
       const winner = results.indexOf('saved') + 1;
@@ -47,7 +47,7 @@ describe('compare-and-set with version claims', () => {
     const increment = async (): Promise<void> => {
       for (;;) {
         const current = (await docs.findOne({ _id: 'counter' }))!;
-        const result = await compareAndSet({ target: docs, claims, scope: 't', id: 'counter', expectedVersion: current.version, replacement: { version: current.version + 1, value: current.value + 1 } });
+        const result = await compareAndSet({ strategy: 'claims', target: docs, claims, scope: 't', id: 'counter', expectedVersion: current.version, replacement: { version: current.version + 1, value: current.value + 1 } });
         if (result === 'saved') return;
       }
     };
@@ -58,7 +58,7 @@ describe('compare-and-set with version claims', () => {
   it('when a writer died after claiming, then the document is reported held (with the time left) until the claim is stale', async () => {
     await docs.insertOne({ _id: 'orphan', version: 1, value: 0 });
     await claims.insertOne({ _id: `t\u0000orphan\u00002`, at: 1_000 });
-    const attempt = (now: number) => compareAndSet({ target: docs, claims, scope: 't', id: 'orphan', expectedVersion: 1, replacement: { version: 2, value: 7 }, now: () => now, staleAfterMs: 30_000 });
+    const attempt = (now: number) => compareAndSet({ strategy: 'claims', target: docs, claims, scope: 't', id: 'orphan', expectedVersion: 1, replacement: { version: 2, value: 7 }, now: () => now, staleAfterMs: 30_000 });
     await expect(attempt(20_000)).rejects.toEqual(expect.objectContaining({ name: 'RecordBusyError', retryAfterMs: 11_000 }));
     await expect(attempt(20_000)).rejects.toBeInstanceOf(RecordBusyError);
     expect(await attempt(31_001)).toBe('saved');
@@ -68,12 +68,12 @@ describe('compare-and-set with version claims', () => {
   it('when a claim is only moments old, then it is a race being lost: a plain conflict for the caller to retry', async () => {
     await docs.insertOne({ _id: 'inflight', version: 1, value: 0 });
     await claims.insertOne({ _id: `t\u0000inflight\u00002`, at: 10_000 });
-    const result = await compareAndSet({ target: docs, claims, scope: 't', id: 'inflight', expectedVersion: 1, replacement: { version: 2, value: 7 }, now: () => 10_500 });
+    const result = await compareAndSet({ strategy: 'claims', target: docs, claims, scope: 't', id: 'inflight', expectedVersion: 1, replacement: { version: 2, value: 7 }, now: () => 10_500 });
     expect(result).toBe('conflict');
   });
 
   it('when a person\'s record is held by a crashed write, then the user store says so instead of a lost race', async () => {
-    const stores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName('held'), logger: recordingLogger() });
+    const stores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName('held'), logger: recordingLogger(), compareAndSet: 'claims' });
     try {
       const user = await stores.users.create(PROFILE, T0);
       // The claim a writer takes on version 2 before replacing, left behind 10 s ago by a crash.
@@ -91,7 +91,57 @@ describe('compare-and-set with version claims', () => {
 
   it('when the expected version is stale, then the write is refused and leaves no claim behind', async () => {
     await docs.insertOne({ _id: 'moved', version: 3, value: 0 });
-    expect(await compareAndSet({ target: docs, claims, scope: 't', id: 'moved', expectedVersion: 1, replacement: { version: 2, value: 1 } })).toBe('conflict');
+    expect(await compareAndSet({ strategy: 'claims', target: docs, claims, scope: 't', id: 'moved', expectedVersion: 1, replacement: { version: 2, value: 1 } })).toBe('conflict');
     expect(await claims.countDocuments({ _id: `t\u0000moved\u00002` })).toBe(0);
+  });
+});
+
+describe('choosing the compare-and-set strategy', () => {
+  let client: MongoClient;
+  const dbName = freshDbName('casdetect');
+
+  beforeAll(() => {
+    client = new MongoClient(mongoTestUri(), { serverSelectionTimeoutMS: 5000 });
+  });
+
+  afterAll(async () => {
+    await client.db(dbName).dropDatabase();
+    await client.close();
+  });
+
+  it('when buildInfo names FerretDB, then version claims; when it does not (MongoDB), then one conditional write', async () => {
+    await expect(detectCompareAndSetStrategy({ command: async () => ({ version: '7.0.12', ferretdbVersion: 'v1.24.2', ok: 1 }) })).resolves.toBe('claims');
+    await expect(detectCompareAndSetStrategy({ command: async () => ({ version: '7.0.12', gitVersion: 'abc', ok: 1 }) })).resolves.toBe('conditional');
+  });
+
+  it('when asked of the test server, then its own buildInfo decides', async () => {
+    const info = await client.db(dbName).command({ buildInfo: 1 });
+    const expected = 'ferretdbVersion' in info ? 'claims' : 'conditional';
+    // The suites' FerretDB must be recognised, or every save there would lose its atomicity.
+    if (!process.env['MONGODB_URI']) expect(info).toHaveProperty('ferretdbVersion');
+    await expect(detectCompareAndSetStrategy(client.db(dbName))).resolves.toBe(expected);
+  });
+
+  it('when a strategy is forced, then no detection runs and the conditional one saves with a single command', async () => {
+    const db = client.db(dbName);
+    const started: string[] = [];
+    const monitored = new MongoClient(mongoTestUri(), { serverSelectionTimeoutMS: 5000, monitorCommands: true });
+    monitored.on('commandStarted', (event) => started.push(event.commandName));
+    try {
+      const mdb = monitored.db(dbName);
+      chooseCompareAndSetStrategy(mdb, 'conditional');
+      await db.collection<Doc>('forced').insertOne({ _id: 'one', version: 1, value: 0 });
+      const target = mdb.collection<Doc>('forced');
+      const claims = mdb.collection<ClaimDocument>('claims');
+      await expect(compareAndSetStrategyFor(mdb)).resolves.toBe('conditional');
+      expect(await compareAndSet({ target, claims, scope: 'f', id: 'one', expectedVersion: 1, replacement: { version: 2, value: 1 } })).toBe('saved');
+      expect(await compareAndSet({ target, claims, scope: 'f', id: 'one', expectedVersion: 1, replacement: { version: 2, value: 9 } })).toBe('conflict');
+
+      expect(started).toEqual(['update', 'update']);
+      await expect(db.collection<Doc>('forced').findOne({ _id: 'one' })).resolves.toEqual({ _id: 'one', version: 2, value: 1 });
+      expect(await claims.countDocuments()).toBe(0);
+    } finally {
+      await monitored.close();
+    }
   });
 });

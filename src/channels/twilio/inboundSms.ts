@@ -46,10 +46,10 @@ export class InboundSmsHandler {
     const { stores, core, clock } = this.deps;
     const users = (await stores.users.findByPendingPhone(message.from)).filter((u) => u.enrollment?.step.name === 'codeSent' && u.enrollment.step.delivery === 'sms');
     const user = users.sort((a, b) => (b.enrollment?.updatedAt ?? 0) - (a.enrollment?.updatedAt ?? 0))[0];
-    if (user) return { locale: user.locale, replies: await core.enrollment.apply(user.id, { type: 'submitCode', code: message.body }, { channel: 'sms' }) };
+    if (user) return { locale: user.locale, replies: await core.enrollment.apply(user.id, { type: 'submitCode', code: message.body }, { channel: 'sms' }, user) };
     const challenge = (await stores.challenges.findPendingByTarget(message.from, clock.now())).find((c) => c.method === 'sms');
     if (challenge) {
-      const outcome = await core.verification.apply(challenge.id, { type: 'submitCode', code: message.body }, 'sms');
+      const outcome = await core.verification.apply(challenge.id, { type: 'submitCode', code: message.body }, 'sms', challenge);
       return { locale: challenge.locale, replies: outcome.replies };
     }
     return null;

@@ -1,0 +1,140 @@
+// Database round trips per state change on the single-conditional-write path, counted with the driver's command
+// monitoring (every command the stores, the bot state and the ledger send). Targets from issue 9; the measured
+// counts are printed so a regression shows its size.
+import type { CommandStartedEvent } from 'mongodb';
+import { createMongoStores, type MongoStores } from '../../src/stores/mongoStores';
+import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
+import { createCoreHarness } from '../support/coreHarness';
+import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
+import { enrollPhone, lastTextedCode, PHONE, startTwilioApp } from '../support/twilioAppHarness';
+import { allText, createTeamsHarness } from '../teams/teamsHarness';
+import { SignInVerification } from '../../src/api/signInVerification';
+import { createCore } from '../../src/core';
+import type { SecurityMethod } from '../../src/domain/user';
+import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
+import { FixedClock, seededRandom } from '../../src/security/random';
+import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
+import { RuleCheckedTelephony } from '../../src/telephony/sendingRules';
+import { abusePolicyFrom } from '../../src/verification/abusePolicy';
+import { keyRenderer, PROFILE, T0, testOrg } from '../support/coreHarness';
+
+const HANDSHAKES = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'endSessions']);
+const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
+
+/** The stores on a fresh database, recording each data command (handshakes and detection left out). */
+async function countingStores(prefix: string): Promise<{ stores: MongoStores; commands: string[] }> {
+  const commands: string[] = [];
+  const record = (event: CommandStartedEvent): void => {
+    if (HANDSHAKES.has(event.commandName)) return;
+    const target = event.command[event.commandName];
+    commands.push(`${event.commandName} ${typeof target === 'string' ? target : ''}`.trim());
+  };
+  const stores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName(prefix), logger: recordingLogger(), indexes: 'manual', compareAndSet: 'conditional', onCommandStarted: record });
+  await stores.ensureIndexes();
+  return { stores, commands };
+}
+
+async function measured<T>(label: string, commands: string[], action: () => Promise<T>): Promise<{ result: T; seen: string[] }> {
+  commands.length = 0;
+  const result = await action();
+  const seen = [...commands];
+  process.stdout.write(`${label}: ${seen.length} commands [${seen.join(', ')}]\n`);
+  return { result, seen };
+}
+
+describe('MongoDB commands per state change (one conditional write per save)', () => {
+  const opened: MongoStores[] = [];
+  afterAll(async () => {
+    for (const stores of opened.splice(0)) {
+      try {
+        await stores.db.dropDatabase();
+      } finally {
+        await stores.close();
+      }
+    }
+  });
+
+  it('Teams turn mid-enrollment ("text me": the code is sent and the step saved)', async () => {
+    const { stores, commands } = await countingStores('cmdteams');
+    opened.push(stores);
+    const teams = await createTeamsHarness({ core: createCoreHarness({ stores, seed: 'count' }), storage: createMongoBotStorage(stores.db) });
+    const chat = teams.chat('en-US');
+    await chat.say('set up MFA');
+    await chat.say('cell phone');
+    await chat.say('+1 425 555 0123');
+    const { result, seen } = await measured('Teams turn mid-enrollment', commands, () => chat.say('text me'));
+    expect(allText(result)).toContain(teams.i18n.t('en-US', 'enrollment.phone.enterCode'));
+    expect(seen.length).toBeLessThanOrEqual(TARGETS.teamsTurn);
+  });
+
+  it('SMS code reply (webhook ledger included)', async () => {
+    const { stores, commands } = await countingStores('cmdsms');
+    opened.push(stores);
+    const app = await startTwilioApp({ stores });
+    try {
+      const user = await enrollPhone(app, 'sms');
+      // A first webhook in the process also prunes the ledger (once a while): not the steady state counted here.
+      await app.post('/api/twilio/sms', { MessageSid: 'SMwarm', From: '+12065550999', Body: 'hello' });
+      const params = { MessageSid: 'SMcount1', From: PHONE, Body: lastTextedCode(app.api) };
+      const { result, seen } = await measured('SMS code reply', commands, () => app.post('/api/twilio/sms', params));
+      expect(result.status).toBe(200);
+      expect((await stores.users.get(user.id))?.enrollment?.step.name).toBe('verified');
+      const ledgerWrites = seen.filter((c) => c.endsWith('processedWebhooks') && WRITES.has(c.split(' ')[0]!));
+      process.stdout.write(`webhook ledger writes per webhook: ${ledgerWrites.length}\n`);
+      expect(ledgerWrites.length).toBeLessThanOrEqual(TARGETS.ledgerWrites);
+      expect(seen.length).toBeLessThanOrEqual(TARGETS.smsCodeReply);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('MongoDB commands per API sign-in verification (the use case; the per-client request limit excluded)', () => {
+  let stores: MongoStores;
+  afterAll(async () => {
+    try {
+      await stores.db.dropDatabase();
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('API start (a text) and API code check', async () => {
+    const counted = await countingStores('cmdapi');
+    stores = counted.stores;
+    const { commands } = counted;
+    const key = Buffer.alloc(32, 7);
+    const org = testOrg();
+    const clock = new FixedClock(T0);
+    const outbox = new Outbox();
+    const phone = '+14255550123';
+    const methods: SecurityMethod[] = [{ kind: 'mobilePhone', id: 'm1', number: phone, createdAt: T0 }];
+    const user = await stores.users.create(PROFILE, T0);
+    await stores.users.replace({ ...user, methods, defaultMethodId: 'm1' });
+    const { perNumberPerHour, perUserPerHour } = org.phone.sendLimits;
+    const telephony = new RuleCheckedTelephony(outbox, { stores, clock, rules: { allowedCountries: [], perNumberPerHour, perUserPerHour } });
+    const core = createCore({ config: { org, encryptionKey: key }, stores, telephony, mailer: outbox, notifier: new NotificationOutbox(), render: keyRenderer, clock, random: seededRandom('api') });
+    const signIn = new SignInVerification({ stores, verificationStores: createMongoVerificationStores(stores.db), verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification), passKey: key });
+    const client = { id: 'portal', name: 'Portal', secretHash: '', createdAt: T0, revokedAt: null } as never;
+
+    const start = await measured('API start', commands, () => signIn.start(client, { user: PROFILE.upn, method: 'sms', context: { ip: null, application: 'Portal', location: null } }));
+    expect(start.result.kind).toBe('started');
+    const challengeId = start.result.kind === 'started' ? start.result.challenge.id : '';
+    const sent = outbox.last();
+    // keyRenderer writes the message key and its parameters, the code among them.
+    const code = /"code":"(\d+)"/.exec(sent?.type === 'sms' ? sent.body : '')?.[1] ?? 'none';
+    const check = await measured('API code check', commands, () => signIn.submitCode(client, challengeId, code));
+    expect(check.result?.challenge.status).toBe('approved');
+    expect(start.seen.length).toBeLessThanOrEqual(TARGETS.apiStart);
+    expect(check.seen.length).toBeLessThanOrEqual(TARGETS.apiCodeCheck);
+  });
+});
+
+/**
+ * The best reached so far, asserted so it cannot regress. Issue 9's targets are lower and not met yet:
+ * Teams turn ≤ 4 (users are still read 5 times a turn, the conversation reference written every turn),
+ * SMS code reply ≤ 4 (the ledger is written twice: claim, then answer), webhook ledger one write;
+ * API start ≤ 5 (each send limit is a count plus a slot insert, the challenge turn a read plus an insert).
+ * API code check ≤ 3 is met.
+ */
+const TARGETS = { teamsTurn: 10, smsCodeReply: 5, ledgerWrites: 2, apiStart: 17, apiCodeCheck: 3 };
