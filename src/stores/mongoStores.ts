@@ -619,7 +619,8 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     // Optional domain fields left undefined are omitted, as a structured clone would leave them, not stored as null.
     ignoreUndefined: true,
     appName: 'signet',
-    monitorCommands: options.onCommandStarted !== undefined,
+    // Only switched on here: an explicit false would override monitorCommands=true given in the URI.
+    ...(options.onCommandStarted !== undefined ? { monitorCommands: true } : {}),
   });
   if (options.onCommandStarted) client.on('commandStarted', options.onCommandStarted);
   const db = client.db(options.dbName);
