@@ -113,8 +113,9 @@ export class EnrollmentService {
     transition: (user: User, now: number) => R,
   ): Promise<{ result: R; feedback: EnrollmentEvent[]; saved: User }> {
     const { users } = this.deps.stores;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const user = attempt === 0 && loaded?.id === userId ? loaded : await users.get(userId);
+    // A record the caller already read is one extra try, not one of the fresh reads a lost race is retried with.
+    for (let attempt = loaded?.id === userId ? -1 : 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const user = attempt === -1 && loaded ? loaded : await users.get(userId);
       if (!user) throw new UnknownUserError();
       const now = this.deps.clock.now();
       const result = transition(user, now);

@@ -149,8 +149,9 @@ export class VerificationService {
    */
   async apply(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge): Promise<ChallengeOutcome> {
     const { challenges } = this.deps.stores;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const challenge = attempt === 0 && loaded?.id === id ? loaded : await challenges.get(id);
+    // A record the caller already read is one extra try, not one of the fresh reads a lost race is retried with.
+    for (let attempt = loaded?.id === id ? -1 : 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const challenge = attempt === -1 && loaded ? loaded : await challenges.get(id);
       if (!challenge) throw new UnknownChallengeError();
       const result = transitionChallenge(challenge, event, via, this.context());
       if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);
