@@ -7,7 +7,7 @@ import { imageElement, textBlock, textInput, type CardElement } from '../src/cha
 import { qrPngDataUri } from '../src/channels/teams/qrImage';
 import { createReplyRenderer } from '../src/renderReply';
 import { SignetDialog } from './signetDialog';
-import { cardData, choice, DIALOG_IDS, field, navigationChoices, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+import { applyEvent, cardData, choice, DIALOG_IDS, field, navigationChoices, sendCard, type DialogServices, type TurnInput } from './dialogKit';
 
 export class AppSetupDialog extends SignetDialog {
   constructor(services: DialogServices) {
@@ -23,7 +23,7 @@ export class AppSetupDialog extends SignetDialog {
     const locale = this.locale(dc);
     const render = createReplyRenderer(this.services.i18n);
     // Resumed with nothing new to say (e.g. after a restart): ask the machine for the step again, QR code included.
-    const shown = replies.length > 0 ? replies : await this.services.enrollment.apply(user.id, { type: 'showStep' }, { channel: 'teams' });
+    const shown = replies.length > 0 ? replies : await applyEvent(this.services, dc.context, { type: 'showStep' });
     const texts: string[] = [];
     const body: CardElement[] = [];
     const fallbackExtra: string[] = [];

@@ -38,6 +38,11 @@ export interface DialogServices {
   readonly registration: RegistrationPolicy;
   /** The help-desk use cases; absent where help-desk commands are not offered. */
   readonly helpDesk?: HelpDeskService;
+  /**
+   * How many writing service calls the running turn has made so far (the bot counts them). The turn's copy of the
+   * record is trusted only while this is unchanged; absent: no copy is kept and every `loadUser` reads the store.
+   */
+  readonly turnWrites?: () => number;
 }
 
 export function registrationPolicyOf(org: OrgConfig): RegistrationPolicy {
@@ -53,6 +58,13 @@ export interface TurnUser {
 }
 
 const TURN_USER = Symbol('signet:turnUser');
+const TURN_RECORD = Symbol('signet:turnRecord');
+
+/** The record as this turn last read or saved it, and the turn's write count at that moment. */
+interface TurnRecord {
+  readonly user: User;
+  readonly writes: number;
+}
 
 export function setTurnUser(context: TurnContext, user: TurnUser): void {
   context.turnState.set(TURN_USER, user);
@@ -121,13 +133,42 @@ export function renderer(services: DialogServices): (locale: string, replies: re
   return (locale, replies) => replies.map((r) => render(locale, r));
 }
 
-export async function loadUser(services: DialogServices, context: TurnContext): Promise<User> {
-  // The bot created the record at the start of the turn; this reads the latest version.
-  return services.enrollment.ensureUser(turnUser(context).profile);
+/** Keeps `user` as this turn's copy of the record: dialogs read it instead of the store (one read per turn). */
+export function setTurnRecord(services: DialogServices, context: TurnContext, user: User): void {
+  if (!services.turnWrites) return;
+  const record: TurnRecord = { user, writes: services.turnWrites() };
+  context.turnState.set(TURN_RECORD, record);
 }
 
+/** The turn's copy of the record if no write has made it stale since it was kept. */
+function keptRecord(services: DialogServices, context: TurnContext): User | undefined {
+  const kept = context.turnState.get(TURN_RECORD) as TurnRecord | undefined;
+  return kept && services.turnWrites && kept.writes === services.turnWrites() ? kept.user : undefined;
+}
+
+/** Drops the turn's copy (the turn is re-run on fresh state): the next `loadUser` reads the store. */
+export function forgetTurnRecord(context: TurnContext): void {
+  context.turnState.delete(TURN_RECORD);
+}
+
+export async function loadUser(services: DialogServices, context: TurnContext): Promise<User> {
+  // A write that did not hand back the record (a method removed, a help-desk action) makes the copy stale.
+  const kept = keptRecord(services, context);
+  if (kept) return kept;
+  // The bot created the record at the start of the turn; this reads the latest version.
+  const user = await services.enrollment.ensureUser(turnUser(context).profile);
+  setTurnRecord(services, context, user);
+  return user;
+}
+
+/** Applies an event from this turn's copy of the record and keeps the record as saved for the rest of the turn. */
 export async function applyEvent(services: DialogServices, context: TurnContext, event: EnrollmentEvent): Promise<readonly Reply[]> {
-  return services.enrollment.apply(turnUser(context).id, event, { channel: 'teams' });
+  const loaded = keptRecord(services, context);
+  // Forgotten first: should the call fail half-way, nothing later in the turn trusts the old copy.
+  forgetTurnRecord(context);
+  const { replies, user } = await services.enrollment.applyReturningUser(turnUser(context).id, event, { channel: 'teams' }, loaded);
+  setTurnRecord(services, context, user);
+  return replies;
 }
 
 /** The step a card was made for: an expired or locked code keeps its code card valid (resend, different method). */

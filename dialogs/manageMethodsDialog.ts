@@ -11,7 +11,7 @@ import { countsForMfa, mfaMethods } from '../src/domain/rules/registrationPolicy
 import { matchesPhrase, matchOption, normaliseTyped } from '../src/channels/teams/choiceMatcher';
 import { textBlock, type CardChoice, type CardElement } from '../src/channels/teams/adaptiveCards';
 import { SignetDialog } from './signetDialog';
-import { applyEvent, cardData, choice, DIALOG_IDS, helpDeskReplies, phrases, renderer, sendCard, turnUser, type DialogServices, type GlobalCommand, type TurnInput } from './dialogKit';
+import { applyEvent, cardData, choice, DIALOG_IDS, helpDeskReplies, loadUser, phrases, renderer, sendCard, turnUser, type DialogServices, type GlobalCommand, type TurnInput } from './dialogKit';
 
 type Pending = { readonly action: 'remove' | 'change'; readonly methodId: string };
 interface ManageState {
@@ -188,7 +188,7 @@ export class ManageMethodsDialog extends SignetDialog {
   }
 
   private async reshow(dc: DialogContext, replies: readonly Reply[]): Promise<DialogTurnResult> {
-    const user = await this.services.enrollment.ensureUser(turnUser(dc.context).profile);
+    const user = await loadUser(this.services, dc.context);
     await this.prompt(dc, user, replies);
     return Dialog.EndOfTurn;
   }

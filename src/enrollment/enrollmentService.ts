@@ -69,6 +69,14 @@ export class EnrollmentService {
    * record the caller just read (saves a read; a stale one only costs a lost compare-and-set and a fresh read).
    */
   async apply(userId: string, event: EnrollmentEvent, origin: Origin, loaded?: User): Promise<readonly Reply[]> {
+    return (await this.applyAt(userId, event, origin, 0, loaded)).replies;
+  }
+
+  /**
+   * `apply`, also returning the record as this call last saved (or read) it, so a caller that shows the next step
+   * needs no fresh read. Another instance may change it afterwards; the next save's compare-and-set catches that.
+   */
+  async applyReturningUser(userId: string, event: EnrollmentEvent, origin: Origin, loaded?: User): Promise<{ readonly replies: readonly Reply[]; readonly user: User }> {
     return this.applyAt(userId, event, origin, 0, loaded);
   }
 
@@ -80,7 +88,7 @@ export class EnrollmentService {
     return result.replies;
   }
 
-  private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number, loaded?: User): Promise<readonly Reply[]> {
+  private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number, loaded?: User): Promise<{ replies: Reply[]; user: User }> {
     const { result, feedback, saved } = await this.saveTransition(userId, loaded, (user, now) =>
       transitionEnrollment(user, event, {
         now,
@@ -92,15 +100,18 @@ export class EnrollmentService {
       }),
     );
     const replies = [...result.replies];
+    let latest = saved;
     if (depth < MAX_FEEDBACK_DEPTH) {
       // Only the first feedback event may start from the record just saved; later ones read afresh.
       let current: User | undefined = saved;
       for (const next of feedback) {
-        replies.push(...(await this.applyAt(userId, next, origin, depth + 1, current)));
+        const fed = await this.applyAt(userId, next, origin, depth + 1, current);
+        replies.push(...fed.replies);
+        latest = fed.user;
         current = undefined;
       }
     }
-    return replies;
+    return { replies, user: latest };
   }
 
   /**

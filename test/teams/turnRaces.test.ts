@@ -51,7 +51,7 @@ describe('a turn that lost the dialog-state race to another instance', () => {
     const h = await createTeamsHarness({ storage });
     const chat = h.chat('en-US');
     await chat.say('set up MFA');
-    const apply = jest.spyOn(h.core.enrollment, 'apply');
+    const apply = jest.spyOn(h.core.enrollment, 'applyReturningUser');
     storage.arm();
     const said = await chat.say('mobile phone');
     expect(storage.races).toBe(1);
@@ -69,7 +69,7 @@ describe('a fault inside a dialog', () => {
     const chat = h.chat('en-GB');
     chat.adapter.onTurnError = createTurnErrorHandler({ logger: createLogger({ level: 'error', sink: () => undefined }), i18n: h.i18n, resetDialogs: (c) => h.bot.resetDialogs(c) });
     await chat.say('set up MFA');
-    jest.spyOn(h.core.enrollment, 'apply').mockRejectedValueOnce(new ConcurrentUpdateError());
+    jest.spyOn(h.core.enrollment, 'applyReturningUser').mockRejectedValueOnce(new ConcurrentUpdateError());
     const said = await chat.say('mobile phone');
     expect(allText(said)).toBe(h.i18n.t('en-GB', 'common.busy'));
   });

@@ -9,6 +9,8 @@ import {
   TeamsInfo,
   TurnContext,
   type Activity,
+  type ConversationReference,
+  type StatePropertyAccessor,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type InvokeResponse,
   type ResourceResponse,
@@ -17,7 +19,7 @@ import {
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { AppConfig } from '../../config/loadConfig';
 import type { OrgConfig } from '../../config/orgConfigSchema';
-import type { NewUser } from '../../domain/user';
+import type { NewUser, User } from '../../domain/user';
 import type { EnrollmentService } from '../../enrollment/enrollmentService';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logging/logger';
@@ -28,7 +30,7 @@ import type { VerificationService } from '../../verification/verificationService
 import { createReplyRenderer } from '../../renderReply';
 import { matchesPhrase, normaliseTyped } from './choiceMatcher';
 import { readSignInSubmit, readTypedSignInAnswer, type SignInSubmit } from './signInRequestCard';
-import { DIALOG_IDS, phrases, registrationPolicyOf, setTurnUser, type DialogServices, type TurnUser } from '../../../dialogs/dialogKit';
+import { DIALOG_IDS, forgetTurnRecord, phrases, registrationPolicyOf, setTurnRecord, setTurnUser, type DialogServices, type TurnUser } from '../../../dialogs/dialogKit';
 import { RouterDialog } from '../../../dialogs/routerDialog';
 import { RegistrationDialog } from '../../../dialogs/registrationDialog';
 import { AddMethodDialog } from '../../../dialogs/addMethodDialog';
@@ -44,7 +46,7 @@ import { HelpDeskDialog } from '../../../dialogs/helpDeskDialog';
 import { faultReply } from '../../userFacingErrors';
 import { ConversationQueue } from './conversationQueue';
 import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
-import { recordWrites, writeRecording } from './turnWrites';
+import { recordWrites, writeRecording, writesSoFar } from './turnWrites';
 import { cutTurnInput } from '../inputLimits';
 
 // A turn that changed nothing but lost the race on dialog state to another instance is re-run this many times.
@@ -83,6 +85,8 @@ type TurnOutcome = 'answered' | 'busy';
 export class SignetBot extends ActivityHandler {
   private readonly conversationState: ConversationState;
   private readonly dialogs: DialogSet;
+  /** The conversation reference as last saved for notices, kept in the dialog state read every turn anyway. */
+  private readonly savedReference: StatePropertyAccessor<string | undefined>;
   private readonly services: DialogServices;
   private readonly turns: ConversationQueue;
   private readonly unhandledInvokes: UnhandledInvokeLog;
@@ -91,6 +95,7 @@ export class SignetBot extends ActivityHandler {
     super();
     this.conversationState = new ConversationState(deps.storage);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('signet:dialogState'));
+    this.savedReference = this.conversationState.createProperty<string | undefined>('signet:savedReference');
     this.turns = new ConversationQueue(deps.maxWaitingTurns);
     this.unhandledInvokes = new UnhandledInvokeLog(deps.logger);
     // Recorded so that a turn which changed something is never re-run (see runDialogs).
@@ -100,6 +105,7 @@ export class SignetBot extends ActivityHandler {
       org: deps.org,
       registration: registrationPolicyOf(deps.org),
       ...(deps.helpDesk ? { helpDesk: writeRecording(deps.helpDesk, ['isMember']) } : {}),
+      turnWrites: writesSoFar,
     };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
 
@@ -150,11 +156,35 @@ export class SignetBot extends ActivityHandler {
   private async handleMessage(context: TurnContext): Promise<TurnOutcome> {
     // Typed text and submitted values are cut to the documented maximum before anything parses them.
     cutTurnInput(context.activity);
-    const user = await this.identify(context);
+    const identified = await this.identify(context);
+    if (!identified) return 'answered';
+    const { user, record } = identified;
     // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
-    if (!user || (await this.answerSignIn(context, user))) return 'answered';
+    if (await this.answerSignIn(context, user)) {
+      await this.saveReference(context, record.id);
+      return 'answered';
+    }
     setTurnUser(context, user);
-    return this.runDialogs(context);
+    setTurnRecord(this.services, context, record);
+    return this.runDialogs(context, record.id);
+  }
+
+  /** Keeps the conversation reference for proactive notices (the newest conversation wins). */
+  private async saveReference(context: TurnContext, userId: string): Promise<string> {
+    const reference = JSON.stringify(TurnContext.getConversationReference(context.activity));
+    await this.deps.conversations.save({ userId, channel: 'teams', reference, updatedAt: (this.deps.clock ?? systemClock).now() });
+    return referenceIdentity(userId, context.activity);
+  }
+
+  /**
+   * Saves the conversation reference only when it differs from the one this conversation's state says was saved
+   * last (the state is loaded every turn anyway, so this costs no read). The state travels between instances,
+   * so each one sees what any other saved; a lost state only means one more save.
+   */
+  private async rememberReference(context: TurnContext, userId: string): Promise<void> {
+    await this.conversationState.load(context);
+    if ((await this.savedReference.get(context)) === referenceIdentity(userId, context.activity)) return;
+    await this.savedReference.set(context, await this.saveReference(context, userId));
   }
 
   /**
@@ -163,9 +193,11 @@ export class SignetBot extends ActivityHandler {
    * the services), its replies are dropped and it runs again on the fresh state; a turn that changed something
    * is never re-run (that would repeat the change), so its replies stand and its state overwrites.
    */
-  private async runDialogs(context: TurnContext): Promise<TurnOutcome> {
+  private async runDialogs(context: TurnContext, userId: string): Promise<TurnOutcome> {
     const replies = new HeldReplies(context);
     for (let attempt = 1; ; attempt++) {
+      // Outside the write recording: saving the same reference again changes nothing.
+      await this.rememberReference(context, userId);
       replies.hold();
       const outcome = await recordWrites(async () => {
         const dc = await this.dialogs.createContext(context);
@@ -193,6 +225,8 @@ export class SignetBot extends ActivityHandler {
         await this.sayBusy(context);
         return 'busy';
       }
+      // Another instance may have changed the record too: the re-run reads it afresh.
+      forgetTurnRecord(context);
       await this.conversationState.load(context, true);
     }
   }
@@ -273,8 +307,8 @@ export class SignetBot extends ActivityHandler {
     return tenant !== null && allowed.includes(tenant);
   }
 
-  /** The person of this turn, their record ensured and their conversation remembered; null when refused. */
-  private async identify(context: TurnContext): Promise<TurnUser | null> {
+  /** The person of this turn and their record (created on first contact); null when refused. */
+  private async identify(context: TurnContext): Promise<{ user: TurnUser; record: User } | null> {
     const activity = context.activity;
     const locale = this.deps.i18n.resolveLocale(activity.locale);
     const from = activity.from;
@@ -293,9 +327,7 @@ export class SignetBot extends ActivityHandler {
     const existing = await this.deps.users.get(id);
     if (!existing && activity.channelId === Channels.Msteams) profile = await this.fromRoster(context, profile);
     const user = existing ?? (await this.deps.enrollment.ensureUser(profile));
-    const reference = TurnContext.getConversationReference(activity);
-    await this.deps.conversations.save({ userId: user.id, channel: 'teams', reference: JSON.stringify(reference), updatedAt: (this.deps.clock ?? systemClock).now() });
-    return { id: user.id, locale, profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } };
+    return { user: { id: user.id, locale, profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } }, record: user };
   }
 
   /** UPN and display name from the Teams roster; the activity's own fields if the roster cannot be read. */
@@ -345,6 +377,15 @@ class HeldReplies {
     this.held = null;
     if (out.length > 0) await this.context.sendActivities(out);
   }
+}
+
+/**
+ * What makes a saved conversation reference current: whose it is and every field but the activity id (new each
+ * message, and not needed to start a conversation).
+ */
+function referenceIdentity(userId: string, activity: Activity): string {
+  const { activityId: _activityId, ...stable }: Partial<ConversationReference> = TurnContext.getConversationReference(activity);
+  return JSON.stringify([userId, stable]);
 }
 
 function tenantOf(activity: TurnContext['activity']): string | null {

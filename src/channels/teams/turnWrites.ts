@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface TurnRecord {
   wrote: boolean;
+  /** Writing calls made so far, so a copy of the record kept mid-turn can tell it went stale. */
+  writes: number;
 }
 
 const current = new AsyncLocalStorage<TurnRecord>();
@@ -19,7 +21,10 @@ export function writeRecording<T extends object>(service: T, readOnly: ReadonlyA
       if (typeof value !== 'function' || (readOnly as readonly (string | symbol)[]).includes(prop)) return value;
       return (...args: unknown[]) => {
         const record = current.getStore();
-        if (record) record.wrote = true;
+        if (record) {
+          record.wrote = true;
+          record.writes++;
+        }
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -28,11 +33,16 @@ export function writeRecording<T extends object>(service: T, readOnly: ReadonlyA
 
 /** Runs `work` and tells whether it called a writing method of a `writeRecording` service (even if it threw). */
 export async function recordWrites<R>(work: () => Promise<R>): Promise<{ result: R; wrote: boolean } | { error: unknown; wrote: boolean }> {
-  const record: TurnRecord = { wrote: false };
+  const record: TurnRecord = { wrote: false, writes: 0 };
   try {
     const result = await current.run(record, work);
     return { result, wrote: record.wrote };
   } catch (error) {
     return { error, wrote: record.wrote };
   }
+}
+
+/** How many writing calls the running `recordWrites` has made so far; 0 outside one. */
+export function writesSoFar(): number {
+  return current.getStore()?.writes ?? 0;
 }
