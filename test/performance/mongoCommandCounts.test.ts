@@ -133,7 +133,10 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
 /**
  * The best reached so far, asserted so it cannot regress. Issue 9's targets are lower and not met yet:
  * Teams turn ≤ 4 (users are still read 5 times a turn, the conversation reference written every turn),
- * SMS code reply ≤ 4 (the ledger is written twice: claim, then answer), webhook ledger one write;
+ * SMS code reply ≤ 4 (the ledger is written twice: claim, then answer), webhook ledger one write — not reachable
+ * while retries must get the first answer byte for byte: the claim must precede processing (at most once across
+ * instances) and the answer exists only after it, and a retry can come after a fast first delivery whose
+ * response was lost, so "write the answer only when a retry waits" would leave that retry nothing to repeat;
  * API start ≤ 5 (three limit takes, one counter update each on MongoDB; the challenge turn a read plus an insert).
  * API code check ≤ 3 is met.
  */
