@@ -79,6 +79,8 @@ export class SignInVerification {
         callbackUrl: request.callbackUrl ?? null,
       },
       'api',
+      // Fewer than asked for: the whole history, so the start need not read the pending ones again.
+      recent.length < RECENT_HISTORY ? { history: recent } : {},
     );
     return { kind: 'started', challenge };
   }

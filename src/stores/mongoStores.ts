@@ -38,6 +38,7 @@ import {
   MongoRateLimits,
   RATE_LIMIT_SLOT_INDEXES,
   type ChallengeTurnDocument,
+  type RateLimitCounterDocument,
   type RateLimitSlotDocument,
 } from './mongoLimitStores';
 
@@ -602,6 +603,7 @@ export const DECLARED_INDEXES: Readonly<Record<string, readonly IndexDescription
   [COLLECTION_NAMES.deliveryStatuses]: DELIVERY_STATUS_INDEXES,
   [COLLECTION_NAMES.webhooks]: [...WEBHOOK_INDEXES, WEBHOOK_TTL_INDEX],
   [LIMIT_COLLECTION_NAMES.rateLimitSlots]: [...RATE_LIMIT_SLOT_INDEXES, ...LIMIT_TTL_INDEXES.filter(([name]) => name === 'rateLimitSlots').map(([, spec]) => spec)],
+  [LIMIT_COLLECTION_NAMES.rateLimitCounters]: LIMIT_TTL_INDEXES.filter(([name]) => name === 'rateLimitCounters').map(([, spec]) => spec),
   [LIMIT_COLLECTION_NAMES.challengeTurns]: [...CHALLENGE_TURN_INDEXES, ...LIMIT_TTL_INDEXES.filter(([name]) => name === 'challengeTurns').map(([, spec]) => spec)],
 };
 
@@ -633,6 +635,7 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
   const simulatedOutbox = db.collection<SimulatedDocument>(COLLECTION_NAMES.simulatedOutbox);
   const deliveryStatuses = db.collection<DeliveryStatusDocument>(COLLECTION_NAMES.deliveryStatuses);
   const rateLimitSlots = db.collection<RateLimitSlotDocument>(LIMIT_COLLECTION_NAMES.rateLimitSlots);
+  const rateLimitCounters = db.collection<RateLimitCounterDocument>(LIMIT_COLLECTION_NAMES.rateLimitCounters);
   const challengeTurns = db.collection<ChallengeTurnDocument>(LIMIT_COLLECTION_NAMES.challengeTurns);
   const webhooks = db.collection<WebhookDocument>(COLLECTION_NAMES.webhooks);
   const webhookRetentionMs = options.webhookRetentionMs ?? DEFAULT_WEBHOOK_RETENTION_MS;
@@ -730,7 +733,7 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     sendLog: new MongoSendLog(sendLog),
     simulatedOutbox: new MongoSimulatedOutbox(simulatedOutbox),
     deliveryStatuses: new MongoDeliveryStatusLog(deliveryStatuses),
-    rateLimits: new MongoRateLimits(rateLimitSlots),
+    rateLimits: new MongoRateLimits({ slots: rateLimitSlots, counters: rateLimitCounters, strategy: () => compareAndSetStrategyFor(db) }),
     challengeTurns: new MongoChallengeTurns(challengeTurns),
     ensureIndexes,
     compareAndSetStrategy: () => guarded(() => compareAndSetStrategyFor(db)),

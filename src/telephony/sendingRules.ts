@@ -21,14 +21,14 @@ export const SEND_LIMIT_SCOPES = { perNumber: 'send:number', perUser: 'send:user
 export class RuleCheckedTelephony implements Telephony {
   constructor(
     private readonly inner: Telephony,
-    private readonly deps: { readonly stores: Pick<Stores, 'optOuts' | 'sendLog' | 'rateLimits'>; readonly rules: SendingRules; readonly clock: Clock },
+    private readonly deps: { readonly stores: Pick<Stores, 'optOuts' | 'rateLimits'>; readonly rules: SendingRules; readonly clock: Clock },
   ) {}
 
   async sendSms(message: OutboundSms): Promise<DeliveryReceipt> {
     const refused = this.regionRefusal(message.to) ?? (await this.optedOut(message.to)) ?? (await this.overLimit(message.to, message.purpose.userId));
     if (refused) return refused;
     const receipt = await this.inner.sendSms(message);
-    await this.afterSend(message.to, message.purpose.userId, 'sms', receipt);
+    await this.afterSend(message.to, 'sms', receipt);
     return receipt;
   }
 
@@ -36,7 +36,7 @@ export class RuleCheckedTelephony implements Telephony {
     const refused = this.regionRefusal(call.to) ?? (await this.overLimit(call.to, call.purpose.userId));
     if (refused) return refused;
     const receipt = await this.inner.placeCall(call);
-    await this.afterSend(call.to, call.purpose.userId, 'voice', receipt);
+    await this.afterSend(call.to, 'voice', receipt);
     return receipt;
   }
 
@@ -65,12 +65,10 @@ export class RuleCheckedTelephony implements Telephony {
     return state?.optedOut ? { ok: false, failure: 'optedOut' } : null;
   }
 
-  private async afterSend(to: string, userId: string, channel: 'sms' | 'voice', receipt: DeliveryReceipt): Promise<void> {
+  private async afterSend(to: string, channel: 'sms' | 'voice', receipt: DeliveryReceipt): Promise<void> {
+    // No send log is written: nothing read it once the limits became the store's own (rateLimits).
     const { stores, clock } = this.deps;
-    if (receipt.ok) {
-      // A record of what was sent (never the body), for support; the limits themselves are the store's.
-      await stores.sendLog.append({ number: to, userId, channel, at: clock.now() });
-    } else if (receipt.failure === 'optedOut' && channel === 'sms') {
+    if (!receipt.ok && receipt.failure === 'optedOut' && channel === 'sms') {
       // The provider knew of a STOP we missed (e.g. sent to another of our numbers): remember it.
       await stores.optOuts.record({ number: to, optedOut: true, keyword: 'provider:21610', at: clock.now() });
     }

@@ -65,12 +65,13 @@ export class VerificationService {
    * Starts a challenge; any challenge still pending for the person is superseded (one at a time). Starts are
    * serialised by the person's challenge turns: turn n+1 is claimed (an atomic unique insert) only once the
    * challenge of turn n has ended, and a challenge is created only by the owner of its turn, so two can never be
-   * pending together. Nothing is sent before the turn is held.
+   * pending together. Nothing is sent before the turn is held. `known.history` spares a read: ALL the person's
+   * challenges, newest first, just read by the caller (a partial list must not be passed).
    */
-  async start(input: NewChallenge, via: Channel): Promise<Challenge> {
+  async start(input: NewChallenge, via: Channel, known: { readonly history?: readonly Challenge[] } = {}): Promise<Challenge> {
     const { challenges } = this.deps.stores;
     const created = createChallenge(input, this.context());
-    await this.takeTurn(created.state, via);
+    await this.takeTurn(created.state, via, known.history);
     let challenge: Challenge;
     try {
       challenge = await challenges.create(created.state);
@@ -91,10 +92,13 @@ export class VerificationService {
   }
 
   /** Ends the challenge of the person's latest turn and claims the next turn for `fresh`. */
-  private async takeTurn(fresh: Challenge, via: Channel): Promise<void> {
+  private async takeTurn(fresh: Challenge, via: Channel, history: readonly Challenge[] | undefined): Promise<void> {
     const { challenges, challengeTurns } = this.deps.stores;
-    // Challenges started before turns existed have no turn: supersede them as before.
-    for (const old of await challenges.findPendingByUser(fresh.userId, this.deps.clock.now())) {
+    const now = this.deps.clock.now();
+    // Challenges started before turns existed have no turn: supersede them as before. No new ones can appear
+    // (every start takes a turn), so a history read before this start holds them all.
+    const legacy = history ? history.filter((c) => c.status === 'pending' && c.expiresAt > now) : await challenges.findPendingByUser(fresh.userId, now);
+    for (const old of legacy) {
       await this.apply(old.id, { type: 'supersede' }, via);
     }
     // The stored copy is for a later start to record it as superseded; it needs no code.

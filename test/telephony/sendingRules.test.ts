@@ -50,6 +50,19 @@ describe('sending rules', () => {
     expect(sent).toEqual(['+447400123456']);
   });
 
+  it('when a text and a call are sent, then no send log is written (the limits are the store\'s own counters)', async () => {
+    const stores = createMemoryStores();
+    const inner: Telephony = { sendSms: async () => ({ ok: true, ref: 'SM1' }), placeCall: async () => ({ ok: true, ref: 'CA1' }) };
+    const telephony = new RuleCheckedTelephony(inner, { stores, clock: new FixedClock(0), rules: { allowedCountries: [], perNumberPerHour: 5, perUserPerHour: 5 } });
+    const purpose = { kind: 'verification', userId: 'u1', refId: 'c1' } as const;
+    await expect(telephony.sendSms({ to: PHONE, body: 'x', locale: 'en-US', purpose })).resolves.toEqual({ ok: true, ref: 'SM1' });
+    await expect(telephony.placeCall({ to: PHONE, extension: null, mode: 'pressKey', locale: 'en-US', purpose })).resolves.toEqual({ ok: true, ref: 'CA1' });
+    await expect(stores.sendLog.countForUser('u1', 0)).resolves.toBe(0);
+    // The sends were counted by the limits all the same: the person has 3 of 5 left this hour.
+    await expect(stores.rateLimits.take('send:user', 'u1', 3, HOUR, 0)).resolves.toMatchObject({ allowed: true });
+    await expect(stores.rateLimits.take('send:user', 'u1', 3, HOUR, 0)).resolves.toMatchObject({ allowed: false });
+  });
+
   it('when more texts than the per-number limit go to one number within an hour, then the next is refused as rateLimited, and allowed an hour later', async () => {
     app = await startTwilioApp({ org: { phone: { defaultCountry: 'US', sendLimits: { perNumberPerHour: 2, perUserPerHour: 10 } } } });
     const user = await enrollPhone(app, 'sms');

@@ -198,4 +198,31 @@ describe('challenge turns', () => {
     expect((await stores.challengeTurns.latest(PROFILE.id))?.seq).toBe(2);
     expect(await stores.challenges.findPendingByUser(PROFILE.id, clock.now())).toHaveLength(1);
   });
+
+  it('when a challenge from before turns is pending (it has no turn), then an API start supersedes it from the history it read, without reading the pending ones again', async () => {
+    const stores = createMemoryStores();
+    const clock = new FixedClock(T0);
+    const user = await stores.users.create(PROFILE, T0);
+    await stores.users.replace({ ...user, methods: METHODS, defaultMethodId: 'm1' });
+    const old = await stores.challenges.create({ ...challenge({ userId: PROFILE.id }), createdAt: T0 - 60_000, expiresAt: T0 + 9 * 60_000 });
+    const pendingReads: string[] = [];
+    const inner = stores.challenges;
+    const challenges: ChallengeRepository = {
+      create: (c) => inner.create(c),
+      replace: (c) => inner.replace(c),
+      get: (id) => inner.get(id),
+      findPendingByUser: (userId, now) => (pendingReads.push(userId), inner.findPendingByUser(userId, now)),
+      findPendingByTarget: (target, now) => inner.findPendingByTarget(target, now),
+      listRecentByUser: (userId, limit) => inner.listRecentByUser(userId, limit),
+      findExpiredPending: (now, limit) => inner.findExpiredPending(now, limit),
+    };
+    const { signIn } = instance({ ...stores, challenges }, createMemoryVerificationStores(), clock, 'legacy');
+
+    const result = await signIn.start({ id: 'portal' } as never, { user: PROFILE.upn, method: 'sms', context: { ip: null, application: 'Portal', location: null } });
+
+    expect(result.kind).toBe('started');
+    await expect(stores.challenges.get(old.id)).resolves.toMatchObject({ status: 'cancelled', reason: 'superseded' });
+    expect(await stores.challenges.findPendingByUser(PROFILE.id, clock.now())).toHaveLength(1);
+    expect(pendingReads).toEqual([]);
+  });
 });
