@@ -33,7 +33,7 @@ describe('TwiML template', () => {
       const expected = new twilio.twiml.VoiceResponse();
       const attributes = sayAttributes(locale);
       expected.say(attributes, text);
-      const options = { input: ['dtmf'], numDigits: 1, finishOnKey: '', timeout: 8, actionOnEmptyResult: true, action, method: 'POST' } as const;
+      const options: Parameters<typeof expected.gather>[0] = { input: ['dtmf'], numDigits: 1, finishOnKey: '', timeout: 8, actionOnEmptyResult: true, action, method: 'POST' };
       const gather = expected.gather(options);
       gather.say(attributes, text);
       gather.say(attributes, 'press 1');
