@@ -7,7 +7,8 @@ import { createI18n } from './i18n';
 import { createLogger, type LogSink, type Logger } from './logging/logger';
 import { createServer } from './server';
 import { createShutdown, type Shutdown } from './shutdown';
-import { createBotAdapter, createTurnErrorHandler, SignetBot } from './channels/teams/signetBot';
+import { createBotAdapter, createTurnErrorHandler } from './channels/teams/botAdapter';
+import { LazyActivityHandler } from './channels/teams/lazyActivityHandler';
 import { createMemoryStores } from './stores/memoryStores';
 import type { Stores } from './stores/ports';
 import { createCore, type Core } from './core';
@@ -80,7 +81,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     const outbox = new Outbox();
     // The notifier sends through the bot adapter, so the adapter exists before the core.
     const adapter = createBotAdapter(config.bot);
-    adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.resetDialogs(context) });
+    adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.bot.resetDialogs(context) });
     const render = createReplyRenderer(i18n);
     // Callbacks and help-desk reports are stored as jobs before anything is reported, and run by the worker.
     const jobs = createBackgroundJobs({ config, stores, logger, clock: systemClock });
@@ -113,17 +114,22 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       defaultCountry: config.org.phone.defaultCountry,
     });
     const dialogStorage = botStorage(stores);
-    const handler = new SignetBot({
-      i18n,
-      org: config.org,
-      enrollment: core.enrollment,
-      users: stores.users,
-      conversations: stores.conversations,
-      storage: dialogStorage,
-      authEnabled: config.bot.appId !== '',
-      logger,
-      verification: { service: core.verification, challenges: stores.challenges },
-      helpDesk,
+    // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
+    const { users, conversations, challenges } = stores;
+    const handler = new LazyActivityHandler(() => {
+      const { SignetBot } = require('./channels/teams/signetBot') as typeof import('./channels/teams/signetBot');
+      return new SignetBot({
+        i18n,
+        org: config.org,
+        enrollment: core.enrollment,
+        users,
+        conversations,
+        storage: dialogStorage,
+        authEnabled: config.bot.appId !== '',
+        logger,
+        verification: { service: core.verification, challenges },
+        helpDesk,
+      });
     });
 
     const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger, helpDesk: jobs.helpDesk });
