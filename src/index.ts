@@ -14,10 +14,10 @@ import type { Stores } from './stores/ports';
 import { createCore, type Core } from './core';
 import { createReplyRenderer } from './renderReply';
 import { Outbox, UnavailableMailer } from './ports/outboxes';
+import type { Mailer } from './ports/deliveryPorts';
 import { createTelephony, createTwilioRouteDeps } from './channels/twilio/telephonyWiring';
 import { cryptoRandom, systemClock } from './security/random';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';
-import { SmtpMailer } from './mail/smtpMailer';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
 import { createDevelopmentClient, developmentClientNotice } from './api/developmentClient';
@@ -90,7 +90,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       config,
       stores,
       telephony: createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }),
-      mailer: config.smtp ? new SmtpMailer(config.smtp) : config.env === 'production' ? new UnavailableMailer() : outbox,
+      mailer: config.smtp ? smtpMailer(config.smtp) : config.env === 'production' ? new UnavailableMailer() : outbox,
       notifier: new TeamsNotifier({ adapter, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
       render,
       onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
@@ -189,6 +189,12 @@ async function openStores(config: AppConfig, logger: Logger): Promise<Stores> {
   const stores = await createMongoStores({ uri, dbName, logger, webhookRetentionMs: config.webhookLedgerRetentionMs });
   logger.info('using MongoDB', { dbName });
   return stores;
+}
+
+/** Required only when SMTP_URL is set, so a start without mail never loads nodemailer. */
+function smtpMailer(smtp: NonNullable<AppConfig['smtp']>): Mailer {
+  const { SmtpMailer } = require('./mail/smtpMailer') as typeof import('./mail/smtpMailer');
+  return new SmtpMailer(smtp);
 }
 
 /** Dialog (UI) state next to the user records: MongoDB when the store is MongoDB, else in memory. */
