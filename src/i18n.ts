@@ -110,16 +110,30 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
     return supported.find(sameLanguage) ?? options.fallback;
   };
 
+  // Resources never change after init, so a text is a function of (locale, key, params): remembered, i18next's
+  // look-up (locale hierarchy, plural rules, interpolation) runs once per distinct reply instead of per message.
+  const cache = new BoundedCache<string>(TRANSLATION_CACHE_ENTRIES);
   const t = (locale: string, key: string, params?: TranslationParams): string => {
     const lng = resolveLocale(locale);
+    const cacheKey = translationCacheKey(lng, key, params);
+    const cached = cache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const text = translate(lng, key, params);
+    if (text !== undefined) cache.set(cacheKey, text);
+    return text ?? missingText(lng, key);
+  };
+  const missingText = (lng: string, key: string): string => {
+    options.onMissingKey?.(lng, key);
+    return key === MISSING_KEY_STAND_IN ? 'Sorry, something went wrong.' : t(lng, MISSING_KEY_STAND_IN);
+  };
+  /** The text, or undefined when no loaded locale has the key (never cached: each miss is reported). */
+  const translate = (lng: string, key: string, params?: TranslationParams): string | undefined => {
     const count = typeof params?.['count'] === 'number' ? params['count'] : undefined;
     // Values go in `replace` so a parameter named like an i18next option (lng, ns, context…) stays a value.
     const tOptions = { lng, replace: { ...params }, ...(count === undefined ? {} : { count }) };
     const text: unknown = isLeaf(lng, key) || isLeaf(options.fallback, key) ? instance.t(key, tOptions) : undefined;
     // i18next answers a missing (or everywhere-empty) key with the key itself: never let that reach a person.
-    if (typeof text === 'string' && text !== '' && text !== key) return text;
-    options.onMissingKey?.(lng, key);
-    return key === MISSING_KEY_STAND_IN ? 'Sorry, something went wrong.' : t(lng, MISSING_KEY_STAND_IN);
+    return typeof text === 'string' && text !== '' && text !== key ? text : undefined;
   };
 
   return {
@@ -129,6 +143,27 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
     supported: Object.freeze([...supported]),
     keys: (locale) => [...(keysByLocale.get(resolveLocale(locale)) ?? [])],
   };
+}
+
+/** Distinct (locale, key, params) texts remembered; replies carrying codes or names make the set open-ended. */
+const TRANSLATION_CACHE_ENTRIES = 5000;
+
+/** NUL cannot occur in a locale or key; params go in as JSON (a different order is only a second entry). */
+function translationCacheKey(lng: string, key: string, params: TranslationParams | undefined): string {
+  return params === undefined ? `${lng}\u0000${key}` : `${lng}\u0000${key}\u0000${JSON.stringify(params)}`;
+}
+
+/** A Map that forgets its oldest entry when full: bounded memory whatever the parameters. */
+class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+  set(key: string, value: V): void {
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, value);
+  }
 }
 
 function hasLocaleFiles(localesDir: string, lng: string): boolean {

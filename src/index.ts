@@ -7,16 +7,17 @@ import { createI18n } from './i18n';
 import { createLogger, type LogSink, type Logger } from './logging/logger';
 import { createServer } from './server';
 import { createShutdown, type Shutdown } from './shutdown';
-import { createBotAdapter, createTurnErrorHandler, SignetBot } from './channels/teams/signetBot';
+import { createBotAdapter, createTurnErrorHandler } from './channels/teams/botAdapter';
+import { LazyActivityHandler } from './channels/teams/lazyActivityHandler';
 import { createMemoryStores } from './stores/memoryStores';
 import type { Stores } from './stores/ports';
 import { createCore, type Core } from './core';
 import { createReplyRenderer } from './renderReply';
 import { Outbox, UnavailableMailer } from './ports/outboxes';
+import type { Mailer } from './ports/deliveryPorts';
 import { createTelephony, createTwilioRouteDeps } from './channels/twilio/telephonyWiring';
 import { cryptoRandom, systemClock } from './security/random';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';
-import { SmtpMailer } from './mail/smtpMailer';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
 import { createDevelopmentClient, developmentClientNotice } from './api/developmentClient';
@@ -80,7 +81,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     const outbox = new Outbox();
     // The notifier sends through the bot adapter, so the adapter exists before the core.
     const adapter = createBotAdapter(config.bot);
-    adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.resetDialogs(context) });
+    adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.bot.resetDialogs(context) });
     const render = createReplyRenderer(i18n);
     // Callbacks and help-desk reports are stored as jobs before anything is reported, and run by the worker.
     const jobs = createBackgroundJobs({ config, stores, logger, clock: systemClock });
@@ -89,7 +90,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       config,
       stores,
       telephony: createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }),
-      mailer: config.smtp ? new SmtpMailer(config.smtp) : config.env === 'production' ? new UnavailableMailer() : outbox,
+      mailer: config.smtp ? smtpMailer(config.smtp) : config.env === 'production' ? new UnavailableMailer() : outbox,
       notifier: new TeamsNotifier({ adapter, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
       render,
       onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
@@ -113,17 +114,22 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       defaultCountry: config.org.phone.defaultCountry,
     });
     const dialogStorage = botStorage(stores);
-    const handler = new SignetBot({
-      i18n,
-      org: config.org,
-      enrollment: core.enrollment,
-      users: stores.users,
-      conversations: stores.conversations,
-      storage: dialogStorage,
-      authEnabled: config.bot.appId !== '',
-      logger,
-      verification: { service: core.verification, challenges: stores.challenges },
-      helpDesk,
+    // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
+    const { users, conversations, challenges } = stores;
+    const handler = new LazyActivityHandler(() => {
+      const { SignetBot } = require('./channels/teams/signetBot') as typeof import('./channels/teams/signetBot');
+      return new SignetBot({
+        i18n,
+        org: config.org,
+        enrollment: core.enrollment,
+        users,
+        conversations,
+        storage: dialogStorage,
+        authEnabled: config.bot.appId !== '',
+        logger,
+        verification: { service: core.verification, challenges },
+        helpDesk,
+      });
     });
 
     const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger, helpDesk: jobs.helpDesk });
@@ -183,6 +189,12 @@ async function openStores(config: AppConfig, logger: Logger): Promise<Stores> {
   const stores = await createMongoStores({ uri, dbName, logger, webhookRetentionMs: config.webhookLedgerRetentionMs });
   logger.info('using MongoDB', { dbName });
   return stores;
+}
+
+/** Required only when SMTP_URL is set, so a start without mail never loads nodemailer. */
+function smtpMailer(smtp: NonNullable<AppConfig['smtp']>): Mailer {
+  const { SmtpMailer } = require('./mail/smtpMailer') as typeof import('./mail/smtpMailer');
+  return new SmtpMailer(smtp);
 }
 
 /** Dialog (UI) state next to the user records: MongoDB when the store is MongoDB, else in memory. */

@@ -1,23 +1,19 @@
-// The Teams bot: the Bot Framework adapter built from configuration, the turn-error handler, and the
-// ActivityHandler that identifies the person, answers sign-in approval cards, and runs the dialogs in dialogs/.
+// The Teams bot: the ActivityHandler that identifies the person, answers sign-in approval cards, and runs the
+// dialogs in dialogs/ (the adapter and turn-error handler are in botAdapter.ts).
 import {
   ActivityHandler,
   Channels,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   ConversationState,
   TeamsInfo,
   TurnContext,
   type Activity,
   type ConversationReference,
   type StatePropertyAccessor,
-  type ConfigurationBotFrameworkAuthenticationOptions,
   type InvokeResponse,
   type ResourceResponse,
   type Storage,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
-import type { AppConfig } from '../../config/loadConfig';
 import type { OrgConfig } from '../../config/orgConfigSchema';
 import type { NewUser, User } from '../../domain/user';
 import type { EnrollmentService } from '../../enrollment/enrollmentService';
@@ -43,11 +39,12 @@ import { SecurityKeyDialog } from '../../../dialogs/securityKeyDialog';
 import { ManageMethodsDialog } from '../../../dialogs/manageMethodsDialog';
 import { HelpDialog } from '../../../dialogs/helpDialog';
 import { HelpDeskDialog } from '../../../dialogs/helpDeskDialog';
-import { faultReply } from '../../userFacingErrors';
 import { ConversationQueue } from './conversationQueue';
 import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
 import { recordWrites, writeRecording, writesSoFar } from './turnWrites';
 import { cutTurnInput } from '../inputLimits';
+// Built at start-up from botAdapter.ts (which does not load botbuilder-dialogs); re-exported for existing callers.
+export { createBotAdapter, createTurnErrorHandler } from './botAdapter';
 
 // A turn that changed nothing but lost the race on dialog state to another instance is re-run this many times.
 const MAX_DIALOG_ATTEMPTS = 3;
@@ -412,60 +409,4 @@ export function createDialogs(services: DialogServices): Dialog[] {
     new HelpDialog(services),
     new HelpDeskDialog(services),
   ];
-}
-
-/**
- * The CloudAdapter for our Bot Framework registration. Only the four credential keys are passed (never the whole
- * environment); an empty MicrosoftAppId turns Bot Framework authentication off, for local use and tests.
- */
-export function createBotAdapter(bot: AppConfig['bot']): CloudAdapter {
-  const settings: ConfigurationBotFrameworkAuthenticationOptions = {};
-  // Unset rather than empty: botbuilder treats "" and undefined differently for some keys.
-  if (bot.appId !== '') settings.MicrosoftAppId = bot.appId;
-  if (bot.appPassword !== '') settings.MicrosoftAppPassword = bot.appPassword;
-  if (bot.appType !== '') settings.MicrosoftAppType = bot.appType;
-  if (bot.appTenantId !== '') settings.MicrosoftAppTenantId = bot.appTenantId;
-  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings));
-}
-
-/**
- * The adapter's last-resort handler: logs what failed (error name and message only, no activity text, which may
- * hold a code) and tells the person, in their language, what kind of fault it was (store unavailable, a clash
- * with a concurrent change, or unexpected) and that nothing was changed.
- */
-export function createTurnErrorHandler(deps: {
-  logger: Logger;
-  i18n: I18n;
-  /** Resets the dialog after the apology, so a broken dialog state cannot fail every later turn. */
-  resetDialogs?: (context: TurnContext) => Promise<void>;
-}): (context: TurnContext, error: Error) => Promise<void> {
-  return async (context, error) => {
-    const activity = context.activity;
-    deps.logger.error('bot turn failed', {
-      error,
-      activityType: activity?.type,
-      channelId: activity?.channelId,
-      conversationType: activity?.conversation?.conversationType,
-    });
-    try {
-      const locale = deps.i18n.resolveLocale(activity?.locale);
-      const apology = faultReply(error);
-      await context.sendActivity(deps.i18n.t(locale, apology.key, apology.params));
-    } catch (sendError) {
-      deps.logger.error('could not send the apology', { error: sendError });
-    }
-    try {
-      await deps.resetDialogs?.(context);
-    } catch (resetError) {
-      deps.logger.error('could not reset the dialog state', { error: resetError });
-    }
-    // An invoke without an invoke response is answered 501 by the adapter: the apology above is the answer.
-    if (activity?.type === 'invoke') {
-      try {
-        await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
-      } catch (sendError) {
-        deps.logger.error('could not answer the invoke', { error: sendError });
-      }
-    }
-  };
 }
