@@ -13,6 +13,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { startConnector } from './benchConnector';
 
 const run = promisify(execFile);
 // autocannon reaches for process.binding('http_parser'); its deprecation notice is noise in the figures.
@@ -123,21 +124,6 @@ function rssMb(pid: number): number {
   return Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) / 1024;
 }
 
-/** A local Bot Connector for the replies of both bots: answers every POST with an id, as the real one does. */
-async function startConnector(): Promise<{ url: string; close(): Promise<void> }> {
-  let next = 1;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: `sent-${next++}` }));
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 function twilioSignature(url: string, params: Record<string, string>): string {
   const data = url + Object.keys(params).sort().map((name) => name + params[name]).join('');

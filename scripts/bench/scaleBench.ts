@@ -4,10 +4,10 @@
 //
 //   npm run bench -- --scale [--people 100000] [--requests 1000]
 import http from 'node:http';
-import type net from 'node:net';
 import { main, type RunningApp } from '../../src/index';
 import { auditDraft, challenge, codeSentStep, enrollment, mobilePhone } from '../../test/support/fixtures';
 import { formBody, twilioSignature } from '../../test/support/twilioSigner';
+import { startConnector } from './benchConnector';
 
 const AUTH_TOKEN = 'signet-bench-auth-token-0123456789';
 const PUBLIC_BASE_URL = 'https://signet.bench.test';
@@ -114,20 +114,6 @@ async function time(requests: number, send: () => Promise<number>): Promise<Late
   return { p50: at(0.5), p99: at(0.99), failures };
 }
 
-/** The Bot Connector the replies go to: answers every POST with an id, as the real one does. */
-async function startConnector(): Promise<{ url: string; close(): Promise<void> }> {
-  let next = 1;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: `sent-${next++}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 async function startSignet(): Promise<RunningApp> {
   const env: NodeJS.ProcessEnv = {
