@@ -7,7 +7,7 @@ import { createMongoJobQueue, JOB_INDEXES, JOBS_COLLECTION } from '../../src/sto
 import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
 import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
 import { T0 } from '../support/fixtures';
-import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
+import { freshDbName, mongoTestUri, recordingLogger, dropAndClose } from '../support/mongo';
 import { describeShape, servingIndex, shapesOf, type QueryShape } from '../support/queryShapes';
 import { describeStoreConformance } from './storeConformance';
 
@@ -31,14 +31,6 @@ async function openMonitoredStores(prefix: string): Promise<MongoStores> {
     for (const shape of shapesOf(event)) seen.set(describeShape(shape), shape);
   });
   return stores;
-}
-
-async function dropAndClose(stores: MongoStores): Promise<void> {
-  try {
-    await stores.db.dropDatabase();
-  } finally {
-    await stores.close();
-  }
 }
 
 describeStoreConformance('MongoDB stores under command monitoring', () => openMonitoredStores('coverage'), dropAndClose);

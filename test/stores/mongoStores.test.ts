@@ -6,21 +6,13 @@ import { createMongoStores, type MongoStores } from '../../src/stores/mongoStore
 import { StoreUnavailableError } from '../../src/stores/ports';
 import { detectCompareAndSetStrategy, type CompareAndSetChoice } from '../../src/stores/mongoVersionClaims';
 import { T0, auditDraft, challenge, newUser } from '../support/fixtures';
-import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
+import { freshDbName, mongoTestUri, recordingLogger, dropAndClose } from '../support/mongo';
 import { describeStoreConformance } from './storeConformance';
 
 async function openStores(prefix: string, compareAndSet: CompareAndSetChoice = 'detect'): Promise<MongoStores> {
   const stores = await createMongoStores({ uri: mongoTestUri(), dbName: freshDbName(prefix), logger: recordingLogger(), indexes: 'manual', compareAndSet });
   await stores.ensureIndexes();
   return stores;
-}
-
-async function dropAndClose(stores: MongoStores): Promise<void> {
-  try {
-    await stores.db.dropDatabase();
-  } finally {
-    await stores.close();
-  }
 }
 
 // Both compare-and-set strategies on the test server: claims (what FerretDB needs) and one conditional write

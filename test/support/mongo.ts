@@ -1,6 +1,6 @@
 // What the MongoDB test suites need: the server globalSetup found (or the reason there is none, which every Mongo
 // suite then fails with — a Mongo suite never skips), a fresh database name per suite, and a quiet logger.
-import type { MongoStoresLogger } from '../../src/stores/mongoStores';
+import type { MongoStores, MongoStoresLogger } from '../../src/stores/mongoStores';
 
 /** Set by globalSetup: the URI of the server the Mongo suites use. */
 export const TEST_MONGO_URI_ENV = 'SIGNET_TEST_MONGO_URI';
@@ -42,4 +42,13 @@ export function recordingLogger(): RecordingLogger {
   const record = (level: LoggedLine['level']) => (message: string, details?: Readonly<Record<string, unknown>>) =>
     void lines.push(details === undefined ? { level, message } : { level, message, details });
   return { lines, info: record('info'), warn: record('warn') };
+}
+
+/** Drops the suite's database and closes the stores, even when the drop fails. */
+export async function dropAndClose(stores: MongoStores): Promise<void> {
+  try {
+    await stores.db.dropDatabase();
+  } finally {
+    await stores.close();
+  }
 }

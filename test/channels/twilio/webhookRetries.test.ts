@@ -49,20 +49,7 @@ describe('Twilio retries while the first delivery is still running', () => {
 
   it('when a key press is retried while the first delivery is held, then the retry gets byte-identical TwiML and the phone is verified once', async () => {
     await start();
-    const user = await enrollPhone(app, 'voice');
-    const call = app.api.calls().at(-1)!;
-    const step = (await app.stores.users.get(user.id))?.enrollment?.step;
-    const sid = step?.name === 'codeSent' ? step.deliveryRef! : '';
-    const answer = await app.post(pathOf(call.params['Url']), { CallSid: sid, CallStatus: 'in-progress' });
-    const keyPath = pathOf(flatten(parseXml(answer.text)).find((e) => e.name === 'Gather')!.attributes['action']);
-    gate.arm();
-    const refused = watch.refused(`${sid}:key:1`);
-    const first = app.post(keyPath, { CallSid: sid, Digits: '#' });
-    await gate.reached;
-    const retry = app.post(keyPath, { CallSid: sid, Digits: '#' });
-    await refused;
-    gate.release();
-    const [a, b] = await Promise.all([first, retry]);
+    const { user, a, b } = await retriedWhileHeld(app, gate, watch, '#');
 
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(saidIn(a.text).length).toBeGreaterThan(0);
@@ -134,20 +121,7 @@ describe('Twilio retries of a read-aloud call step', () => {
 
   it('when the key press that reads the code is retried while the first is held, then the retry gets the goodbye, never the code', async () => {
     app = await startTwilioApp({ stores: gatedStores(createMemoryStores(), gate, watch), org: { voice: { enrollmentMode: 'readCode' } } });
-    const user = await enrollPhone(app, 'voice');
-    const call = app.api.calls().at(-1)!;
-    const step = (await app.stores.users.get(user.id))?.enrollment?.step;
-    const sid = step?.name === 'codeSent' ? step.deliveryRef! : '';
-    const answer = await app.post(pathOf(call.params['Url']), { CallSid: sid, CallStatus: 'in-progress' });
-    const keyPath = pathOf(flatten(parseXml(answer.text)).find((e) => e.name === 'Gather')!.attributes['action']);
-    gate.arm();
-    const refused = watch.refused(`${sid}:key:1`);
-    const first = app.post(keyPath, { CallSid: sid, Digits: '1' });
-    await gate.reached;
-    const retry = app.post(keyPath, { CallSid: sid, Digits: '1' });
-    await refused;
-    gate.release();
-    const [a, b] = await Promise.all([first, retry]);
+    const { a, b } = await retriedWhileHeld(app, gate, watch, '1');
 
     const digits = /: ((?:\d, )+\d)\./.exec(saidIn(a.text)[0] ?? '')?.[1];
     expect(digits).toBeDefined();
@@ -155,3 +129,25 @@ describe('Twilio retries of a read-aloud call step', () => {
     expect(saidIn(b.text)).toEqual([app.render('en-US', { key: 'voice.call.giveUp' })]);
   });
 });
+
+/**
+ * Places a verification call, answers it, and presses `digits` twice: the second press (a Twilio retry) arrives
+ * while the first delivery is held at the gate, and both answers are returned once the gate opens.
+ */
+async function retriedWhileHeld(app: TwilioApp, gate: Gate, watch: ClaimWatch, digits: string) {
+  const user = await enrollPhone(app, 'voice');
+  const call = app.api.calls().at(-1)!;
+  const step = (await app.stores.users.get(user.id))?.enrollment?.step;
+  const sid = step?.name === 'codeSent' ? step.deliveryRef! : '';
+  const answer = await app.post(pathOf(call.params['Url']), { CallSid: sid, CallStatus: 'in-progress' });
+  const keyPath = pathOf(flatten(parseXml(answer.text)).find((e) => e.name === 'Gather')!.attributes['action']);
+  gate.arm();
+  const refused = watch.refused(`${sid}:key:1`);
+  const first = app.post(keyPath, { CallSid: sid, Digits: digits });
+  await gate.reached;
+  const retry = app.post(keyPath, { CallSid: sid, Digits: digits });
+  await refused;
+  gate.release();
+  const [a, b] = await Promise.all([first, retry]);
+  return { user, a, b };
+}
