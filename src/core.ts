@@ -6,9 +6,10 @@ import { EffectRunner } from './enrollment/effectRunner';
 import { EnrollmentService } from './enrollment/enrollmentService';
 import { VerificationService } from './verification/verificationService';
 import type { Mailer, ReplyRenderer, Telephony, UserNotifier } from './ports/deliveryPorts';
-import type { Stores } from './stores/ports';
-import type { Challenge } from './verification/challengeTypes';
-import { cryptoRandom, systemClock, type Clock, type RandomSource } from './security/random';
+import type { Stores } from './ports/repositories';
+import type { Challenge } from './domain/challenge';
+import { cryptoRandom, type RandomSource } from './security/random';
+import { systemClock, type Clock } from './ports/clock';
 
 export interface CoreDeps {
   readonly config: Pick<AppConfig, 'org' | 'encryptionKey'>;

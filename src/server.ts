@@ -6,7 +6,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { AppConfig } from './config/loadConfig';
 import type { I18n } from './i18n';
 import type { Logger } from './logging/logger';
-import type { Stores } from './stores/ports';
+import type { Stores } from './ports/repositories';
 import { registerTwilioRoutes, type TwilioRouteDeps } from './channels/twilio/twilioRoutes';
 import { botMessagesHandler } from './botMessagesRoute';
 import { ERROR_CODES, sendError, type ErrorCode } from './httpErrors';

@@ -2,7 +2,7 @@
 // requests finish (bounded), stop the background work, then close the stores. Running it twice does the work once.
 import type { Server } from 'node:http';
 import type { Logger } from './logging/logger';
-import type { Stores } from './stores/ports';
+import type { Stores } from './ports/repositories';
 
 export interface ShutdownDeps {
   readonly server: Pick<Server, 'close' | 'closeIdleConnections' | 'closeAllConnections' | 'listening'>;

@@ -2,7 +2,7 @@
 // at its edge (Teams onTurnError, the SMS and voice webhooks, the HTTP API).
 import { reply, type Reply } from './domain/effects';
 import { ConcurrentUpdateError } from './enrollment/enrollmentService';
-import { RecordBusyError, StoreUnavailableError } from './stores/ports';
+import { RecordBusyError, StoreUnavailableError } from './ports/storeErrors';
 
 export type FaultKind = 'unavailable' | 'busy' | 'stillSaving' | 'unexpected';
 

@@ -1,7 +1,7 @@
 // Delivers a challenge's outcome to the relying system's callbackUrl, signed with the client's callback signing
 // key: one attempt per call. Retries, back-off and surviving a crash belong to the durable job queue that calls
 // it (src/jobs/callbackJobs.ts), so any instance can make the next attempt.
-import type { Challenge } from '../verification/challengeTypes';
+import type { Challenge } from '../domain/challenge';
 import { callbackSigningKey, signCallback } from './apiClientCredentials';
 import { view } from './verificationView';
 

@@ -1,6 +1,6 @@
 // The verification API's per-client request limit (requests per minute), taken from the store's exact limits so
 // that it holds across every instance sharing the database, not per process.
-import type { RateLimitRepository } from '../stores/ports';
+import type { RateLimitRepository } from '../ports/repositories';
 
 export interface LimitDecision {
   readonly allowed: boolean;

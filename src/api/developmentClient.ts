@@ -2,7 +2,7 @@
 // key printed once to the console, so the verification API can be tried with curl without MongoDB or
 // `npm run clients`. Never used in production or on MongoDB (where `npm run clients` manages real clients).
 import type { RandomSource } from '../security/random';
-import type { ApiClientRepository } from '../stores/verificationPorts';
+import type { ApiClientRepository } from '../ports/verificationRepositories';
 import { callbackSigningKey, newApiClient } from './apiClientCredentials';
 
 export interface DevelopmentClient {

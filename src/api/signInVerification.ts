@@ -6,11 +6,11 @@ import type { OrgConfig } from '../config/orgConfigSchema';
 import type { SecurityMethod, User } from '../domain/user';
 import { isPhoneKind } from '../domain/methodKinds';
 import { checkTemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
-import type { Clock } from '../security/random';
-import type { Stores } from '../stores/ports';
-import type { VerificationStores } from '../stores/verificationPorts';
+import type { Clock } from '../ports/clock';
+import type { Stores } from '../ports/repositories';
+import type { VerificationStores } from '../ports/verificationRepositories';
 import { CHALLENGE_RATE_SCOPE, decideNewChallenge, type AbusePolicy } from '../verification/abusePolicy';
-import type { Challenge, ChallengeMethod, SignInContext } from '../verification/challengeTypes';
+import type { Challenge, ChallengeMethod, SignInContext } from '../domain/challenge';
 import type { ChallengeOutcome, VerificationService } from '../verification/verificationService';
 import type { ApiClient } from './apiClientCredentials';
 

@@ -3,10 +3,10 @@
 import type * as restify from 'restify';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { RecordBusyError, StoreUnavailableError } from '../stores/ports';
+import { RecordBusyError, StoreUnavailableError } from '../ports/storeErrors';
 import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
 import { findForbiddenKey } from '../server';
-import type { ApiClientRepository } from '../stores/verificationPorts';
+import type { ApiClientRepository } from '../ports/verificationRepositories';
 import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredentials';
 import type { SignInVerification, StartResult } from './signInVerification';
 import { OPENAPI_DOCUMENT } from './openApiDocument';

@@ -1,5 +1,5 @@
 // How a challenge looks to a relying system: the API's JSON, also the body of outcome callbacks.
-import type { Challenge } from '../verification/challengeTypes';
+import type { Challenge } from '../domain/challenge';
 
 /** What a relying system sees; `reason` explains every status but pending. */
 export interface VerificationView {

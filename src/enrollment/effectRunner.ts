@@ -2,8 +2,8 @@
 // turned into a delivery failure, so the person hears "we couldn't send it" rather than nothing.
 import type { Effect } from '../domain/effects';
 import type { DeliveryReceipt, Mailer, ReplyRenderer, Telephony, UserNotifier } from '../ports/deliveryPorts';
-import type { AuditLog } from '../stores/ports';
-import type { Clock } from '../security/random';
+import type { AuditLog } from '../ports/repositories';
+import type { Clock } from '../ports/clock';
 
 export interface EffectRunnerDeps {
   readonly telephony: Telephony;

@@ -3,8 +3,10 @@
 import type { Effect, Reply } from '../domain/effects';
 import type { Channel, NewUser, User } from '../domain/user';
 import type { DeliveryReceipt } from '../ports/deliveryPorts';
-import { DuplicateKeyError, type Stores } from '../stores/ports';
-import type { Clock, RandomSource } from '../security/random';
+import { type Stores } from '../ports/repositories';
+import { DuplicateKeyError } from '../ports/storeErrors';
+import type { RandomSource } from '../security/random';
+import type { Clock } from '../ports/clock';
 import type { EnrollmentPolicy, SecretOps } from './enrollmentPolicy';
 import { transitionEnrollment } from './enrollmentMachine';
 import { changeSecurityInfo, type SecurityInfoRequest } from './securityInfo';

@@ -3,8 +3,8 @@
 import { reply, type Effect } from '../domain/effects';
 import type { DeliveryReceipt } from '../ports/deliveryPorts';
 import type { HelpDeskNotifier, HelpDeskReport } from '../ports/helpDesk';
-import type { AuditLog } from '../stores/ports';
-import type { Clock } from '../security/random';
+import type { AuditLog } from '../ports/repositories';
+import type { Clock } from '../ports/clock';
 
 export interface HelpDeskNotifierDeps {
   readonly email: string | undefined;

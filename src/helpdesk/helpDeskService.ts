@@ -6,10 +6,11 @@ import { maskPhone, parsePhone } from '../domain/rules/phoneNumbers';
 import { meetsPolicy, type RegistrationPolicy } from '../domain/rules/registrationPolicy';
 import type { MethodKind } from '../domain/methodKinds';
 import type { Channel, SecurityMethod, User } from '../domain/user';
-import type { Clock, RandomSource } from '../security/random';
-import type { Stores } from '../stores/ports';
-import type { VerificationStores } from '../stores/verificationPorts';
-import type { ChallengeStatus } from '../verification/challengeTypes';
+import type { RandomSource } from '../security/random';
+import type { Clock } from '../ports/clock';
+import type { Stores } from '../ports/repositories';
+import type { VerificationStores } from '../ports/verificationRepositories';
+import type { ChallengeStatus } from '../domain/challenge';
 import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
 import { issueTemporaryAccessPass, type IssueProblem } from './temporaryAccessPass';
 

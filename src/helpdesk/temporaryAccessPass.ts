@@ -3,6 +3,9 @@
 // issued by someone for themselves; one-time by default, with a lifetime from 10 minutes to 30 days.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { randomInt, randomId, type RandomSource } from '../security/random';
+import type { TemporaryAccessPass } from '../domain/temporaryAccessPass';
+
+export type { TemporaryAccessPass };
 
 /** No 0/O, 1/I/L: a passcode is read out over the phone and typed by hand. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -11,17 +14,6 @@ export const MIN_LIFETIME_MS = 10 * 60_000;
 export const MAX_LIFETIME_MS = 30 * 24 * 60 * 60_000;
 export const DEFAULT_LIFETIME_MS = 60 * 60_000;
 
-export interface TemporaryAccessPass {
-  readonly id: string;
-  readonly userId: string;
-  readonly issuedBy: string;
-  readonly passcodeHash: string;
-  readonly oneTime: boolean;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly usedAt: number | null;
-  readonly revokedAt: number | null;
-}
 
 export type IssueProblem = 'selfIssue' | 'lifetimeOutOfRange';
 

@@ -3,9 +3,9 @@
 // sends what is stored, so a job whose save then lost its race, or never landed, sends the true outcome.
 import type { CallbackDispatcher } from '../api/callbackDispatcher';
 import type { JobQueue, NewJob } from '../ports/jobQueue';
-import type { Clock } from '../security/random';
-import type { ChallengeRepository } from '../stores/ports';
-import type { Challenge } from '../verification/challengeTypes';
+import type { Clock } from '../ports/clock';
+import type { ChallengeRepository } from '../ports/repositories';
+import type { Challenge } from '../domain/challenge';
 import { JobFailure, type JobHandler } from './jobWorker';
 
 export const CALLBACK_JOB = 'callback';

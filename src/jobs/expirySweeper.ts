@@ -2,8 +2,8 @@
 // runs every interval, ending each pending challenge past its expiresAt through the verification service, so the
 // normal path stores its callback job. Every instance enqueues the job at start; the unique id keeps it one.
 import type { JobQueue } from '../ports/jobQueue';
-import type { Clock } from '../security/random';
-import type { ChallengeRepository } from '../stores/ports';
+import type { Clock } from '../ports/clock';
+import type { ChallengeRepository } from '../ports/repositories';
 import type { JobHandler, JobWorkerLogger } from './jobWorker';
 
 export const EXPIRY_SWEEP_JOB = 'expirySweep';

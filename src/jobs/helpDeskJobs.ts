@@ -2,7 +2,7 @@
 // report is the same job), and the handler mails and audits it as MailingHelpDeskNotifier does, from any instance.
 import type { HelpDeskNotifier, HelpDeskReport } from '../ports/helpDesk';
 import type { JobQueue } from '../ports/jobQueue';
-import type { Clock } from '../security/random';
+import type { Clock } from '../ports/clock';
 import type { Channel } from '../domain/user';
 import { JobFailure, type JobHandler } from './jobWorker';
 

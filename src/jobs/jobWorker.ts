@@ -3,8 +3,8 @@
 // kept with status 'dead' for operators: `npm run jobs -- dead`).
 import type { Job, JobQueue, JobSettlement } from '../ports/jobQueue';
 import { callbackRetryDelaySeconds } from '../api/apiClientCredentials';
-import type { Clock } from '../security/random';
-import { StoreUnavailableError } from '../stores/ports';
+import type { Clock } from '../ports/clock';
+import { StoreUnavailableError } from '../ports/storeErrors';
 
 /** What a handler may ask for besides "done" (returning nothing): run again at `again` (recurring, or not yet). */
 export type JobResult = void | { readonly again: number };

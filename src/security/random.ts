@@ -39,24 +39,3 @@ export function randomInt(random: RandomSource, bound: number): number {
 export function randomId(random: RandomSource): string {
   return random.bytes(16).toString('base64url');
 }
-
-export interface Clock {
-  /** Epoch milliseconds. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
-
-/** A clock that only moves when told to. */
-export class FixedClock implements Clock {
-  constructor(private current: number) {}
-  now(): number {
-    return this.current;
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
-  set(ms: number): void {
-    this.current = ms;
-  }
-}

@@ -2,7 +2,7 @@
 // method checks and writes synchronously, so a lease or settlement cannot interleave with another call.
 import type { Job, JobQueue, JobSettlement, JobStatus, NewJob } from '../ports/jobQueue';
 import { MultiIndex, RankedIds } from './memoryIndexes';
-import { isLeasable, leasedBy, newJobRecord, settled, stillHeld } from '../jobs/jobRecords';
+import { isLeasable, leasedBy, newJobRecord, settled, stillHeld } from './jobRecords';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const earliestDueFirst = (a: Job, b: Job): number => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -1,6 +1,6 @@
 // In-memory exact limits and challenge turns (see RateLimitRepository and ChallengeTurnRepository in ports.ts).
 // One process only, so a synchronous check-and-write between awaits is atomic here; memory stays bounded.
-import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository } from './ports';
+import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository } from '../ports/repositories';
 import { requireLimitArguments, windowOf } from './rateLimitWindows';
 
 /** Ended windows are dropped every this many takes, so the map holds only live windows (plus this many). */

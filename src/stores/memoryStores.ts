@@ -2,29 +2,10 @@
 // write so that code relying on shared references fails here as it would against a network store.
 import { randomUUID } from 'node:crypto';
 import type { NewUser, User } from '../domain/user';
-import type { Challenge } from '../verification/challengeTypes';
+import type { Challenge } from '../domain/challenge';
 import type { AuditDraft } from '../domain/effects';
-import {
-  DEFAULT_WEBHOOK_RETENTION_MS,
-  DuplicateKeyError,
-  type AuditEntry,
-  type AuditLog,
-  type ChallengeRepository,
-  type ConversationRefRecord,
-  type ConversationRefRepository,
-  type DeliveryStatusLog,
-  type DeliveryStatusRecord,
-  type OptOutRecord,
-  type OptOutRepository,
-  type ProcessedWebhook,
-  type SendLog,
-  type SendLogEntry,
-  type SimulatedDelivery,
-  type SimulatedOutbox,
-  type Stores,
-  type UserRepository,
-  type WebhookLedger,
-} from './ports';
+import { DEFAULT_WEBHOOK_RETENTION_MS, type AuditEntry, type AuditLog, type ChallengeRepository, type ConversationRefRecord, type ConversationRefRepository, type DeliveryStatusLog, type DeliveryStatusRecord, type OptOutRecord, type OptOutRepository, type ProcessedWebhook, type SendLog, type SendLogEntry, type SimulatedDelivery, type SimulatedOutbox, type Stores, type UserRepository, type WebhookLedger } from '../ports/repositories';
+import { DuplicateKeyError } from '../ports/storeErrors';
 import { isPhoneKind } from '../domain/methodKinds';
 import { MemoryChallengeTurns, MemoryRateLimits } from './memoryLimitStores';
 import { MultiIndex, RankedIds, appendTo } from './memoryIndexes';

@@ -1,8 +1,8 @@
 // In-memory adapters for the verification storage contracts; clones on read and write like memoryStores.
 import type { ApiClient } from '../domain/apiClient';
-import type { TemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
-import { DuplicateKeyError } from './ports';
-import type { ApiClientRepository, TemporaryPassRepository, VerificationStores, VerificationUnlockRepository } from './verificationPorts';
+import type { TemporaryAccessPass } from '../domain/temporaryAccessPass';
+import { DuplicateKeyError } from '../ports/storeErrors';
+import type { ApiClientRepository, TemporaryPassRepository, VerificationStores, VerificationUnlockRepository } from '../ports/verificationRepositories';
 
 const clone = <T>(value: T): T => structuredClone(value);
 

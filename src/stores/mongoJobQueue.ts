@@ -3,7 +3,7 @@
 // filtered update is not atomic on every compatible server (FerretDB 1.x): two workers never both hold a job.
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { Job, JobQueue, JobSettlement, JobStatus, NewJob } from '../ports/jobQueue';
-import { isLeasable, leasedBy, newJobRecord, settled, stillHeld } from '../jobs/jobRecords';
+import { isLeasable, leasedBy, newJobRecord, settled, stillHeld } from './jobRecords';
 import { COLLECTION_NAMES, guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
 import { compareAndSet, type ClaimDocument } from './mongoVersionClaims';
 

@@ -3,8 +3,8 @@
 // per window taken by unique-key inserts, the one write FerretDB performs atomically. Turns are inserts everywhere.
 import type { Collection, IndexDescription } from 'mongodb';
 import type { CompareAndSetStrategy } from './mongoVersionClaims';
-import type { Challenge } from '../verification/challengeTypes';
-import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository } from './ports';
+import type { Challenge } from '../domain/challenge';
+import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository } from '../ports/repositories';
 import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
 import { requireLimitArguments, windowOf } from './rateLimitWindows';
 

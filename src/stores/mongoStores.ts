@@ -5,30 +5,10 @@
 import { MongoClient, MongoError, type CommandStartedEvent, MongoServerError, ObjectId, type Collection, type Db, type Filter, type IndexDescription, type WithoutId } from 'mongodb';
 import type { NewUser, User } from '../domain/user';
 import type { AuditDraft } from '../domain/effects';
-import type { Challenge } from '../verification/challengeTypes';
+import type { Challenge } from '../domain/challenge';
 import { isPhoneKind } from '../domain/methodKinds';
-import {
-  DEFAULT_WEBHOOK_RETENTION_MS,
-  DuplicateKeyError,
-  StoreUnavailableError,
-  type AuditEntry,
-  type AuditLog,
-  type ChallengeRepository,
-  type ConversationRefRecord,
-  type ConversationRefRepository,
-  type DeliveryStatusLog,
-  type DeliveryStatusRecord,
-  type OptOutRecord,
-  type OptOutRepository,
-  type ProcessedWebhook,
-  type SendLog,
-  type SendLogEntry,
-  type SimulatedDelivery,
-  type SimulatedOutbox,
-  type Stores,
-  type WebhookLedger,
-  type UserRepository,
-} from './ports';
+import { DEFAULT_WEBHOOK_RETENTION_MS, type AuditEntry, type AuditLog, type ChallengeRepository, type ConversationRefRecord, type ConversationRefRepository, type DeliveryStatusLog, type DeliveryStatusRecord, type OptOutRecord, type OptOutRepository, type ProcessedWebhook, type SendLog, type SendLogEntry, type SimulatedDelivery, type SimulatedOutbox, type Stores, type WebhookLedger, type UserRepository } from '../ports/repositories';
+import { DuplicateKeyError, StoreUnavailableError } from '../ports/storeErrors';
 import { chooseCompareAndSetStrategy, compareAndSet, compareAndSetStrategyFor, type ClaimDocument, type CompareAndSetChoice, type CompareAndSetStrategy } from './mongoVersionClaims';
 import {
   CHALLENGE_TURN_INDEXES,

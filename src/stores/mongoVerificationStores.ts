@@ -3,10 +3,10 @@
 // makes atomic; the documents themselves are then updated plainly.
 import type { Collection, Db } from 'mongodb';
 import type { ApiClient } from '../domain/apiClient';
-import type { TemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
-import { DuplicateKeyError } from './ports';
+import type { TemporaryAccessPass } from '../domain/temporaryAccessPass';
+import { DuplicateKeyError } from '../ports/storeErrors';
 import { guarded, isDuplicateKeyError, putDocument, requireString, toStoreError } from './mongoStores';
-import type { ApiClientRepository, TemporaryPassRepository, VerificationStores, VerificationUnlockRepository } from './verificationPorts';
+import type { ApiClientRepository, TemporaryPassRepository, VerificationStores, VerificationUnlockRepository } from '../ports/verificationRepositories';
 
 type ClientDoc = Omit<ApiClient, 'id'> & { _id: string };
 type PassDoc = TemporaryAccessPass & { _id: string };

@@ -3,7 +3,7 @@
 // so two concurrent writers from the same version both "win"; there each write first claims its target version
 // with a unique-_id insert (atomic everywhere), and only the claim's owner may then replace the document.
 import { MongoServerError, type Collection, type Db, type Document, type Filter, type WithoutId } from 'mongodb';
-import { RecordBusyError } from './ports';
+import { RecordBusyError } from '../ports/storeErrors';
 
 export interface ClaimDocument {
   _id: string;

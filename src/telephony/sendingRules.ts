@@ -4,8 +4,8 @@
 // so the person hears why.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { DeliveryReceipt, OutboundCall, OutboundSms, Telephony } from '../ports/deliveryPorts';
-import type { Stores } from '../stores/ports';
-import type { Clock } from '../security/random';
+import type { Stores } from '../ports/repositories';
+import type { Clock } from '../ports/clock';
 
 export interface SendingRules {
   /** Two-letter country codes; empty = any country. */

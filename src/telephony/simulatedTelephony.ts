@@ -1,8 +1,9 @@
 // The Telephony port without a provider: every text and call is kept in the store's simulated outbox, with a
 // Twilio-style id, so the development routes can list it and play the phone's side through the real webhooks.
 import type { DeliveryReceipt, OutboundCall, OutboundSms, Telephony } from '../ports/deliveryPorts';
-import type { Stores } from '../stores/ports';
-import type { Clock, RandomSource } from '../security/random';
+import type { Stores } from '../ports/repositories';
+import type { RandomSource } from '../security/random';
+import type { Clock } from '../ports/clock';
 
 export class SimulatedTelephony implements Telephony {
   constructor(private readonly deps: { readonly stores: Pick<Stores, 'simulatedOutbox'>; readonly clock: Clock; readonly random: RandomSource }) {}

@@ -3,7 +3,7 @@
 // stop further prompts (push-fatigue / MFA-bombing defence). Pure: the caller passes the history and the time.
 // The challenges-per-window cap is not decided here: counting history then acting lets concurrent starts through,
 // so it is taken from the store's exact limits (CHALLENGE_RATE_SCOPE) by the caller.
-import type { Challenge } from './challengeTypes';
+import type { Challenge } from '../domain/challenge';
 
 export interface AbusePolicy {
   /** Consecutive failed verifications that lock the person's verifications. */

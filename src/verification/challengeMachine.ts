@@ -5,7 +5,7 @@ import type { Channel } from '../domain/user';
 import type { CodePolicy, SecretOps } from '../enrollment/enrollmentPolicy';
 import { extractCode, generateNumericCode } from '../security/oneTimeCodes';
 import { randomId, randomInt, type RandomSource } from '../security/random';
-import type { Challenge, ChallengeEndReason, ChallengeEvent, ChallengeMethod, ChallengeStatus, SignInContext } from './challengeTypes';
+import type { Challenge, ChallengeEndReason, ChallengeEvent, ChallengeMethod, ChallengeStatus, SignInContext } from '../domain/challenge';
 
 export interface ChallengeContext {
   readonly now: number;

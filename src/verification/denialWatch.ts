@@ -1,9 +1,9 @@
 // Tells the help desk when a person says "this wasn't me" to too many sign-in requests in a short time (push
 // fatigue / MFA bombing): once, at the denial that reaches the limit, not on every refused request after it.
 import type { HelpDeskNotifier } from '../ports/helpDesk';
-import type { ChallengeRepository } from '../stores/ports';
+import type { ChallengeRepository } from '../ports/repositories';
 import type { AbusePolicy } from './abusePolicy';
-import type { Challenge } from './challengeTypes';
+import type { Challenge } from '../domain/challenge';
 
 const HISTORY = 50;
 

@@ -3,14 +3,16 @@
 // enrollment, and check authenticator codes with replay protection recorded on the user before approval.
 import type { Reply } from '../domain/effects';
 import type { AuthenticatorAppMethod, Channel, User } from '../domain/user';
-import { DuplicateKeyError, type ChallengeTurn, type Stores } from '../stores/ports';
-import type { Clock, RandomSource } from '../security/random';
+import { type ChallengeTurn, type Stores } from '../ports/repositories';
+import { DuplicateKeyError } from '../ports/storeErrors';
+import type { RandomSource } from '../security/random';
+import type { Clock } from '../ports/clock';
 import { checkTotp } from '../security/totp';
 import type { CodePolicy, SecretOps } from '../enrollment/enrollmentPolicy';
 import type { EffectRunner } from '../enrollment/effectRunner';
 import { ConcurrentUpdateError, UnknownUserError } from '../enrollment/enrollmentService';
 import { createChallenge, transitionChallenge, type ChallengeContext, type NewChallenge } from './challengeMachine';
-import type { Challenge, ChallengeEvent } from './challengeTypes';
+import type { Challenge, ChallengeEvent } from '../domain/challenge';
 
 export class UnknownChallengeError extends Error {
   constructor() {

@@ -19,10 +19,12 @@ import { callbackSigningKey, newApiClient } from '../../src/api/apiClientCredent
 import { issueTemporaryAccessPass } from '../../src/helpdesk/temporaryAccessPass';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
-import type { VerificationStores } from '../../src/stores/verificationPorts';
-import { RecordBusyError, StoreUnavailableError, type Stores } from '../../src/stores/ports';
-import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
-import { FixedClock, seededRandom } from '../../src/security/random';
+import type { VerificationStores } from '../../src/ports/verificationRepositories';
+import { type Stores } from '../../src/ports/repositories';
+import { RecordBusyError, StoreUnavailableError } from '../../src/ports/storeErrors';
+import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
+import { seededRandom } from '../../src/security/random';
+import { FixedClock } from '../../src/ports/clock';
 import { generateTotp, generateTotpSecret } from '../../src/security/totp';
 import { createSecretOps } from '../../src/enrollment/enrollmentPolicy';
 import { DEFAULT_ABUSE_POLICY } from '../../src/verification/abusePolicy';

@@ -20,8 +20,8 @@ export type Part =
   | 'jobs' // background workers of the application
   | 'core' // enrollment, verification, help desk: services and machines
   | 'domain' // types and rules the flows share
-  | 'ports' // interfaces the core needs (telephony, mail, job queue, help desk)
-  | 'repositoryPorts' // interfaces of the stores (still beside the adapters, in src/stores)
+  | 'ports' // interfaces the core needs (telephony, mail, job queue, help desk, clock)
+  | 'repositoryPorts' // interfaces of the stores (src/ports/repositories.ts, verificationRepositories.ts)
   | 'stores' // store adapters: memory, MongoDB
   | 'telephony' // telephony adapters: Twilio, simulated
   | 'mail' // mail adapter: SMTP
@@ -36,7 +36,7 @@ export function partOf(file: string): Part {
   if (file === 'src/core.ts' || file.endsWith('Wiring.ts')) return 'wiring';
   if (['src/server.ts', 'src/botMessagesRoute.ts', 'src/httpErrors.ts', 'src/shutdown.ts'].includes(file)) return 'http';
   if (['src/i18n.ts', 'src/renderReply.ts', 'src/userFacingErrors.ts'].includes(file)) return 'presentation';
-  if (file === 'src/stores/ports.ts' || file === 'src/stores/verificationPorts.ts') return 'repositoryPorts';
+  if (file === 'src/ports/repositories.ts' || file === 'src/ports/verificationRepositories.ts') return 'repositoryPorts';
   const prefixes: ReadonlyArray<[string, Part]> = [
     ['dialogs/', 'dialogs'],
     ['src/channels/teams/', 'teams'],

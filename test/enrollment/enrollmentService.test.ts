@@ -3,7 +3,8 @@
 import { createCoreHarness, keys, PROFILE, type CoreHarness } from '../support/coreHarness';
 import { ConcurrentUpdateError, UnknownUserError } from '../../src/enrollment/enrollmentService';
 import { createMemoryStores } from '../../src/stores/memoryStores';
-import { StoreUnavailableError, type Stores } from '../../src/stores/ports';
+import { type Stores } from '../../src/ports/repositories';
+import { StoreUnavailableError } from '../../src/ports/storeErrors';
 import type { User } from '../../src/domain/user';
 
 const TEAMS = { channel: 'teams' } as const;

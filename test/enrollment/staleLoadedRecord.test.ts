@@ -3,7 +3,7 @@
 import { createCoreHarness, keys, PROFILE } from '../support/coreHarness';
 import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
 import { createMemoryStores } from '../../src/stores/memoryStores';
-import type { Stores } from '../../src/stores/ports';
+import type { Stores } from '../../src/ports/repositories';
 import type { User } from '../../src/domain/user';
 
 const TEAMS = { channel: 'teams' } as const;

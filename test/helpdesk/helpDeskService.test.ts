@@ -4,7 +4,8 @@ import { HelpDeskService, type Requester } from '../../src/helpdesk/helpDeskServ
 import { checkTemporaryAccessPass } from '../../src/helpdesk/temporaryAccessPass';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
-import { FixedClock, seededRandom } from '../../src/security/random';
+import { seededRandom } from '../../src/security/random';
+import { FixedClock } from '../../src/ports/clock';
 import { PROFILE, T0, testPolicy } from '../support/coreHarness';
 
 const KEY = Buffer.alloc(32, 8);

@@ -1,6 +1,6 @@
 // The development outbox keeps only the newest items; production without SMTP refuses mail instead of
 // pretending to send it.
-import { Outbox, UnavailableMailer } from '../../src/ports/outboxes';
+import { Outbox, UnavailableMailer } from '../../src/telephony/outboxes';
 
 const purpose = { kind: 'enrollment', userId: 'u', refId: 'r' } as const;
 

@@ -1,7 +1,7 @@
 // POST /api/messages end to end: a real CloudAdapter (auth off: empty MicrosoftAppId) answers a Teams message
 // through a local fake Bot Connector, in the activity's locale; a failing turn gets the localized apology.
 // The welcome comes with the main menu as a card under it (the dialogs' journeys are in test/teams/).
-import { RecordBusyError, StoreUnavailableError } from '../../src/stores/ports';
+import { RecordBusyError, StoreUnavailableError } from '../../src/ports/storeErrors';
 import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
 import { postJson, startFakeConnector, startTestApp, teamsMessage, ThrowingBot, type TestApp } from './serverHarness';
 

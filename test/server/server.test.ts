@@ -3,7 +3,8 @@
 import type { Server } from 'restify';
 import { rejectOperatorKeys, findForbiddenKey } from '../../src/server';
 import { createMemoryStores } from '../../src/stores/memoryStores';
-import { StoreUnavailableError, type Stores } from '../../src/stores/ports';
+import { type Stores } from '../../src/ports/repositories';
+import { StoreUnavailableError } from '../../src/ports/storeErrors';
 import { postJson, request, spyStores, startTestApp, type TestApp } from './serverHarness';
 
 const SMALL_LIMIT = 2048;

@@ -12,9 +12,9 @@ import { createBotAdapter, createTurnErrorHandler, SignetBot } from '../../src/c
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { MemoryStorage } from 'botbuilder';
 import { createCore } from '../../src/core';
-import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
+import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
 import { createReplyRenderer } from '../../src/renderReply';
-import type { Stores } from '../../src/stores/ports';
+import type { Stores } from '../../src/ports/repositories';
 
 export interface TestApp {
   readonly server: Server;

@@ -12,12 +12,13 @@ import { newApiClient } from '../../src/api/apiClientCredentials';
 import { HelpDeskService } from '../../src/helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from '../../src/enrollment/enrollmentPolicy';
 import { createLogger } from '../../src/logging/logger';
-import { Outbox } from '../../src/ports/outboxes';
+import { Outbox } from '../../src/telephony/outboxes';
 import { createReplyRenderer } from '../../src/renderReply';
 import { deriveKey } from '../../src/security/derivedKeys';
-import { cryptoRandom, systemClock } from '../../src/security/random';
+import { cryptoRandom } from '../../src/security/random';
+import { systemClock } from '../../src/ports/clock';
 import { createMemoryStores } from '../../src/stores/memoryStores';
-import type { Stores } from '../../src/stores/ports';
+import type { Stores } from '../../src/ports/repositories';
 import { postJson, request, startFakeConnector, startTestApp, teamsMessage, type HttpResult, type ReceivedCall, type TestApp } from './serverHarness';
 
 const USER_ID = '29:1abc-user';

@@ -8,7 +8,7 @@ import { main, type MainIo, type RunningApp } from '../../src/index';
 import { createCore, type Core } from '../../src/core';
 import { SignetBot } from '../../src/channels/teams/signetBot';
 import { TeamsNotifier, type TeamsNotifierDeps } from '../../src/channels/teams/teamsNotifier';
-import { Outbox } from '../../src/ports/outboxes';
+import { Outbox } from '../../src/telephony/outboxes';
 import { createReplyRenderer } from '../../src/renderReply';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { closeHttp, postJson, startTestApp, teamsMessage, type TestApp } from './serverHarness';

@@ -4,12 +4,12 @@
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createCore } from '../../src/core';
 import { SignetBot } from '../../src/channels/teams/signetBot';
-import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
+import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
 import { createReplyRenderer } from '../../src/renderReply';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { createMongoStores, type MongoStores } from '../../src/stores/mongoStores';
 import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
-import type { Stores } from '../../src/stores/ports';
+import type { Stores } from '../../src/ports/repositories';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { postJson, startFakeConnector, startTestApp, teamsMessage, type ReceivedCall, type TestApp } from './serverHarness';
 

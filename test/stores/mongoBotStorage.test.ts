@@ -3,7 +3,7 @@
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { MongoClient } from 'mongodb';
 import { MongoBotStorage, createMongoBotStorage, type BotStateDocument } from '../../src/stores/mongoBotStorage';
-import { StoreUnavailableError } from '../../src/stores/ports';
+import { StoreUnavailableError } from '../../src/ports/storeErrors';
 import { chooseCompareAndSetStrategy, detectCompareAndSetStrategy } from '../../src/stores/mongoVersionClaims';
 import { freshDbName, mongoTestUri } from '../support/mongo';
 

@@ -3,7 +3,7 @@
 // server is unreachable.
 import { MongoClient } from 'mongodb';
 import { createMongoStores, type MongoStores } from '../../src/stores/mongoStores';
-import { StoreUnavailableError } from '../../src/stores/ports';
+import { StoreUnavailableError } from '../../src/ports/storeErrors';
 import { detectCompareAndSetStrategy, type CompareAndSetChoice } from '../../src/stores/mongoVersionClaims';
 import { T0, auditDraft, challenge, newUser } from '../support/fixtures';
 import { freshDbName, mongoTestUri, recordingLogger, dropAndClose } from '../support/mongo';

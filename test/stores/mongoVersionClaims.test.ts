@@ -5,7 +5,7 @@ import { MongoClient, type Collection } from 'mongodb';
 import { chooseCompareAndSetStrategy, compareAndSet, compareAndSetStrategyFor, detectCompareAndSetStrategy, type ClaimDocument } from '../../src/stores/mongoVersionClaims';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { COLLECTION_NAMES, createMongoStores } from '../../src/stores/mongoStores';
-import { RecordBusyError } from '../../src/stores/ports';
+import { RecordBusyError } from '../../src/ports/storeErrors';
 import { faultReply } from '../../src/userFacingErrors';
 import { PROFILE, T0 } from '../support/coreHarness';
 

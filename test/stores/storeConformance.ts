@@ -1,8 +1,9 @@
 // The contract of src/stores/ports.ts as one suite, run against every adapter with no backend-specific branches:
 // an adapter that passes it can stand in for any other. Each test gets fresh, empty stores.
 import type { SecurityMethod, User } from '../../src/domain/user';
-import type { Challenge } from '../../src/verification/challengeTypes';
-import { DuplicateKeyError, type Stores } from '../../src/stores/ports';
+import type { Challenge } from '../../src/domain/challenge';
+import { type Stores } from '../../src/ports/repositories';
+import { DuplicateKeyError } from '../../src/ports/storeErrors';
 import {
   MINUTE,
   T0,

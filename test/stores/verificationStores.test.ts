@@ -3,9 +3,9 @@
 import { MongoClient } from 'mongodb';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
 import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
-import type { VerificationStores } from '../../src/stores/verificationPorts';
-import { DuplicateKeyError } from '../../src/stores/ports';
-import type { TemporaryAccessPass } from '../../src/helpdesk/temporaryAccessPass';
+import type { VerificationStores } from '../../src/ports/verificationRepositories';
+import { DuplicateKeyError } from '../../src/ports/storeErrors';
+import type { TemporaryAccessPass } from '../../src/domain/temporaryAccessPass';
 import { freshDbName, mongoTestUri } from '../support/mongo';
 import { T0 } from '../support/coreHarness';
 

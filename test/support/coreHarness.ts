@@ -8,9 +8,10 @@ import type { EnrollmentContext } from '../../src/enrollment/enrollmentMachine';
 import type { NewUser, User } from '../../src/domain/user';
 import type { Reply } from '../../src/domain/effects';
 import { createMemoryStores } from '../../src/stores/memoryStores';
-import type { Stores } from '../../src/stores/ports';
-import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
-import { FixedClock, seededRandom } from '../../src/security/random';
+import type { Stores } from '../../src/ports/repositories';
+import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
+import { seededRandom } from '../../src/security/random';
+import { FixedClock } from '../../src/ports/clock';
 
 export const TEST_KEY = Buffer.alloc(32, 7);
 export const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);

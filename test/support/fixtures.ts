@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewUser, PhoneMethod, OfficePhoneMethod, SecurityMethod, SealedSecret, User } from '../../src/domain/user';
 import type { Enrollment, EnrollmentStep } from '../../src/enrollment/enrollmentTypes';
-import type { Challenge } from '../../src/verification/challengeTypes';
+import type { Challenge } from '../../src/domain/challenge';
 import type { AuditDraft } from '../../src/domain/effects';
 
 /** 2026-11-23T09:00:00Z: an epoch-ms value well past 2^32, so a number squeezed into 32 bits would show. */

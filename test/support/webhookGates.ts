@@ -1,6 +1,6 @@
 // Stand-ins that hold a webhook's processing still until the test lets it go, and that tell the test when a
 // delivery has lost its ledger claim (it is a retry and now waits): concurrency without timed assertions.
-import type { Stores, WebhookLedger } from '../../src/stores/ports';
+import type { Stores, WebhookLedger } from '../../src/ports/repositories';
 
 /** Holds the first call made through it after `arm()` until `release()`; every other call passes. */
 export class Gate {

@@ -5,7 +5,7 @@ import { generateTotp } from '../../src/security/totp';
 import { createSecretOps, codePolicyFrom } from '../../src/enrollment/enrollmentPolicy';
 import { EffectRunner } from '../../src/enrollment/effectRunner';
 import { VerificationService } from '../../src/verification/verificationService';
-import { NotificationOutbox } from '../../src/ports/outboxes';
+import { NotificationOutbox } from '../../src/telephony/outboxes';
 import { seededRandom } from '../../src/security/random';
 import { keyRenderer, TEST_KEY, testOrg } from '../support/coreHarness';
 import { allText, createTeamsHarness, secretShown, submit, type Chat, type Said, type TeamsHarness } from './teamsHarness';

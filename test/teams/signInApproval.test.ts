@@ -3,7 +3,7 @@
 import { reply, type Reply } from '../../src/domain/effects';
 import { createReplyRenderer } from '../../src/renderReply';
 import { signInRequestActivity } from '../../src/channels/teams/signInRequestCard';
-import type { Challenge } from '../../src/verification/challengeTypes';
+import type { Challenge } from '../../src/domain/challenge';
 import { actions, allText, createTeamsHarness, submit, toSaid, type Said, type TeamsHarness } from './teamsHarness';
 
 const LOCALES = ['en-US', 'en-GB'] as const;

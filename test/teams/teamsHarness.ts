@@ -5,13 +5,13 @@ import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuil
 import { SignetBot } from '../../src/channels/teams/signetBot';
 import { createI18n, type I18n } from '../../src/i18n';
 import type { OrgConfigInput } from '../../src/config/orgConfigSchema';
-import type { Stores } from '../../src/stores/ports';
+import type { Stores } from '../../src/ports/repositories';
 import { codePolicyFrom, createSecretOps } from '../../src/enrollment/enrollmentPolicy';
 import { EffectRunner } from '../../src/enrollment/effectRunner';
 import { VerificationService } from '../../src/verification/verificationService';
 import { HelpDeskService } from '../../src/helpdesk/helpDeskService';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
-import type { VerificationStores } from '../../src/stores/verificationPorts';
+import type { VerificationStores } from '../../src/ports/verificationRepositories';
 import { deriveKey } from '../../src/security/derivedKeys';
 import { seededRandom } from '../../src/security/random';
 import { createCoreHarness, keyRenderer, TEST_KEY, testOrg, type CoreHarness } from '../support/coreHarness';

@@ -3,7 +3,7 @@
 import { TurnContext, TestAdapter } from 'botbuilder';
 import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
 import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
-import { StoreUnavailableError } from '../../src/stores/ports';
+import { StoreUnavailableError } from '../../src/ports/storeErrors';
 import { classifyFault, faultReply } from '../../src/userFacingErrors';
 
 const dialogContext = (): DialogContext => new DialogContext(new DialogSet(), new TurnContext(new TestAdapter(), { type: 'message' }), { dialogStack: [] });

@@ -3,7 +3,7 @@
 import { createI18n } from '../../src/i18n';
 import { createReplyRenderer } from '../../src/renderReply';
 import type { Telephony } from '../../src/ports/deliveryPorts';
-import { FixedClock } from '../../src/security/random';
+import { FixedClock } from '../../src/ports/clock';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { RuleCheckedTelephony } from '../../src/telephony/sendingRules';
 import { enrollPhone, PHONE, profile, startTwilioApp, type TwilioApp } from '../support/twilioAppHarness';

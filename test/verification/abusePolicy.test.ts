@@ -1,7 +1,7 @@
 // The abuse rules for new sign-in challenges: lock after consecutive failures, refuse after repeated denials
 // (push fatigue), and a help-desk unlock forgives the history before it.
 import { abusePolicyFrom, decideNewChallenge, DEFAULT_ABUSE_POLICY } from '../../src/verification/abusePolicy';
-import type { Challenge, ChallengeStatus, ChallengeEndReason } from '../../src/verification/challengeTypes';
+import type { Challenge, ChallengeStatus, ChallengeEndReason } from '../../src/domain/challenge';
 import { T0, testOrg } from '../support/coreHarness';
 
 const MIN = 60_000;

@@ -2,12 +2,13 @@
 // of a challenge after the maximum wrong codes, TOTP replay across challenges, and races.
 import { createChallenge, transitionChallenge, type ChallengeContext, type NewChallenge } from '../../src/verification/challengeMachine';
 import { VerificationService } from '../../src/verification/verificationService';
-import type { Challenge, ChallengeEvent } from '../../src/verification/challengeTypes';
+import type { Challenge, ChallengeEvent } from '../../src/domain/challenge';
 import { createSecretOps, codePolicyFrom } from '../../src/enrollment/enrollmentPolicy';
 import { EffectRunner } from '../../src/enrollment/effectRunner';
 import { createMemoryStores } from '../../src/stores/memoryStores';
-import { NotificationOutbox, Outbox } from '../../src/ports/outboxes';
-import { FixedClock, seededRandom } from '../../src/security/random';
+import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
+import { seededRandom } from '../../src/security/random';
+import { FixedClock } from '../../src/ports/clock';
 import { generateTotp, generateTotpSecret } from '../../src/security/totp';
 import { keyRenderer, keys, PROFILE, T0, TEST_KEY, testOrg } from '../support/coreHarness';
 import type { Effect } from '../../src/domain/effects';

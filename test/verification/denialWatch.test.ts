@@ -7,7 +7,7 @@ import { VerificationService } from '../../src/verification/verificationService'
 import { EffectRunner } from '../../src/enrollment/effectRunner';
 import { codePolicyFrom, createSecretOps } from '../../src/enrollment/enrollmentPolicy';
 import { keyRenderer, testOrg, TEST_KEY } from '../support/coreHarness';
-import { NotificationOutbox } from '../../src/ports/outboxes';
+import { NotificationOutbox } from '../../src/telephony/outboxes';
 import { seededRandom } from '../../src/security/random';
 
 describe('denial watch', () => {

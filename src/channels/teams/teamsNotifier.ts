@@ -5,7 +5,7 @@ import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Reply } from '../../domain/effects';
 import type { Channel } from '../../domain/user';
 import type { ReplyRenderer, UserNotifier } from '../../ports/deliveryPorts';
-import type { ConversationRefRepository } from '../../stores/ports';
+import type { ConversationRefRepository } from '../../ports/repositories';
 import type { Logger } from '../../logging/logger';
 import { nextMethodActivity } from './nextMethodCard';
 import { signInRequestActivity } from './signInRequestCard';

@@ -4,8 +4,8 @@
 import { reply, type Reply } from '../../domain/effects';
 import type { Core } from '../../core';
 import type { OrgConfig } from '../../config/orgConfigSchema';
-import type { Stores } from '../../stores/ports';
-import type { Clock } from '../../security/random';
+import type { Stores } from '../../ports/repositories';
+import type { Clock } from '../../ports/clock';
 import { smsKeyword } from './smsKeywords';
 
 export interface InboundSms {

@@ -1,8 +1,8 @@
 // Message status callbacks as events: every report is recorded; a text that failed or went undelivered becomes
 // a delivery failure for the enrollment or challenge it carried, with Twilio's error code in the audit log.
 import type { Core } from '../../core';
-import type { Stores } from '../../stores/ports';
-import type { Clock } from '../../security/random';
+import type { Stores } from '../../ports/repositories';
+import type { Clock } from '../../ports/clock';
 import type { CallbackContext } from '../../telephony/callbackUrls';
 import { failureForTwilioCode } from '../../telephony/twilioErrors';
 

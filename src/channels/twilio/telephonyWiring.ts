@@ -6,8 +6,9 @@ import { createSecretOps } from '../../enrollment/enrollmentPolicy';
 import { MailingHelpDeskNotifier } from '../../helpdesk/helpDeskNotifier';
 import type { ReplyRenderer, Telephony } from '../../ports/deliveryPorts';
 import type { HelpDeskNotifier } from '../../ports/helpDesk';
-import type { Stores } from '../../stores/ports';
-import type { Clock, RandomSource } from '../../security/random';
+import type { Stores } from '../../ports/repositories';
+import type { RandomSource } from '../../security/random';
+import type { Clock } from '../../ports/clock';
 import { RuleCheckedTelephony } from '../../telephony/sendingRules';
 import { SimulatedTelephony } from '../../telephony/simulatedTelephony';
 import { TwilioTelephony } from '../../telephony/twilioTelephony';
@@ -18,7 +19,7 @@ import { TwilioWebhooks } from './twilioWebhooks';
 import type { RetryWait } from './webhookOnce';
 import { VoiceCalls } from './voiceCalls';
 import { classifyFault } from '../../userFacingErrors';
-import { StoreUnavailableError } from '../../stores/ports';
+import { StoreUnavailableError } from '../../ports/storeErrors';
 
 type Config = Pick<AppConfig, 'twilio' | 'org' | 'publicBaseUrl' | 'env' | 'encryptionKey'>;
 

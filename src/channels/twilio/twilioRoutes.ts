@@ -3,7 +3,7 @@
 // phone's side through the very same handlers (outside production only).
 import { randomUUID } from 'node:crypto';
 import type * as restify from 'restify';
-import type { SimulatedOutbox } from '../../stores/ports';
+import type { SimulatedOutbox } from '../../ports/repositories';
 import type { ReadRequest } from '../../server';
 import { callbackQuery, TWILIO_PATHS } from '../../telephony/callbackUrls';
 import { isSignedByTwilio } from './twilioSignature';

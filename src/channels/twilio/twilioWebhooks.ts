@@ -4,8 +4,8 @@
 // a localized apology, never a 5xx Twilio would retry.
 import { reply, type Reply } from '../../domain/effects';
 import type { ReplyRenderer } from '../../ports/deliveryPorts';
-import type { Stores } from '../../stores/ports';
-import type { Clock } from '../../security/random';
+import type { Stores } from '../../ports/repositories';
+import type { Clock } from '../../ports/clock';
 import { faultReply } from '../../userFacingErrors';
 import { parseCallbackContext } from '../../telephony/callbackUrls';
 import { failureForCallStatus, isMachine } from '../../telephony/twilioErrors';

@@ -3,7 +3,7 @@
 import { parseXml, flatten } from '../../support/twimlParser';
 import { enrollPhone, PHONE, startTwilioApp, type TwilioApp } from '../../support/twilioAppHarness';
 import { postJson, request } from '../../server/serverHarness';
-import type { SimulatedDelivery } from '../../../src/stores/ports';
+import type { SimulatedDelivery } from '../../../src/ports/repositories';
 
 describe('simulated telephony', () => {
   let app: TwilioApp | undefined;

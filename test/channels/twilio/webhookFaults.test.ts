@@ -1,7 +1,8 @@
 // Faults at the Twilio edge: the store failing mid-webhook is answered 200 with a localized apology (SMS: a
 // <Message>; voice: <Say> then <Hangup/>), never a 5xx that Twilio would retry, and the error is logged safely.
 import { createMemoryStores } from '../../../src/stores/memoryStores';
-import { StoreUnavailableError, type Stores } from '../../../src/stores/ports';
+import { type Stores } from '../../../src/ports/repositories';
+import { StoreUnavailableError } from '../../../src/ports/storeErrors';
 import { parseXml } from '../../support/twimlParser';
 import { PHONE, startTwilioApp, type TwilioApp } from '../../support/twilioAppHarness';
 

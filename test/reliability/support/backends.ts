@@ -2,7 +2,7 @@
 // database that is dropped afterwards.
 import { createMemoryStores } from '../../../src/stores/memoryStores';
 import { createMongoStores } from '../../../src/stores/mongoStores';
-import type { Stores } from '../../../src/stores/ports';
+import type { Stores } from '../../../src/ports/repositories';
 import { freshDbName, mongoTestUri, recordingLogger } from '../../support/mongo';
 
 export interface Backend {

@@ -18,11 +18,12 @@ import { createVerificationApi, type VerificationApi } from '../../../src/api/ve
 import { newApiClient } from '../../../src/api/apiClientCredentials';
 import { HelpDeskService } from '../../../src/helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from '../../../src/enrollment/enrollmentPolicy';
-import { Outbox } from '../../../src/ports/outboxes';
+import { Outbox } from '../../../src/telephony/outboxes';
 import { deriveKey } from '../../../src/security/derivedKeys';
-import { cryptoRandom, systemClock } from '../../../src/security/random';
+import { cryptoRandom } from '../../../src/security/random';
+import { systemClock } from '../../../src/ports/clock';
 import { MemoryStorage, type Storage } from 'botbuilder';
-import type { Stores } from '../../../src/stores/ports';
+import type { Stores } from '../../../src/ports/repositories';
 import type { MongoStores } from '../../../src/stores/mongoStores';
 import { createMongoBotStorage } from '../../../src/stores/mongoBotStorage';
 import { closeHttp, request, startFakeConnector, teamsMessage, type HttpResult, type ReceivedCall } from '../../server/serverHarness';

@@ -2,35 +2,9 @@
 // these exactly; test/stores/conformance runs one suite against both. Repositories take and return plain
 // objects: callers never see driver types, and an adapter never hands out a reference it keeps.
 import type { NewUser, User } from '../domain/user';
-import type { Challenge } from '../verification/challengeTypes';
+import type { Challenge } from '../domain/challenge';
 import type { AuditDraft } from '../domain/effects';
 
-/** The store could not be reached or answered with a fault; nothing was written by the failed call. */
-export class StoreUnavailableError extends Error {
-  constructor(message = 'The data store is unavailable', options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreUnavailableError';
-  }
-}
-
-/**
- * A record is held by an earlier write that has not finished — normally for milliseconds, but up to
- * `retryAfterMs` when that writer died mid-write. Nothing was written; the same request succeeds later.
- */
-export class RecordBusyError extends Error {
-  constructor(readonly retryAfterMs: number) {
-    super('The record is held by an unfinished earlier write');
-    this.name = 'RecordBusyError';
-  }
-}
-
-/** An insert collided with a unique key (same id, or another user with the same UPN). */
-export class DuplicateKeyError extends Error {
-  constructor(readonly key: string) {
-    super(`Duplicate key: ${key}`);
-    this.name = 'DuplicateKeyError';
-  }
-}
 
 export interface UserRepository {
   /** The user with this directory id, or null. */

@@ -1,7 +1,7 @@
 // Storage contracts for sign-in verification beyond challenges: the relying systems (API clients), help-desk
 // Temporary Access Passes, and help-desk unlocks. Memory and MongoDB adapters; one conformance suite.
 import type { ApiClient } from '../domain/apiClient';
-import type { TemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
+import type { TemporaryAccessPass } from '../domain/temporaryAccessPass';
 
 export interface ApiClientRepository {
   /** Inserts a client; throws DuplicateKeyError('id') when the id exists. */

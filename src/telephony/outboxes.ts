@@ -2,7 +2,7 @@
 // and the development routes can read. Used when no provider is configured.
 import type { Reply } from '../domain/effects';
 import type { Channel } from '../domain/user';
-import type { DeliveryReceipt, Mailer, OutboundCall, OutboundMail, OutboundSms, Telephony, UserNotifier } from './deliveryPorts';
+import type { DeliveryReceipt, Mailer, OutboundCall, OutboundMail, OutboundSms, Telephony, UserNotifier } from '../ports/deliveryPorts';
 
 export type OutboxItem =
   | ({ readonly type: 'sms'; readonly ref: string } & OutboundSms)

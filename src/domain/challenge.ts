@@ -1,6 +1,6 @@
 // A sign-in verification challenge: stored state, events and outcome vocabulary of the verification machine.
-import type { Channel, SealedSecret } from '../domain/user';
-import type { DeliveryFailure } from '../enrollment/enrollmentTypes';
+import type { Channel, SealedSecret } from './user';
+import type { DeliveryFailure } from './enrollmentRecord';
 
 export type ChallengeMethod = 'sms' | 'voice' | 'app' | 'teams' | 'tap';
 export type ChallengeStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'failed' | 'cancelled';
