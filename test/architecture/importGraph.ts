@@ -16,6 +16,8 @@ export type Part =
   | 'teams'
   | 'dialogs'
   | 'twilio'
+  | 'web' // the browser channel: server-rendered pages (Entra External MFA, password reset)
+  | 'app' // the application layer: one use case per inbound event, called by every channel
   | 'api'
   | 'jobs' // background workers of the application
   | 'core' // enrollment, verification, help desk: services and machines
@@ -41,6 +43,8 @@ export function partOf(file: string): Part {
     ['dialogs/', 'dialogs'],
     ['src/channels/teams/', 'teams'],
     ['src/channels/twilio/', 'twilio'],
+    ['src/channels/web/', 'web'],
+    ['src/app/', 'app'],
     ['src/channels/', 'channelKit'],
     ['src/api/', 'api'],
     ['src/jobs/', 'jobs'],
@@ -64,7 +68,7 @@ export function partOf(file: string): Part {
 
 const LIBRARIES: ReadonlyArray<Part> = ['domain', 'security', 'config', 'logging'];
 const INNER: ReadonlyArray<Part> = ['core', 'ports', 'repositoryPorts', ...LIBRARIES];
-const CHANNEL_NEEDS: ReadonlyArray<Part> = ['core', 'ports', 'presentation', 'channelKit', ...LIBRARIES];
+const CHANNEL_NEEDS: ReadonlyArray<Part> = ['app', 'core', 'ports', 'presentation', 'channelKit', ...LIBRARIES];
 
 /** The arrows of the map: the parts each part may import besides itself. */
 export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {
@@ -76,6 +80,8 @@ export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {
   teams: [...CHANNEL_NEEDS, 'dialogs'],
   dialogs: CHANNEL_NEEDS,
   twilio: CHANNEL_NEEDS,
+  web: CHANNEL_NEEDS,
+  app: ['core', ...INNER],
   api: CHANNEL_NEEDS,
   jobs: INNER,
   core: INNER,
