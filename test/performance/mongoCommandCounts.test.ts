@@ -8,7 +8,9 @@ import { createCoreHarness } from '../support/coreHarness';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { enrollPhone, lastTextedCode, PHONE, startTwilioApp } from '../support/twilioAppHarness';
 import { allText, createTeamsHarness } from '../teams/teamsHarness';
-import { SignInVerification } from '../../src/api/signInVerification';
+import { RequestSignIn } from '../../src/app/requestSignIn';
+import { CheckSignInCode } from '../../src/app/checkSignInCode';
+import { ReadSignIn } from '../../src/app/readSignIn';
 import { createCore } from '../../src/core';
 import type { SecurityMethod } from '../../src/domain/user';
 import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
@@ -115,16 +117,18 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
     const { perNumberPerHour, perUserPerHour } = org.phone.sendLimits;
     const telephony = new RuleCheckedTelephony(outbox, { stores, clock, rules: { allowedCountries: [], perNumberPerHour, perUserPerHour } });
     const core = createCore({ config: { org, encryptionKey: key }, stores, telephony, mailer: outbox, notifier: new NotificationOutbox(), render: keyRenderer, clock, random: seededRandom('api') });
-    const signIn = new SignInVerification({ stores, verificationStores: createMongoVerificationStores(stores.db), verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification), passKey: key });
+    const verificationStores = createMongoVerificationStores(stores.db);
+    const requestSignIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification) });
+    const checkSignInCode = new CheckSignInCode({ verification: core.verification, readSignIn: new ReadSignIn(core.verification), verificationStores, clock, passKey: key });
     const client = { id: 'portal', name: 'Portal', secretHash: '', createdAt: T0, revokedAt: null } as never;
 
-    const start = await measured('API start', commands, () => signIn.start(client, { user: PROFILE.upn, method: 'sms', context: { ip: null, application: 'Portal', location: null } }));
+    const start = await measured('API start', commands, () => requestSignIn.start(client, { user: PROFILE.upn, method: 'sms', context: { ip: null, application: 'Portal', location: null } }));
     expect(start.result.kind).toBe('started');
     const challengeId = start.result.kind === 'started' ? start.result.challenge.id : '';
     const sent = outbox.last();
     // keyRenderer writes the message key and its parameters, the code among them.
     const code = /"code":"(\d+)"/.exec(sent?.type === 'sms' ? sent.body : '')?.[1] ?? 'none';
-    const check = await measured('API code check', commands, () => signIn.submitCode(client, challengeId, code));
+    const check = await measured('API code check', commands, () => checkSignInCode.check(client, challengeId, code));
     expect(check.result?.challenge.status).toBe('approved');
     expect(start.seen.length).toBeLessThanOrEqual(TARGETS.apiStart);
     expect(check.seen.length).toBeLessThanOrEqual(TARGETS.apiCodeCheck);
