@@ -1,8 +1,9 @@
 // The verification API's use cases built together from one set of dependencies: what the routes call (the wiring
 // and the tests build them here, so both get the same use cases).
-import type { ApiClientRepository } from '../ports/verificationRepositories';
+import type { VerificationStores } from '../ports/verificationRepositories';
+import type { VerificationService } from '../verification/verificationService';
 import { AuthenticateApiClient } from './authenticateApiClient';
-import { CheckSignInCode, type CheckSignInCodeDeps } from './checkSignInCode';
+import { CheckSignInCode } from './checkSignInCode';
 import { ClientRequestLimiter } from './clientRequestLimiter';
 import { ReadSignIn } from './readSignIn';
 import { RequestSignIn, type RequestSignInDeps } from './requestSignIn';
@@ -15,15 +16,16 @@ export interface SignInUseCases {
   readonly checkSignInCode: CheckSignInCode;
 }
 
-export type SignInUseCaseDeps = RequestSignInDeps &
-  Omit<CheckSignInCodeDeps, 'readSignIn' | 'verification' | 'verificationStores'> & {
-    readonly verification: RequestSignInDeps['verification'] & CheckSignInCodeDeps['verification'] & ConstructorParameters<typeof ReadSignIn>[0];
-    readonly verificationStores: RequestSignInDeps['verificationStores'] & CheckSignInCodeDeps['verificationStores'] & { readonly apiClients: ApiClientRepository };
-    /** The key API client secrets are hashed with. */
-    readonly clientKey: Buffer;
-    /** Verification requests each client may make per minute. */
-    readonly clientRequestsPerMinute: number;
-  };
+export interface SignInUseCaseDeps extends RequestSignInDeps {
+  readonly verification: Pick<VerificationService, 'start' | 'get' | 'apply' | 'submitAppCode'>;
+  readonly verificationStores: Pick<VerificationStores, 'apiClients' | 'passes' | 'unlocks'>;
+  /** Keys the passcode hashes (the same key the help desk issued them with). */
+  readonly passKey: Buffer;
+  /** The key API client secrets are hashed with. */
+  readonly clientKey: Buffer;
+  /** Verification requests each client may make per minute. */
+  readonly clientRequestsPerMinute: number;
+}
 
 export function createSignInUseCases(deps: SignInUseCaseDeps): SignInUseCases {
   const readSignIn = new ReadSignIn(deps.verification);
