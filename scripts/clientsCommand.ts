@@ -1,6 +1,6 @@
 // `npm run clients -- add NAME | list | revoke ID`: registers the relying systems that may call the
 // verification API. The secret and the callback signing key are printed once; only a hash is stored.
-import { newApiClient, callbackSigningKey } from '../src/api/apiClientCredentials';
+import { newApiClient, callbackSigningKey } from '../src/security/apiClientCredentials';
 import type { ApiClientRepository } from '../src/ports/verificationRepositories';
 import type { RandomSource } from '../src/security/random';
 import { deriveKey } from '../src/security/derivedKeys';

@@ -21,7 +21,8 @@ import { systemClock } from './ports/clock';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
-import { createDevelopmentClient, developmentClientNotice } from './api/developmentClient';
+import { developmentClientNotice } from './api/developmentClient';
+import { registerDevelopmentClient } from './app/registerDevelopmentClient';
 import { createBackgroundJobs } from './jobs/jobsWiring';
 import { HelpDeskService } from './helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from './enrollment/enrollmentPolicy';
@@ -142,7 +143,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     logger.info('listening', { url, env: config.env, store: stores.kind });
     if (config.env === 'development' && stores.kind === 'memory') {
       // To the console (stderr), not the log: log lines never hold secrets, and stdout stays pure JSON lines.
-      const client = await createDevelopmentClient({
+      const client = await registerDevelopmentClient({
         apiClients: verificationApi.verificationStores.apiClients,
         clientKey: verificationApi.clientKey,
         callbackServerKey: verificationApi.callbackServerKey,

@@ -2,15 +2,11 @@
 // key: one attempt per call. Retries, back-off and surviving a crash belong to the durable job queue that calls
 // it (src/jobs/callbackJobs.ts), so any instance can make the next attempt.
 import type { Challenge } from '../domain/challenge';
-import { callbackSigningKey, signCallback } from './apiClientCredentials';
+import type { CallbackAttempt, OutcomeCallbacks } from '../ports/outcomeCallbacks';
+import { callbackSigningKey, signCallback } from '../security/apiClientCredentials';
 import { view } from './verificationView';
 
 export type CallbackPost = (url: string, body: string, headers: Record<string, string>) => Promise<number>;
-
-export interface CallbackAttempt {
-  readonly status: number | 'error';
-  readonly delivered: boolean;
-}
 
 export interface CallbackDispatcherDeps {
   readonly serverKey: Buffer;
@@ -27,7 +23,7 @@ const fetchPost: CallbackPost = async (url, body, headers) => {
   return response.status;
 };
 
-export class CallbackDispatcher {
+export class CallbackDispatcher implements OutcomeCallbacks {
   constructor(private readonly deps: CallbackDispatcherDeps) {}
 
   /** One signed POST of the challenge as the API shows it; a 2xx is delivered. `attempt` is for the log only. */

@@ -6,19 +6,16 @@ import { isIP } from 'node:net';
 import { RecordBusyError, StoreUnavailableError } from '../ports/storeErrors';
 import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
 import { findForbiddenKey } from '../server';
-import type { ApiClientRepository } from '../ports/verificationRepositories';
-import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredentials';
-import type { SignInVerification, StartResult } from './signInVerification';
+import type { ApiClient } from '../domain/apiClient';
+import type { SignInUseCases } from '../app/signInUseCases';
+import type { StartResult } from '../app/requestSignIn';
 import { OPENAPI_DOCUMENT } from './openApiDocument';
 import { cutStrings, INPUT_LIMITS } from '../channels/inputLimits';
 import { view, type VerificationView } from './verificationView';
-import type { ClientRequestLimiter } from './clientRequestLimiter';
 
 export interface VerificationRoutesDeps {
-  readonly signIn: SignInVerification;
-  readonly apiClients: ApiClientRepository;
-  readonly clientKey: Buffer;
-  readonly clientLimiter: Pick<ClientRequestLimiter, 'take'>;
+  /** One use case per route, plus the client's authentication and request allowance. */
+  readonly useCases: SignInUseCases;
   readonly now: () => number;
   /** http://localhost callbacks, for development and tests only. */
   readonly allowLocalCallbacks: boolean;
@@ -100,12 +97,12 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
   });
 
   server.post('/api/v1/verifications', authed(async (req, res, client) => {
-    const limit = await deps.clientLimiter.take(client.id, deps.now());
+    const limit = await deps.useCases.clientLimiter.take(client.id, deps.now());
     if (!limit.allowed) return sendApiError(res, 429, 'rate_limited', 'Too many verification requests from this client.', { 'Retry-After': String(limit.retryAfterSeconds) });
     const parsed = requestSchema(deps.allowLocalCallbacks).safeParse(req.body);
     if (!parsed.success) return sendApiError(res, 400, 'invalid_request', describeIssues(parsed.error));
     const { user, method, context, callbackUrl } = parsed.data;
-    const result = await deps.signIn.start(client, {
+    const result = await deps.useCases.requestSignIn.start(client, {
       user,
       ...(method ? { method } : {}),
       context: { ip: context.ip ?? null, application: context.application, location: context.location ?? null },
@@ -115,7 +112,7 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
   }));
 
   server.get('/api/v1/verifications/:id', authed(async (req, res, client) => {
-    const challenge = await deps.signIn.get(client, String(req.params['id']));
+    const challenge = await deps.useCases.readSignIn.read(client, String(req.params['id']));
     if (!challenge) return sendApiError(res, 404, 'not_found', 'No such verification.');
     res.send(200, view(challenge));
   }));
@@ -123,7 +120,7 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
   server.post('/api/v1/verifications/:id/code', authed(async (req, res, client) => {
     const parsed = codeSchema.safeParse(req.body);
     if (!parsed.success) return sendApiError(res, 400, 'invalid_request', describeIssues(parsed.error));
-    const outcome = await deps.signIn.submitCode(client, String(req.params['id']), parsed.data.code);
+    const outcome = await deps.useCases.checkSignInCode.check(client, String(req.params['id']), parsed.data.code);
     if (!outcome) return sendApiError(res, 404, 'not_found', 'No such verification.');
     res.send(200, { ...view(outcome.challenge), ...(outcome.challenge.status === 'pending' ? { attemptsLeft: attemptsLeft(outcome.replies) } : {}) });
   }));
@@ -132,11 +129,7 @@ export function registerVerificationRoutes(server: restify.Server, deps: Verific
 async function authenticate(req: restify.Request, deps: VerificationRoutesDeps): Promise<ApiClient | null> {
   const header = req.headers['authorization'];
   const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header) : null;
-  if (!match) return null;
-  const id = clientIdOf(match[1]!);
-  if (!id) return null;
-  const client = await deps.apiClients.get(id);
-  return client && secretMatches(deps.clientKey, client, match[1]!) ? client : null;
+  return match ? deps.useCases.authenticateClient.authenticate(match[1]!) : null;
 }
 
 function sendStartResult(res: restify.Response, result: StartResult, now: number): void {

@@ -14,8 +14,7 @@ import { abusePolicyFrom } from '../verification/abusePolicy';
 import type { Challenge } from '../domain/challenge';
 import { DenialWatch } from '../verification/denialWatch';
 import type { HelpDeskNotifier } from '../ports/helpDesk';
-import { SignInVerification } from './signInVerification';
-import { ClientRequestLimiter } from './clientRequestLimiter';
+import { createSignInUseCases } from '../app/signInUseCases';
 import { registerVerificationRoutes } from './verificationRoutes';
 
 export interface VerificationApi {
@@ -47,7 +46,7 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
       denialWatch.onChallengeEnded(challenge).catch((error: unknown) => logger.error('help-desk report failed', { error: error instanceof Error ? error.name : 'unknown' }));
     },
     register(server, builtCore) {
-      const signIn = new SignInVerification({
+      const useCases = createSignInUseCases({
         stores,
         verificationStores,
         verification: builtCore.verification,
@@ -55,12 +54,11 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
         clock: systemClock,
         abuse,
         passKey,
+        clientKey,
+        clientRequestsPerMinute: config.org.verification.clientRequestsPerMinute,
       });
       registerVerificationRoutes(server, {
-        signIn,
-        apiClients: verificationStores.apiClients,
-        clientKey,
-        clientLimiter: new ClientRequestLimiter(stores.rateLimits, config.org.verification.clientRequestsPerMinute),
+        useCases,
         now: () => systemClock.now(),
         allowLocalCallbacks: config.env !== 'production',
       });

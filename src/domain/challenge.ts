@@ -51,6 +51,8 @@ export interface Challenge {
   readonly endedVia: Channel | null;
   /** Where the relying system wants the outcome POSTed once the challenge ends; absent or null for none. */
   readonly callbackUrl?: string | null;
+  /** The person's challenge turn this challenge was started in (see VerificationService.start); absent on older ones. */
+  readonly turn?: number;
   readonly version: number;
 }
 

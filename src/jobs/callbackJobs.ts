@@ -1,9 +1,9 @@
 // Outcome callbacks as durable jobs. The job is stored before the ending transition is saved (the service's
 // beforeEnd hook), so no crash can leave an ended challenge without one; the handler re-reads the challenge and
 // sends what is stored, so a job whose save then lost its race, or never landed, sends the true outcome.
-import type { CallbackDispatcher } from '../api/callbackDispatcher';
 import type { JobQueue, NewJob } from '../ports/jobQueue';
 import type { Clock } from '../ports/clock';
+import type { OutcomeCallbacks } from '../ports/outcomeCallbacks';
 import type { ChallengeRepository } from '../ports/repositories';
 import type { Challenge } from '../domain/challenge';
 import { JobFailure, type JobHandler } from './jobWorker';
@@ -28,7 +28,7 @@ export interface CallbackHandlerDeps {
   readonly challenges: Pick<ChallengeRepository, 'get'>;
   /** Ends a pending challenge past its expiry through the verification service (its normal path). */
   readonly expire: (challengeId: string) => Promise<Challenge>;
-  readonly dispatcher: Pick<CallbackDispatcher, 'send'>;
+  readonly dispatcher: OutcomeCallbacks;
   readonly clock: Clock;
   /** How soon to look again at a challenge still pending (its ending save lost a race or never landed). */
   readonly recheckMs?: number;

@@ -2,7 +2,7 @@
 // and settles it — done, re-armed, retried with back-off until the retry period is over, or dead (logged and
 // kept with status 'dead' for operators: `npm run jobs -- dead`).
 import type { Job, JobQueue, JobSettlement } from '../ports/jobQueue';
-import { callbackRetryDelaySeconds } from '../api/apiClientCredentials';
+import { callbackRetryDelaySeconds } from '../domain/retrySchedule';
 import type { Clock } from '../ports/clock';
 import { StoreUnavailableError } from '../ports/storeErrors';
 

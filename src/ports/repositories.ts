@@ -230,9 +230,13 @@ export interface ChallengeTurn {
 
 /**
  * The serialisation of challenge starts per person ("one pending challenge per person"). `claim` is a unique-key
- * insert of (userId, seq): atomic on MongoDB and FerretDB alike. Turns are kept at least `retention` after their
- * challenge expires, so a slow starter can never claim a number that was claimed before.
+ * insert of (userId, seq): atomic on MongoDB and FerretDB alike. Turns are kept at least
+ * CHALLENGE_TURN_RETENTION_MS after their challenge expires, so a slow starter can never claim a number that was
+ * claimed before.
  */
+/** How long after its challenge expired a turn is kept at least: a day, when no starter can still be working from it. */
+export const CHALLENGE_TURN_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 export interface ChallengeTurnRepository {
   /** The person's turn with the highest seq, or null when there is none. */
   latest(userId: string): Promise<ChallengeTurn | null>;

@@ -4,7 +4,7 @@
 import type { Collection, IndexDescription } from 'mongodb';
 import type { CompareAndSetStrategy } from './mongoVersionClaims';
 import type { Challenge } from '../domain/challenge';
-import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository } from '../ports/repositories';
+import { CHALLENGE_TURN_RETENTION_MS, type ChallengeTurn, type ChallengeTurnRepository, type RateLimitDecision, type RateLimitRepository } from '../ports/repositories';
 import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
 import { requireLimitArguments, windowOf } from './rateLimitWindows';
 
@@ -36,7 +36,7 @@ export interface ChallengeTurnDocument {
   seq: number;
   challenge: Challenge;
   at: number;
-  /** Clean-up only, long after the turn's challenge expired (see TURN_RETENTION_MS). */
+  /** Clean-up only, long after the turn's challenge expired (see CHALLENGE_TURN_RETENTION_MS). */
   purgeAt: Date;
 }
 
@@ -48,8 +48,6 @@ export const LIMIT_TTL_INDEXES: ReadonlyArray<readonly [keyof typeof LIMIT_COLLE
   ['challengeTurns', { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 }],
 ];
 
-/** A day after its challenge expired no starter can still be working from a turn: then it may go. */
-const TURN_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Without a TTL index (FerretDB 1.x), ended windows' slots are deleted by a take now and then. */
 const PRUNE_EVERY = 1000;
 
@@ -138,7 +136,7 @@ export class MongoChallengeTurns implements ChallengeTurnRepository {
       seq: turn.seq,
       challenge: structuredClone(turn.challenge),
       at: turn.at,
-      purgeAt: new Date(turn.challenge.expiresAt + TURN_RETENTION_MS),
+      purgeAt: new Date(turn.challenge.expiresAt + CHALLENGE_TURN_RETENTION_MS),
     };
     try {
       await this.turns.insertOne(doc);

@@ -3,7 +3,7 @@
 // enrollment, and check authenticator codes with replay protection recorded on the user before approval.
 import type { Reply } from '../domain/effects';
 import type { AuthenticatorAppMethod, Channel, User } from '../domain/user';
-import { type ChallengeTurn, type Stores } from '../ports/repositories';
+import { CHALLENGE_TURN_RETENTION_MS, type ChallengeTurn, type Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
 import type { RandomSource } from '../security/random';
 import type { Clock } from '../ports/clock';
@@ -67,19 +67,20 @@ export class VerificationService {
    * Starts a challenge; any challenge still pending for the person is superseded (one at a time). Starts are
    * serialised by the person's challenge turns: turn n+1 is claimed (an atomic unique insert) only once the
    * challenge of turn n has ended, and a challenge is created only by the owner of its turn, so two can never be
-   * pending together. Nothing is sent before the turn is held. `known.history` spares a read: ALL the person's
+   * pending together. Nothing is sent before the turn is held. `known.history` spares reads: ALL the person's
    * challenges, newest first, just read by the caller (a partial list must not be passed).
    */
   async start(input: NewChallenge, via: Channel, known: { readonly history?: readonly Challenge[] } = {}): Promise<Challenge> {
     const { challenges } = this.deps.stores;
     const created = createChallenge(input, this.context());
-    await this.takeTurn(created.state, via, known.history);
+    const turn = await this.takeTurn(created.state, via, known.history);
+    const fresh: Challenge = { ...created.state, turn };
     let challenge: Challenge;
     try {
-      challenge = await challenges.create(created.state);
+      challenge = await challenges.create(fresh);
     } catch (error) {
       // A later start found our turn without its challenge and recorded it as superseded: nothing to send.
-      const recorded = error instanceof DuplicateKeyError ? await challenges.get(created.state.id) : null;
+      const recorded = error instanceof DuplicateKeyError ? await challenges.get(fresh.id) : null;
       if (recorded) return recorded;
       throw error;
     }
@@ -93,8 +94,8 @@ export class VerificationService {
     return challenge;
   }
 
-  /** Ends the challenge of the person's latest turn and claims the next turn for `fresh`. */
-  private async takeTurn(fresh: Challenge, via: Channel, history: readonly Challenge[] | undefined): Promise<void> {
+  /** Ends the challenge of the person's latest turn and claims the next turn for `fresh`; resolves to its number. */
+  private async takeTurn(fresh: Challenge, via: Channel, history: readonly Challenge[] | undefined): Promise<number> {
     const { challenges, challengeTurns } = this.deps.stores;
     const now = this.deps.clock.now();
     // Challenges started before turns existed have no turn: supersede them as before. No new ones can appear
@@ -104,15 +105,21 @@ export class VerificationService {
       await this.apply(old.id, { type: 'supersede' }, via);
     }
     // The stored copy is for a later start to record it as superseded; it needs no code.
-    const turnChallenge: Challenge = { ...fresh, codeHash: null, sealedCode: null };
+    const turnFor = (seq: number): ChallengeTurn => ({ userId: fresh.userId, seq, challenge: { ...fresh, codeHash: null, sealedCode: null, turn: seq }, at: this.deps.clock.now() });
+    // The history names the latest turn when that turn's challenge is in it and has ended (or was superseded just
+    // now): then the next turn is claimed without reading the turns. If a later turn exists after all (a start
+    // since the history was read, or a turn whose challenge is not created yet), the claim loses and the loop
+    // below does it the long way.
+    const known = history ? endedLatestTurn(history, legacy, now) : null;
+    if (known !== null && (await challengeTurns.claim(turnFor(known + 1)))) return known + 1;
     for (let round = 0; round < MAX_TURN_ROUNDS; round++) {
       const latest = await challengeTurns.latest(fresh.userId);
       if (latest && !(await this.endTurn(latest, via))) {
         await pause(TURN_WAIT_MS);
         continue;
       }
-      const turn: ChallengeTurn = { userId: fresh.userId, seq: (latest?.seq ?? 0) + 1, challenge: turnChallenge, at: this.deps.clock.now() };
-      if (await challengeTurns.claim(turn)) return;
+      const seq = (latest?.seq ?? 0) + 1;
+      if (await challengeTurns.claim(turnFor(seq))) return seq;
     }
     throw new ConcurrentUpdateError();
   }
@@ -203,4 +210,20 @@ export class VerificationService {
     }
     throw new ConcurrentUpdateError();
   }
+}
+
+/**
+ * The highest turn among a person's challenges, when its challenge is no longer pending (or is among those just
+ * superseded) and its turn is surely still stored (so any other starter sees it and claims after it); 0 for a
+ * person without any challenge (a store keeps challenges far longer than their turns, so none of their turns is
+ * left but one whose challenge is not created yet, and claiming turn 1 then loses); null when no challenge
+ * carries a turn, or that one may still be pending, or its turn may have been purged.
+ */
+function endedLatestTurn(history: readonly Challenge[], superseded: readonly Challenge[], now: number): number | null {
+  if (history.length === 0) return 0;
+  let latest: Challenge | undefined;
+  for (const c of history) if (c.turn !== undefined && (latest === undefined || c.turn > latest.turn!)) latest = c;
+  if (latest?.turn === undefined) return null;
+  if (now >= latest.expiresAt + CHALLENGE_TURN_RETENTION_MS / 2) return null;
+  return latest.status !== 'pending' || superseded.some((c) => c.id === latest.id) ? latest.turn : null;
 }

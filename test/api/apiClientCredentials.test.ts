@@ -1,6 +1,7 @@
 // API client credentials: the secret is shown once and only its keyed hash kept; callbacks are signed with a
 // derived key the client can verify; retries back off.
-import { callbackRetryDelaySeconds, callbackSigningKey, clientIdOf, newApiClient, secretMatches, signCallback } from '../../src/api/apiClientCredentials';
+import { callbackSigningKey, clientIdOf, newApiClient, secretMatches, signCallback } from '../../src/security/apiClientCredentials';
+import { callbackRetryDelaySeconds } from '../../src/domain/retrySchedule';
 import { createHmac } from 'node:crypto';
 import { seededRandom } from '../../src/security/random';
 import { T0 } from '../support/coreHarness';

@@ -1,7 +1,7 @@
 // The clients command: add prints the secret and signing key once and stores only a hash; list and revoke.
 import { runClientsCommand } from '../../scripts/clientsCommand';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
-import { secretMatches } from '../../src/api/apiClientCredentials';
+import { secretMatches } from '../../src/security/apiClientCredentials';
 import { deriveKey } from '../../src/security/derivedKeys';
 import { seededRandom } from '../../src/security/random';
 import { T0 } from '../support/coreHarness';

@@ -7,15 +7,14 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'restify';
 import { ActivityHandler } from 'botbuilder';
 import { createCore, type Core } from '../../src/core';
-import { SignInVerification } from '../../src/api/signInVerification';
+import { createSignInUseCases } from '../../src/app/signInUseCases';
 import { registerVerificationRoutes } from '../../src/api/verificationRoutes';
-import { ClientRequestLimiter } from '../../src/api/clientRequestLimiter';
 import { CallbackDispatcher } from '../../src/api/callbackDispatcher';
 import { MemoryJobQueue } from '../../src/stores/memoryJobQueue';
 import { JobWorker } from '../../src/jobs/jobWorker';
 import { CALLBACK_JOB, callbackHandler, enqueueCallback } from '../../src/jobs/callbackJobs';
 import { OPENAPI_DOCUMENT } from '../../src/api/openApiDocument';
-import { callbackSigningKey, newApiClient } from '../../src/api/apiClientCredentials';
+import { callbackSigningKey, newApiClient } from '../../src/security/apiClientCredentials';
 import { issueTemporaryAccessPass } from '../../src/helpdesk/temporaryAccessPass';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
@@ -109,16 +108,23 @@ async function setup(options: { trusted?: string[]; methods?: SecurityMethod[]; 
   await stores.users.replace({ ...user, methods: options.methods ?? METHODS, defaultMethodId: (options.methods ?? METHODS)[0]?.id ?? null });
   const { client, secret } = newApiClient('Staff portal', T0, random, KEY);
   await verificationStores.apiClients.create(client);
-  const signIn = new SignInVerification({ stores, verificationStores, verification: core.verification, org, clock, abuse: DEFAULT_ABUSE_POLICY, passKey: KEY });
+  const useCases = createSignInUseCases({
+    stores,
+    verificationStores,
+    verification: core.verification,
+    org,
+    clock,
+    abuse: DEFAULT_ABUSE_POLICY,
+    passKey: KEY,
+    clientKey: KEY,
+    clientRequestsPerMinute: options.clientLimit ?? 100,
+  });
   const app = await startTestApp({
     // The API does not talk to the bot; a bare handler keeps these tests independent of the Teams dialogs.
     handler: () => new ActivityHandler(),
     extraRoutes: (server: Server) =>
       registerVerificationRoutes(server, {
-        signIn,
-        apiClients: verificationStores.apiClients,
-        clientKey: KEY,
-        clientLimiter: new ClientRequestLimiter(stores.rateLimits, options.clientLimit ?? 100),
+        useCases,
         now: () => clock.now(),
         allowLocalCallbacks: true,
       }),

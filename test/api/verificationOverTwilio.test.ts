@@ -2,10 +2,9 @@
 // texts and calls through the local Twilio stand-in, the person answers through signed webhooks (an SMS reply,
 // # on the call), and the relying system reads the one outcome back.
 import type { Server } from 'restify';
-import { SignInVerification } from '../../src/api/signInVerification';
+import { createSignInUseCases } from '../../src/app/signInUseCases';
 import { registerVerificationRoutes } from '../../src/api/verificationRoutes';
-import { ClientRequestLimiter } from '../../src/api/clientRequestLimiter';
-import { newApiClient } from '../../src/api/apiClientCredentials';
+import { newApiClient } from '../../src/security/apiClientCredentials';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
 import { DEFAULT_ABUSE_POLICY } from '../../src/verification/abusePolicy';
 import { seededRandom } from '../../src/security/random';
@@ -28,7 +27,7 @@ describe('verification API over Twilio', () => {
     app = await startTwilioApp({
       extraRoutes: (server: Server, ctx) =>
         registerVerificationRoutes(server, {
-          signIn: new SignInVerification({
+          useCases: createSignInUseCases({
             stores: ctx.stores,
             verificationStores,
             verification: ctx.core.verification,
@@ -36,10 +35,9 @@ describe('verification API over Twilio', () => {
             clock: ctx.clock,
             abuse: DEFAULT_ABUSE_POLICY,
             passKey: KEY,
+            clientKey: KEY,
+            clientRequestsPerMinute: 100,
           }),
-          apiClients: verificationStores.apiClients,
-          clientKey: KEY,
-          clientLimiter: new ClientRequestLimiter(ctx.stores.rateLimits, 100),
           now: () => ctx.clock.now(),
           allowLocalCallbacks: true,
         }),

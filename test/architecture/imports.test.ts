@@ -30,11 +30,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   'dialogs/routerDialog.ts -> src/channels/teams/adaptiveCards.ts',
   'dialogs/securityQuestionsDialog.ts -> src/channels/teams/adaptiveCards.ts',
   // Channels that still read or write stores themselves instead of making one call into the core.
-  'src/api/clientRequestLimiter.ts -> src/ports/repositories.ts',
-  'src/api/developmentClient.ts -> src/ports/verificationRepositories.ts',
-  'src/api/signInVerification.ts -> src/ports/repositories.ts',
-  'src/api/signInVerification.ts -> src/ports/verificationRepositories.ts',
-  'src/api/verificationRoutes.ts -> src/ports/verificationRepositories.ts',
   'src/channels/teams/signetBot.ts -> src/ports/repositories.ts',
   'src/channels/teams/teamsNotifier.ts -> src/ports/repositories.ts',
   'src/channels/twilio/inboundSms.ts -> src/ports/repositories.ts',
@@ -58,10 +53,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   'src/channels/twilio/twilioWebhooks.ts -> src/telephony/callbackUrls.ts',
   'src/channels/twilio/twilioWebhooks.ts -> src/telephony/twilioErrors.ts',
   'src/channels/twilio/voiceCalls.ts -> src/telephony/callbackUrls.ts',
-  // The background workers call the API channel's callback dispatcher.
-  'src/jobs/callbackJobs.ts -> src/api/callbackDispatcher.ts',
-  // The jobs take the callback retry schedule from the API channel's credentials module.
-  'src/jobs/jobWorker.ts -> src/api/apiClientCredentials.ts',
 ];
 
 const imports = projectImports();

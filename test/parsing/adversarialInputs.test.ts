@@ -14,7 +14,7 @@ import { normalisePasscode } from '../../src/helpdesk/temporaryAccessPass';
 import { matchesPhrase, matchOption, matchOptionByWords, normaliseTyped } from '../../src/channels/teams/choiceMatcher';
 import { readTypedSignInAnswer } from '../../src/channels/teams/signInRequestCard';
 import { smsKeyword } from '../../src/channels/twilio/smsKeywords';
-import { clientIdOf } from '../../src/api/apiClientCredentials';
+import { clientIdOf } from '../../src/security/apiClientCredentials';
 import { codeSchema, requestSchema } from '../../src/api/verificationRoutes';
 import { globalCommand, type DialogServices } from '../../dialogs/dialogKit';
 import { looksLikeCode } from '../../dialogs/phoneDialog';

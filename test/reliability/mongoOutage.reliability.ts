@@ -5,7 +5,7 @@
 import { main, type MainIo, type RunningApp } from '../../src/index';
 import { loadConfig } from '../../src/config/loadConfig';
 import { createI18n } from '../../src/i18n';
-import { newApiClient } from '../../src/api/apiClientCredentials';
+import { newApiClient } from '../../src/security/apiClientCredentials';
 import { deriveKey } from '../../src/security/derivedKeys';
 import { cryptoRandom } from '../../src/security/random';
 import { createMongoStores, type MongoStores } from '../../src/stores/mongoStores';

@@ -8,7 +8,7 @@ import { createCore, type Core } from '../../src/core';
 import { SignetBot } from '../../src/channels/teams/signetBot';
 import { TeamsNotifier, type TeamsNotifierDeps } from '../../src/channels/teams/teamsNotifier';
 import { createVerificationApi, type VerificationApi } from '../../src/api/verificationWiring';
-import { newApiClient } from '../../src/api/apiClientCredentials';
+import { newApiClient } from '../../src/security/apiClientCredentials';
 import { HelpDeskService } from '../../src/helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from '../../src/enrollment/enrollmentPolicy';
 import { createLogger } from '../../src/logging/logger';

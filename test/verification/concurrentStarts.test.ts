@@ -2,8 +2,8 @@
 // objects, two cores) sharing one database: 20 sign-in starts at once for one person send exactly the send cap
 // of texts, create exactly the 15-minute cap of challenges with never two pending, and API requests from one
 // client pass exactly the per-minute limit.
-import { ClientRequestLimiter } from '../../src/api/clientRequestLimiter';
-import { SignInVerification, type StartResult } from '../../src/api/signInVerification';
+import { ClientRequestLimiter } from '../../src/app/clientRequestLimiter';
+import { RequestSignIn, type StartResult } from '../../src/app/requestSignIn';
 import { createCore } from '../../src/core';
 import type { SecurityMethod } from '../../src/domain/user';
 import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
@@ -37,7 +37,7 @@ interface Instance {
   readonly stores: Stores;
   readonly outbox: Outbox;
   readonly cards: NotificationOutbox;
-  readonly signIn: SignInVerification;
+  readonly signIn: RequestSignIn;
 }
 
 /** Stores whose challenge writes are each followed by a look at how many of the person's challenges are pending. */
@@ -67,7 +67,7 @@ function instance(stores: Stores, verificationStores: VerificationStores, clock:
   const cards = new NotificationOutbox();
   const telephony = new RuleCheckedTelephony(outbox, { stores, clock, rules: { allowedCountries: [], perNumberPerHour, perUserPerHour } });
   const core = createCore({ config: { org, encryptionKey: KEY }, stores, telephony, mailer: outbox, notifier: cards, render: keyRenderer, clock, random: seededRandom(seed) });
-  const signIn = new SignInVerification({ stores, verificationStores, verification: core.verification, org, clock, abuse, passKey: KEY });
+  const signIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse });
   return { stores, outbox, cards, signIn };
 }
 

@@ -15,7 +15,7 @@ import { TeamsNotifier } from '../../../src/channels/teams/teamsNotifier';
 import { createTelephony, createTwilioRouteDeps } from '../../../src/channels/twilio/telephonyWiring';
 import { createBackgroundJobs } from '../../../src/jobs/jobsWiring';
 import { createVerificationApi, type VerificationApi } from '../../../src/api/verificationWiring';
-import { newApiClient } from '../../../src/api/apiClientCredentials';
+import { newApiClient } from '../../../src/security/apiClientCredentials';
 import { HelpDeskService } from '../../../src/helpdesk/helpDeskService';
 import { enrollmentPolicyFrom } from '../../../src/enrollment/enrollmentPolicy';
 import { Outbox } from '../../../src/telephony/outboxes';

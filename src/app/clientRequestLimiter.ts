@@ -1,5 +1,5 @@
-// The verification API's per-client request limit (requests per minute), taken from the store's exact limits so
-// that it holds across every instance sharing the database, not per process.
+// A client's request to start a verification arrives: is it within the client's allowance (requests per minute)?
+// One exact limit taken from the store, so that it holds across every instance sharing the database.
 import type { RateLimitRepository } from '../ports/repositories';
 
 export interface LimitDecision {

@@ -1,28 +1,25 @@
-// The sign-in verification use cases a relying system drives through the API: start a challenge for a person
-// (or say none is needed), answer it with a code or passcode, and read its outcome. Reads like the story; the
-// rules it applies live in the domain (abuse policy, passes, the challenge machine); the per-person cap on new
-// challenges is an exact limit taken from the store just before the challenge starts.
+// A relying system asks Signet to verify a person (POST /api/v1/verifications): start a challenge, or say why none
+// is needed or possible. Reads like the story; the rules live in the domain and the core (abuse policy, the
+// challenge machine); the per-person cap on new challenges is one exact limit taken just before the start.
 import type { OrgConfig } from '../config/orgConfigSchema';
-import type { SecurityMethod, User } from '../domain/user';
+import type { ApiClient } from '../domain/apiClient';
+import type { Challenge, ChallengeMethod, SignInContext } from '../domain/challenge';
 import { isPhoneKind } from '../domain/methodKinds';
-import { checkTemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
+import type { TemporaryAccessPass } from '../domain/temporaryAccessPass';
+import type { SecurityMethod, User } from '../domain/user';
 import type { Clock } from '../ports/clock';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { CHALLENGE_RATE_SCOPE, decideNewChallenge, type AbusePolicy } from '../verification/abusePolicy';
-import type { Challenge, ChallengeMethod, SignInContext } from '../domain/challenge';
-import type { ChallengeOutcome, VerificationService } from '../verification/verificationService';
-import type { ApiClient } from './apiClientCredentials';
+import type { VerificationService } from '../verification/verificationService';
 
-export interface SignInDeps {
+export interface RequestSignInDeps {
   readonly stores: Pick<Stores, 'users' | 'challenges' | 'conversations' | 'rateLimits'>;
-  readonly verificationStores: VerificationStores;
-  readonly verification: VerificationService;
+  readonly verificationStores: Pick<VerificationStores, 'passes' | 'unlocks'>;
+  readonly verification: Pick<VerificationService, 'start'>;
   readonly org: Pick<OrgConfig, 'isTrustedAddress' | 'methods'>;
   readonly clock: Clock;
   readonly abuse: AbusePolicy;
-  /** Keys the passcode hashes (the same key the help desk issued them with). */
-  readonly passKey: Buffer;
 }
 
 export interface StartRequest {
@@ -43,23 +40,23 @@ export type StartResult =
 
 const RECENT_HISTORY = 50;
 
-export class SignInVerification {
-  constructor(private readonly deps: SignInDeps) {}
+export class RequestSignIn {
+  constructor(private readonly deps: RequestSignInDeps) {}
 
   async start(client: ApiClient, request: StartRequest): Promise<StartResult> {
     const { deps } = this;
     const user = (await deps.stores.users.findByUpn(request.user)) ?? (await deps.stores.users.get(request.user));
     if (!user) return { kind: 'unknownUser' };
     if (request.context.ip !== null && deps.org.isTrustedAddress(request.context.ip)) return { kind: 'notRequired', reason: 'trustedNetwork' };
-    const mfa = user.methods.filter((m) => deps.org.methods.usage[m.kind].mfa);
-    const pass = await deps.verificationStores.passes.getForUser(user.id);
+    const mfa = this.mfaMethods(user);
     const now = deps.clock.now();
-    const passUsable = pass !== null && pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null);
+    // The pass matters only to someone with no MFA method or a caller asking for it: read it only then.
+    const passUsable = (mfa.length === 0 || request.method === 'tap') && isUsable(await deps.verificationStores.passes.getForUser(user.id), now);
     if (mfa.length === 0 && !passUsable) return { kind: 'notEnrolled' };
 
     const recent = await deps.stores.challenges.listRecentByUser(user.id, RECENT_HISTORY);
-    const decision = decideNewChallenge(recent, now, deps.abuse, await deps.verificationStores.unlocks.lastUnlock(user.id));
-    if (!decision.allowed) return { kind: 'refused', reason: decision.reason, until: decision.until };
+    const refusal = await this.refusal(user.id, recent, now);
+    if (refusal) return refusal;
 
     const method = request.method ?? (passUsable && mfa.length === 0 ? 'tap' : defaultChallengeMethod(user));
     const target = await this.targetFor(user, method, passUsable);
@@ -85,39 +82,24 @@ export class SignInVerification {
     return { kind: 'started', challenge };
   }
 
-  /** The client's own challenge, or null: another client's challenge is as good as absent. */
-  async get(client: ApiClient, id: string): Promise<Challenge | null> {
-    const challenge = await this.deps.verification.get(id);
-    return challenge && challenge.clientId === client.id ? challenge : null;
+  /**
+   * Locked after failures or too many denials? A help-desk unlock forgives the history before it, so it can only
+   * turn a refusal into an allowance: it is read only when the history alone refuses.
+   */
+  private async refusal(userId: string, recent: readonly Challenge[], now: number): Promise<Extract<StartResult, { kind: 'refused' }> | null> {
+    const { abuse, verificationStores } = this.deps;
+    if (decideNewChallenge(recent, now, abuse).allowed) return null;
+    const decision = decideNewChallenge(recent, now, abuse, await verificationStores.unlocks.lastUnlock(userId));
+    return decision.allowed ? null : { kind: 'refused', reason: decision.reason, until: decision.until };
   }
 
-  async submitCode(client: ApiClient, id: string, code: string): Promise<ChallengeOutcome | null> {
-    const challenge = await this.get(client, id);
-    if (!challenge) return null;
-    const { verification } = this.deps;
-    switch (challenge.method) {
-      case 'app':
-        return verification.submitAppCode(id, code, 'api');
-      case 'tap':
-        return verification.apply(id, { type: 'passcodeChecked', valid: await this.usePass(challenge, code) }, 'api');
-      default:
-        return verification.apply(id, { type: 'submitCode', code }, 'api', challenge);
-    }
-  }
-
-  /** A pass counts only if it checks out AND this caller is the one that marks it used. */
-  private async usePass(challenge: Challenge, code: string): Promise<boolean> {
-    const { passes } = this.deps.verificationStores;
-    const now = this.deps.clock.now();
-    if (challenge.status !== 'pending' || now >= challenge.expiresAt) return false;
-    const pass = await passes.getForUser(challenge.userId);
-    if (!pass || checkTemporaryAccessPass(pass, code, now, this.deps.passKey) !== 'valid') return false;
-    return passes.markUsed(challenge.userId, pass.id, now);
+  /** Only methods that count for MFA may answer a sign-in challenge. */
+  private mfaMethods(user: User): SecurityMethod[] {
+    return user.methods.filter((m) => this.deps.org.methods.usage[m.kind].mfa);
   }
 
   private async targetFor(user: User, method: ChallengeMethod, passUsable: boolean): Promise<{ target: string | null; extension: string | null } | null> {
-    // Only methods that count for MFA may answer a sign-in challenge.
-    const mfa = user.methods.filter((m) => this.deps.org.methods.usage[m.kind].mfa);
+    const mfa = this.mfaMethods(user);
     const phones = mfa.filter((m): m is Extract<SecurityMethod, { number: string }> => isPhoneKind(m.kind) && 'number' in m);
     const preferDefault = <T extends SecurityMethod>(list: T[]): T | undefined => list.find((m) => m.id === user.defaultMethodId) ?? list[0];
     switch (method) {
@@ -140,6 +122,10 @@ export class SignInVerification {
         return passUsable ? { target: null, extension: null } : null;
     }
   }
+}
+
+function isUsable(pass: TemporaryAccessPass | null, now: number): boolean {
+  return pass !== null && pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null);
 }
 
 /** The person's default sign-in method as a challenge method: the app's code, a text to a mobile, a call to a desk. */

@@ -41,8 +41,3 @@ export function signCallback(signingKey: string, body: string, unixSeconds: numb
   const mac = createHmac('sha256', Buffer.from(signingKey, 'base64url')).update(`${unixSeconds}.${body}`).digest('hex');
   return `t=${unixSeconds},v1=${mac}`;
 }
-
-/** Seconds to wait before callback attempt `attempt` (1-based): 10 s, 30 s, 90 s, … capped at one hour. */
-export function callbackRetryDelaySeconds(attempt: number): number {
-  return Math.min(3600, 10 * 3 ** Math.max(0, attempt - 1));
-}
