@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { RecordBusyError, StoreUnavailableError } from '../ports/storeErrors';
 import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
-import { findForbiddenKey } from '../server';
+import { findForbiddenKey } from '../httpRequests';
 import type { ApiClientRepository } from '../ports/verificationRepositories';
 import { clientIdOf, secretMatches, type ApiClient } from './apiClientCredentials';
 import type { SignInVerification, StartResult } from './signInVerification';

@@ -36,7 +36,7 @@ export type Part =
 export function partOf(file: string): Part {
   if (file === 'src/index.ts' || file.startsWith('scripts/')) return 'root';
   if (file === 'src/core.ts' || file.endsWith('Wiring.ts')) return 'wiring';
-  if (['src/server.ts', 'src/botMessagesRoute.ts', 'src/httpErrors.ts', 'src/shutdown.ts'].includes(file)) return 'http';
+  if (['src/server.ts', 'src/botMessagesRoute.ts', 'src/httpErrors.ts', 'src/httpRequests.ts', 'src/shutdown.ts'].includes(file)) return 'http';
   if (['src/i18n.ts', 'src/renderReply.ts', 'src/userFacingErrors.ts'].includes(file)) return 'presentation';
   if (file === 'src/ports/repositories.ts' || file === 'src/ports/verificationRepositories.ts') return 'repositoryPorts';
   const prefixes: ReadonlyArray<[string, Part]> = [
@@ -68,7 +68,8 @@ export function partOf(file: string): Part {
 
 const LIBRARIES: ReadonlyArray<Part> = ['domain', 'security', 'config', 'logging'];
 const INNER: ReadonlyArray<Part> = ['core', 'ports', 'repositoryPorts', ...LIBRARIES];
-const CHANNEL_NEEDS: ReadonlyArray<Part> = ['app', 'core', 'ports', 'presentation', 'channelKit', ...LIBRARIES];
+// http: the body reader and error shape the host shares with the routes it mounts (never the other way round).
+const CHANNEL_NEEDS: ReadonlyArray<Part> = ['app', 'core', 'ports', 'presentation', 'channelKit', 'http', ...LIBRARIES];
 
 /** The arrows of the map: the parts each part may import besides itself. */
 export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {

@@ -13,7 +13,7 @@ import { createReplyRenderer } from '../../src/renderReply';
 import { createServer } from '../../src/server';
 import { createBotAdapter } from '../../src/channels/teams/signetBot';
 import { createTelephony, createTwilioRouteDeps } from '../../src/channels/twilio/telephonyWiring';
-import type { RetryWait } from '../../src/channels/twilio/webhookOnce';
+import type { RetryWait } from '../../src/app/webhookOnce';
 import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import type { Stores } from '../../src/ports/repositories';

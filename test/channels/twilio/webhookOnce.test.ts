@@ -1,5 +1,5 @@
 // WebhookOnce on its own, with the memory ledger and a fixed clock: the paths the HTTP tests can't reach easily.
-import { WebhookOnce } from '../../../src/channels/twilio/webhookOnce';
+import { WebhookOnce } from '../../../src/app/webhookOnce';
 import { FixedClock } from '../../../src/ports/clock';
 import { MemoryWebhookLedger } from '../../../src/stores/memoryStores';
 import { T0 } from '../../support/fixtures';
