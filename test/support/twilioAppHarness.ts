@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logging/logger';
 import { createReplyRenderer } from '../../src/renderReply';
 import { createServer } from '../../src/server';
 import { createBotAdapter } from '../../src/channels/teams/signetBot';
-import { createTelephony, createTwilioRouteDeps } from '../../src/channels/twilio/telephonyWiring';
+import { createTelephony, createTwilioRouteDeps } from '../../src/telephonyWiring';
 import type { RetryWait } from '../../src/app/webhookOnce';
 import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
 import { createMemoryStores } from '../../src/stores/memoryStores';

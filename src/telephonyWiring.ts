@@ -1,30 +1,30 @@
 // Builds the telephony side from configuration: Twilio when credentials are set, the simulated outbox otherwise,
 // both behind the sending rules; then, once the core exists, the use cases the webhooks call, the webhook handlers
 // and their routes, ready for the host to mount.
-import type { AppConfig } from '../../config/loadConfig';
-import type { Core } from '../../core';
-import { createSecretOps } from '../../enrollment/enrollmentPolicy';
-import { MailingHelpDeskNotifier } from '../../helpdesk/helpDeskNotifier';
-import type { ReplyRenderer, Telephony } from '../../ports/deliveryPorts';
-import type { HelpDeskNotifier } from '../../ports/helpDesk';
-import type { Stores } from '../../ports/repositories';
-import type { RandomSource } from '../../security/random';
-import type { Clock } from '../../ports/clock';
-import { RuleCheckedTelephony } from '../../telephony/sendingRules';
-import { SimulatedTelephony } from '../../telephony/simulatedTelephony';
-import { TwilioTelephony } from '../../telephony/twilioTelephony';
-import { AnswerCall } from '../../app/answerCall';
-import { PressKey } from '../../app/pressKey';
-import { ReceiveText } from '../../app/receiveText';
-import { RecordCallStatus } from '../../app/recordCallStatus';
-import { RecordDeliveryStatus } from '../../app/recordDeliveryStatus';
-import { SimulatedPhone } from '../../app/simulatedPhone';
-import { WebhookOnce, type RetryWait } from '../../app/webhookOnce';
+import type { AppConfig } from './config/loadConfig';
+import type { Core } from './core';
+import { createSecretOps } from './enrollment/enrollmentPolicy';
+import { MailingHelpDeskNotifier } from './helpdesk/helpDeskNotifier';
+import type { ReplyRenderer, Telephony } from './ports/deliveryPorts';
+import type { HelpDeskNotifier } from './ports/helpDesk';
+import type { Stores } from './ports/repositories';
+import type { RandomSource } from './security/random';
+import type { Clock } from './ports/clock';
+import { RuleCheckedTelephony } from './telephony/sendingRules';
+import { SimulatedTelephony } from './telephony/simulatedTelephony';
+import { TwilioTelephony } from './telephony/twilioTelephony';
+import { AnswerCall } from './app/answerCall';
+import { PressKey } from './app/pressKey';
+import { ReceiveText } from './app/receiveText';
+import { RecordCallStatus } from './app/recordCallStatus';
+import { RecordDeliveryStatus } from './app/recordDeliveryStatus';
+import { SimulatedPhone } from './app/simulatedPhone';
+import { WebhookOnce, type RetryWait } from './app/webhookOnce';
 import type * as restify from 'restify';
-import { registerTwilioRoutes, type TwilioRouteDeps } from './twilioRoutes';
-import { TwilioWebhooks } from './twilioWebhooks';
-import { classifyFault } from '../../userFacingErrors';
-import { StoreUnavailableError } from '../../ports/storeErrors';
+import { registerTwilioRoutes, type TwilioRouteDeps } from './channels/twilio/twilioRoutes';
+import { TwilioWebhooks } from './channels/twilio/twilioWebhooks';
+import { classifyFault } from './userFacingErrors';
+import { StoreUnavailableError } from './ports/storeErrors';
 
 type Config = Pick<AppConfig, 'twilio' | 'org' | 'publicBaseUrl' | 'env' | 'encryptionKey'>;
 
