@@ -1,5 +1,6 @@
 // The HTTP surface: createServer(deps) builds the restify server and its routes without listening, so tests can
-// drive it. It owns body reading (size limit, strict UTF-8), the JSON error shape and the one-line request log.
+// drive it. It owns the JSON error shape and the one-line request log; body reading lives in httpRequests.ts, and
+// channel routes come mounted by their wiring (the host imports no channel).
 import * as restify from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { AppConfig } from './config/loadConfig';
