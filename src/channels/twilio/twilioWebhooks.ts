@@ -1,7 +1,7 @@
-// The Twilio webhook handlers, shared by the signed public routes and the development routes: each runs once
-// per delivery id (MessageSid, or CallSid + step; a retry gets the first delivery's answer, waiting for it while
-// it is still being worked out: see webhookOnce), calls the service, and renders TwiML. A fault is answered with
-// a localized apology, never a 5xx Twilio would retry.
+// The Twilio webhook handlers, shared by the signed public routes and the development routes: each translates the
+// form (Twilio's statuses and codes included) into one call of a use case in src/app/, run once per delivery id
+// (MessageSid, or CallSid + step; a retry gets the first delivery's answer: see src/app/webhookOnce.ts), and renders
+// what it returns as TwiML. A fault is answered with a localized apology, never a 5xx Twilio would retry.
 import { reply, type Reply } from '../../domain/effects';
 import { failureForCallStatus, failureForTwilioCode, isMachine } from '../../domain/rules/twilioErrors';
 import { callbackUrl, parseCallbackContext, TWILIO_PATHS, type CallbackContext } from '../../config/callbackUrls';
