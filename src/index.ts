@@ -15,7 +15,7 @@ import { createCore, type Core } from './core';
 import { createReplyRenderer } from './renderReply';
 import { Outbox, UnavailableMailer } from './telephony/outboxes';
 import type { Mailer } from './ports/deliveryPorts';
-import { createTelephony, createTwilioRouteDeps } from './channels/twilio/telephonyWiring';
+import { createTelephony, createTwilioRouteDeps } from './telephonyWiring';
 import { cryptoRandom } from './security/random';
 import { systemClock } from './ports/clock';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';

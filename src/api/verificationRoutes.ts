@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { RecordBusyError, StoreUnavailableError } from '../ports/storeErrors';
 import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
-import { findForbiddenKey } from '../server';
+import { findForbiddenKey } from '../httpRequests';
 import type { ApiClient } from '../domain/apiClient';
 import type { SignInUseCases } from '../app/signInUseCases';
 import type { StartResult } from '../app/requestSignIn';

@@ -4,8 +4,8 @@
 import twilio from 'twilio';
 import type { DeliveryReceipt, OutboundCall, OutboundSms, Telephony } from '../ports/deliveryPorts';
 import type { TwilioConfig } from '../config/loadConfig';
-import { callbackUrl, TWILIO_PATHS } from './callbackUrls';
-import { failureForTwilioCode } from './twilioErrors';
+import { callbackUrl, TWILIO_PATHS } from '../config/callbackUrls';
+import { failureForTwilioCode } from '../domain/rules/twilioErrors';
 import { rebasedRequestClient } from './twilioHttpClient';
 
 export interface TwilioTelephonyOptions {

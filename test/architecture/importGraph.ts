@@ -10,7 +10,8 @@ export const ROOT = join(__dirname, '..', '..');
 export type Part =
   | 'root' // src/index.ts and every command under scripts/: each is the composition root of its own process
   | 'wiring' // files that build a group of services for the root (src/core.ts, *Wiring.ts)
-  | 'http' // the HTTP host: server, bot route, error shape, shutdown
+  | 'http' // the HTTP host: server, bot route, shutdown
+  | 'httpKit' // what every HTTP route shares: the error shape and request-body reading
   | 'presentation' // words for replies and faults, shared by every channel
   | 'channelKit' // helpers every channel shares (input limits)
   | 'teams'
@@ -36,7 +37,8 @@ export type Part =
 export function partOf(file: string): Part {
   if (file === 'src/index.ts' || file.startsWith('scripts/')) return 'root';
   if (file === 'src/core.ts' || file.endsWith('Wiring.ts')) return 'wiring';
-  if (['src/server.ts', 'src/botMessagesRoute.ts', 'src/httpErrors.ts', 'src/shutdown.ts'].includes(file)) return 'http';
+  if (['src/httpErrors.ts', 'src/httpRequests.ts'].includes(file)) return 'httpKit';
+  if (['src/server.ts', 'src/botMessagesRoute.ts', 'src/shutdown.ts'].includes(file)) return 'http';
   if (['src/i18n.ts', 'src/renderReply.ts', 'src/userFacingErrors.ts'].includes(file)) return 'presentation';
   if (file === 'src/ports/repositories.ts' || file === 'src/ports/verificationRepositories.ts') return 'repositoryPorts';
   const prefixes: ReadonlyArray<[string, Part]> = [
@@ -68,15 +70,17 @@ export function partOf(file: string): Part {
 
 const LIBRARIES: ReadonlyArray<Part> = ['domain', 'security', 'config', 'logging'];
 const INNER: ReadonlyArray<Part> = ['core', 'ports', 'repositoryPorts', ...LIBRARIES];
-const CHANNEL_NEEDS: ReadonlyArray<Part> = ['app', 'core', 'ports', 'presentation', 'channelKit', ...LIBRARIES];
+// http: the body reader and error shape the host shares with the routes it mounts (never the other way round).
+const CHANNEL_NEEDS: ReadonlyArray<Part> = ['app', 'core', 'ports', 'presentation', 'channelKit', 'httpKit', ...LIBRARIES];
 
 /** The arrows of the map: the parts each part may import besides itself. */
 export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {
   root: ['*'],
   wiring: ['*'],
-  http: ['presentation', 'repositoryPorts', 'ports', ...LIBRARIES],
+  http: ['httpKit', 'presentation', 'repositoryPorts', 'ports', ...LIBRARIES],
   presentation: ['core', 'ports', ...LIBRARIES],
   channelKit: [],
+  httpKit: LIBRARIES,
   teams: [...CHANNEL_NEEDS, 'dialogs'],
   dialogs: CHANNEL_NEEDS,
   twilio: CHANNEL_NEEDS,

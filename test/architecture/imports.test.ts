@@ -32,27 +32,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   // Channels that still read or write stores themselves instead of making one call into the core.
   'src/channels/teams/signetBot.ts -> src/ports/repositories.ts',
   'src/channels/teams/teamsNotifier.ts -> src/ports/repositories.ts',
-  'src/channels/twilio/inboundSms.ts -> src/ports/repositories.ts',
-  'src/channels/twilio/messageStatuses.ts -> src/ports/repositories.ts',
-  'src/channels/twilio/twilioRoutes.ts -> src/ports/repositories.ts',
-  'src/channels/twilio/twilioWebhooks.ts -> src/ports/repositories.ts',
-  'src/channels/twilio/voiceCalls.ts -> src/ports/repositories.ts',
-  'src/channels/twilio/webhookOnce.ts -> src/ports/repositories.ts',
-  // Channels that take the Core type from the wiring file src/core.ts (it belongs in an application layer).
-  'src/channels/twilio/inboundSms.ts -> src/core.ts',
-  'src/channels/twilio/messageStatuses.ts -> src/core.ts',
-  'src/channels/twilio/voiceCalls.ts -> src/core.ts',
-  // server.ts ⇄ channel routes: the HTTP host imports the Twilio routes and the routes import helpers back from it.
-  'src/api/verificationRoutes.ts -> src/server.ts',
-  'src/channels/twilio/twilioRoutes.ts -> src/server.ts',
-  'src/server.ts -> src/channels/twilio/twilioRoutes.ts',
-  // A channel that imports telephony adapter code (callback URLs, Twilio error codes).
-  'src/channels/twilio/messageStatuses.ts -> src/telephony/callbackUrls.ts',
-  'src/channels/twilio/messageStatuses.ts -> src/telephony/twilioErrors.ts',
-  'src/channels/twilio/twilioRoutes.ts -> src/telephony/callbackUrls.ts',
-  'src/channels/twilio/twilioWebhooks.ts -> src/telephony/callbackUrls.ts',
-  'src/channels/twilio/twilioWebhooks.ts -> src/telephony/twilioErrors.ts',
-  'src/channels/twilio/voiceCalls.ts -> src/telephony/callbackUrls.ts',
 ];
 
 const imports = projectImports();

@@ -13,7 +13,7 @@ import { seededRandom } from '../../src/security/random';
 import { normalisePasscode } from '../../src/helpdesk/temporaryAccessPass';
 import { matchesPhrase, matchOption, matchOptionByWords, normaliseTyped } from '../../src/channels/teams/choiceMatcher';
 import { readTypedSignInAnswer } from '../../src/channels/teams/signInRequestCard';
-import { smsKeyword } from '../../src/channels/twilio/smsKeywords';
+import { smsKeyword } from '../../src/domain/rules/smsKeywords';
 import { clientIdOf } from '../../src/security/apiClientCredentials';
 import { codeSchema, requestSchema } from '../../src/api/verificationRoutes';
 import { globalCommand, type DialogServices } from '../../dialogs/dialogKit';

@@ -7,6 +7,7 @@ import { ANSWER_MAX_TYPED_LENGTH, checkAnswers } from '../../src/domain/rules/se
 import { SECURITY_QUESTION_IDS } from '../../src/domain/securityQuestions';
 import { TwilioWebhooks, type TwilioWebhookDeps } from '../../src/channels/twilio/twilioWebhooks';
 import { createMemoryStores } from '../../src/stores/memoryStores';
+import { WebhookOnce } from '../../src/app/webhookOnce';
 import { looksLikeCode } from '../../dialogs/phoneDialog';
 import { trimChars } from '../../dialogs/helpDeskDialog';
 
@@ -45,9 +46,8 @@ describe('cutting user text at the entry', () => {
     const bodies: string[] = [];
     const deps = {
       sms: { receive: async (m: { body: string }) => (bodies.push(m.body), { locale: 'en-US', replies: [] }) },
-      stores: createMemoryStores(),
+      once: new WebhookOnce({ ledger: createMemoryStores().webhooks, clock: { now: () => 0 }, onLedgerError: () => undefined }),
       render: () => '',
-      clock: { now: () => 0 },
       defaultLocale: 'en-US',
       onError: () => undefined,
     } as unknown as TwilioWebhookDeps;

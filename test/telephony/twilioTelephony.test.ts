@@ -1,7 +1,7 @@
 // The Twilio adapter with the real twilio SDK against a local fake of Twilio's REST API: what it sends for texts
 // and calls, and how Twilio's refusals (RestException codes) become DeliveryFailures.
 import { TwilioTelephony } from '../../src/telephony/twilioTelephony';
-import { failureForTwilioCode } from '../../src/telephony/twilioErrors';
+import { failureForTwilioCode } from '../../src/domain/rules/twilioErrors';
 import type { DeliveryFailure } from '../../src/enrollment/enrollmentTypes';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi';
 import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL } from '../support/twilioAppHarness';

@@ -3,9 +3,9 @@
 // phone's side through the very same handlers (outside production only).
 import { randomUUID } from 'node:crypto';
 import type * as restify from 'restify';
-import type { SimulatedOutbox } from '../../ports/repositories';
-import type { ReadRequest } from '../../server';
-import { callbackQuery, TWILIO_PATHS } from '../../telephony/callbackUrls';
+import type { SimulatedPhone } from '../../app/simulatedPhone';
+import type { ReadRequest } from '../../httpRequests';
+import { callbackQuery, TWILIO_PATHS } from '../../config/callbackUrls';
 import { isSignedByTwilio } from './twilioSignature';
 import type { TwilioWebhooks, WebhookParams } from './twilioWebhooks';
 
@@ -14,8 +14,8 @@ export interface TwilioRouteDeps {
   /** undefined: simulated telephony; the public routes refuse everything. */
   readonly authToken: string | undefined;
   readonly publicBaseUrl: string;
-  /** The simulated outbox, when the development routes are on. */
-  readonly devOutbox?: SimulatedOutbox;
+  /** What the simulated telephony sent, when the development routes are on. */
+  readonly devOutbox?: SimulatedPhone;
 }
 
 const XML = { 'Content-Type': 'text/xml; charset=utf-8' };
@@ -41,9 +41,9 @@ export function registerTwilioRoutes(server: restify.Server, deps: TwilioRouteDe
 }
 
 /** Development only: list what was "sent", text back, and answer, press keys on or end a simulated call. */
-function registerDevRoutes(server: restify.Server, webhooks: TwilioWebhooks, outbox: SimulatedOutbox): void {
+function registerDevRoutes(server: restify.Server, webhooks: TwilioWebhooks, outbox: SimulatedPhone): void {
   server.get('/api/dev/telephony/outbox', async (_req, res) => {
-    res.send(200, { items: await outbox.list(50) });
+    res.send(200, { items: await outbox.sent(50) });
   });
 
   server.post('/api/dev/telephony/sms', async (req, res) => {
@@ -57,9 +57,9 @@ function registerDevRoutes(server: restify.Server, webhooks: TwilioWebhooks, out
   });
 
   server.post('/api/dev/telephony/calls/:ref/:step', async (req, res) => {
-    const item = await outbox.get(String(req.params['ref']));
+    const item = await outbox.call(String(req.params['ref']));
     const step = String(req.params['step']);
-    if (!item || item.type !== 'call' || !['answer', 'key', 'status'].includes(step)) {
+    if (!item || !['answer', 'key', 'status'].includes(step)) {
       res.send(404, { error: { code: 'not_found', message: 'No such simulated call or step (answer, key, status).' } });
       return;
     }

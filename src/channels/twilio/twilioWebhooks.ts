@@ -1,36 +1,40 @@
-// The Twilio webhook handlers, shared by the signed public routes and the development routes: each runs once
-// per delivery id (MessageSid, or CallSid + step; a retry gets the first delivery's answer, waiting for it while
-// it is still being worked out: see webhookOnce), calls the service, and renders TwiML. A fault is answered with
-// a localized apology, never a 5xx Twilio would retry.
+// The Twilio webhook handlers, shared by the signed public routes and the development routes: each translates the
+// form (Twilio's statuses and codes included) into one call of a use case in src/app/, run once per delivery id
+// (MessageSid, or CallSid + step; a retry gets the first delivery's answer: see src/app/webhookOnce.ts), and renders
+// what it returns as TwiML. A fault is answered with a localized apology, never a 5xx Twilio would retry.
 import { reply, type Reply } from '../../domain/effects';
+import { failureForCallStatus, failureForTwilioCode, isMachine } from '../../domain/rules/twilioErrors';
+import { callbackUrl, parseCallbackContext, TWILIO_PATHS, type CallbackContext } from '../../config/callbackUrls';
 import type { ReplyRenderer } from '../../ports/deliveryPorts';
-import type { Stores } from '../../ports/repositories';
-import type { Clock } from '../../ports/clock';
 import { faultReply } from '../../userFacingErrors';
-import { parseCallbackContext } from '../../telephony/callbackUrls';
-import { failureForCallStatus, isMachine } from '../../telephony/twilioErrors';
-import type { InboundSmsHandler } from './inboundSms';
-import type { MessageStatuses } from './messageStatuses';
-import { renderSms, renderVoice } from './twiml';
-import type { VoiceCalls } from './voiceCalls';
-import { WebhookOnce, type RetryWait } from './webhookOnce';
+import type { AnswerCall } from '../../app/answerCall';
+import type { CallScript } from '../../app/phoneCallSteps';
+import type { PressKey } from '../../app/pressKey';
+import type { ReceiveText } from '../../app/receiveText';
+import type { RecordCallStatus } from '../../app/recordCallStatus';
+import type { RecordDeliveryStatus } from '../../app/recordDeliveryStatus';
+import type { WebhookOnce } from '../../app/webhookOnce';
+import { renderSms, renderVoice, type VoiceScript } from './twiml';
 import { cutText, INPUT_LIMITS } from '../inputLimits';
 
 /** Decoded form fields of a webhook. */
 export type WebhookParams = Readonly<Record<string, string | undefined>>;
 
 export interface TwilioWebhookDeps {
-  readonly sms: InboundSmsHandler;
-  readonly calls: VoiceCalls;
-  readonly messages: MessageStatuses;
-  readonly stores: Pick<Stores, 'webhooks' | 'deliveryStatuses'>;
+  /** One use case per inbound event. */
+  readonly sms: Pick<ReceiveText, 'receive'>;
+  readonly answerCall: Pick<AnswerCall, 'answer'>;
+  readonly pressKey: Pick<PressKey, 'press'>;
+  readonly callStatus: Pick<RecordCallStatus, 'record'>;
+  readonly messageStatus: Pick<RecordDeliveryStatus, 'record'>;
+  /** Runs each delivery once (a retry gets the first delivery's answer). */
+  readonly once: Pick<WebhookOnce, 'run'>;
   readonly render: ReplyRenderer;
-  readonly clock: Clock;
   readonly defaultLocale: string;
   /** Signs the texts sent without a person's context (e.g. "still working"). */
   readonly organisationName: string;
-  /** How a retry waits for the first delivery's answer; the defaults suit Twilio (tests shorten them). */
-  readonly retryWait?: Partial<RetryWait>;
+  /** Where Twilio posts the key pressed (the Gather action). */
+  readonly publicBaseUrl: string;
   /** Told about faults: the error and which webhook, never the request's fields. */
   readonly onError: (webhook: string, error: unknown) => void;
 }
@@ -38,16 +42,7 @@ export interface TwilioWebhookDeps {
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 export class TwilioWebhooks {
-  private readonly gate: WebhookOnce;
-
-  constructor(private readonly deps: TwilioWebhookDeps) {
-    this.gate = new WebhookOnce({
-      ledger: deps.stores.webhooks,
-      clock: deps.clock,
-      ...(deps.retryWait ? { wait: deps.retryWait } : {}),
-      onLedgerError: (error) => deps.onError('ledger', error),
-    });
-  }
+  constructor(private readonly deps: TwilioWebhookDeps) {}
 
   /** An inbound text. */
   async sms(params: WebhookParams): Promise<string> {
@@ -79,9 +74,9 @@ export class TwilioWebhooks {
       async () => {
         const script =
           step === 'answer'
-            ? await this.deps.calls.answered(context, callSid, isMachine(params['AnsweredBy']))
-            : await this.deps.calls.keyPressed(context, callSid, params['Digits'] ?? '', attempt);
-        return renderVoice(script, this.deps.render);
+            ? await this.deps.answerCall.answer(context, callSid, isMachine(params['AnsweredBy']))
+            : await this.deps.pressKey.press(context, callSid, params['Digits'] ?? '', attempt);
+        return renderVoice(this.voiceScript(context, script), this.deps.render);
       },
       kept,
     );
@@ -96,8 +91,13 @@ export class TwilioWebhooks {
       const status = params['CallStatus'];
       if (!callSid || !status) return EMPTY_TWIML;
       return this.once('callStatus', `${callSid}:status:${status}`, () => EMPTY_TWIML, () => EMPTY_TWIML, async () => {
-        await this.deps.stores.deliveryStatuses.append({ ref: callSid, kind: 'call', status, errorCode: numberOrNull(params['ErrorCode']), at: this.deps.clock.now() });
-        await this.deps.calls.statusChanged(context, callSid, status, isMachine(params['AnsweredBy']), failureForCallStatus(status));
+        await this.deps.callStatus.record(context, {
+          callSid,
+          status,
+          errorCode: numberOrNull(params['ErrorCode']),
+          answeredByMachine: isMachine(params['AnsweredBy']),
+          failure: failureForCallStatus(status),
+        });
         return EMPTY_TWIML;
       });
     }
@@ -106,7 +106,10 @@ export class TwilioWebhooks {
       const status = params['MessageStatus'] ?? params['SmsStatus'];
       if (!sid || !status) return EMPTY_TWIML;
       return this.once('messageStatus', `${sid}:status:${status}`, () => EMPTY_TWIML, () => EMPTY_TWIML, async () => {
-        await this.deps.messages.report(context, { messageSid: sid, status, errorCode: numberOrNull(params['ErrorCode']), to: params['To'] ?? null });
+        const errorCode = numberOrNull(params['ErrorCode']);
+        // Twilio's words for a text that did not arrive; its error code says why.
+        const failure = status === 'failed' || status === 'undelivered' ? failureForTwilioCode(errorCode) : null;
+        await this.deps.messageStatus.record(context, { messageSid: sid, status, errorCode, to: params['To'] ?? null, failure });
         return EMPTY_TWIML;
       });
     }
@@ -135,12 +138,21 @@ export class TwilioWebhooks {
       }
     };
     try {
-      return await this.gate.run(id, answered, { stillWorking, ...(kept ? { keep: kept } : {}) });
+      return await this.deps.once.run(id, answered, { stillWorking, ...(kept ? { keep: kept } : {}) });
     } catch (error) {
       // The ledger itself failed (the store is away): nothing was processed; the apology says so.
       this.deps.onError(webhook, error);
       return onFault(error);
     }
+  }
+
+  /** The use case's script in TwiML's terms: a prompt's number becomes the address Twilio posts the key to. */
+  private voiceScript(context: CallbackContext, script: CallScript): VoiceScript {
+    const action = (attempt: number): string => callbackUrl(this.deps.publicBaseUrl, TWILIO_PATHS.voiceKey, context, { attempt: String(attempt) });
+    return {
+      locale: script.locale,
+      steps: script.steps.map((step) => (step.type === 'gather' ? { type: 'gather', action: action(step.attempt), prompt: step.prompt } : step)),
+    };
   }
 
   private smsFault(locale: string): (error: unknown) => string {

@@ -12,7 +12,7 @@ import { createReplyRenderer } from '../../../src/renderReply';
 import { createServer } from '../../../src/server';
 import { createBotAdapter, createTurnErrorHandler, SignetBot } from '../../../src/channels/teams/signetBot';
 import { TeamsNotifier } from '../../../src/channels/teams/teamsNotifier';
-import { createTelephony, createTwilioRouteDeps } from '../../../src/channels/twilio/telephonyWiring';
+import { createTelephony, createTwilioRouteDeps } from '../../../src/telephonyWiring';
 import { createBackgroundJobs } from '../../../src/jobs/jobsWiring';
 import { createVerificationApi, type VerificationApi } from '../../../src/api/verificationWiring';
 import { newApiClient } from '../../../src/security/apiClientCredentials';

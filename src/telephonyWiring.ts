@@ -1,25 +1,30 @@
 // Builds the telephony side from configuration: Twilio when credentials are set, the simulated outbox otherwise,
-// both behind the sending rules; then, once the core exists, the webhook handlers and their route settings.
-import type { AppConfig } from '../../config/loadConfig';
-import type { Core } from '../../core';
-import { createSecretOps } from '../../enrollment/enrollmentPolicy';
-import { MailingHelpDeskNotifier } from '../../helpdesk/helpDeskNotifier';
-import type { ReplyRenderer, Telephony } from '../../ports/deliveryPorts';
-import type { HelpDeskNotifier } from '../../ports/helpDesk';
-import type { Stores } from '../../ports/repositories';
-import type { RandomSource } from '../../security/random';
-import type { Clock } from '../../ports/clock';
-import { RuleCheckedTelephony } from '../../telephony/sendingRules';
-import { SimulatedTelephony } from '../../telephony/simulatedTelephony';
-import { TwilioTelephony } from '../../telephony/twilioTelephony';
-import { InboundSmsHandler } from './inboundSms';
-import { MessageStatuses } from './messageStatuses';
-import type { TwilioRouteDeps } from './twilioRoutes';
-import { TwilioWebhooks } from './twilioWebhooks';
-import type { RetryWait } from './webhookOnce';
-import { VoiceCalls } from './voiceCalls';
-import { classifyFault } from '../../userFacingErrors';
-import { StoreUnavailableError } from '../../ports/storeErrors';
+// both behind the sending rules; then, once the core exists, the use cases the webhooks call, the webhook handlers
+// and their routes, ready for the host to mount.
+import type { AppConfig } from './config/loadConfig';
+import type { Core } from './core';
+import { createSecretOps } from './enrollment/enrollmentPolicy';
+import { MailingHelpDeskNotifier } from './helpdesk/helpDeskNotifier';
+import type { ReplyRenderer, Telephony } from './ports/deliveryPorts';
+import type { HelpDeskNotifier } from './ports/helpDesk';
+import type { Stores } from './ports/repositories';
+import type { RandomSource } from './security/random';
+import type { Clock } from './ports/clock';
+import { RuleCheckedTelephony } from './telephony/sendingRules';
+import { SimulatedTelephony } from './telephony/simulatedTelephony';
+import { TwilioTelephony } from './telephony/twilioTelephony';
+import { AnswerCall } from './app/answerCall';
+import { PressKey } from './app/pressKey';
+import { ReceiveText } from './app/receiveText';
+import { RecordCallStatus } from './app/recordCallStatus';
+import { RecordDeliveryStatus } from './app/recordDeliveryStatus';
+import { SimulatedPhone } from './app/simulatedPhone';
+import { WebhookOnce, type RetryWait } from './app/webhookOnce';
+import type * as restify from 'restify';
+import { registerTwilioRoutes, type TwilioRouteDeps } from './channels/twilio/twilioRoutes';
+import { TwilioWebhooks } from './channels/twilio/twilioWebhooks';
+import { classifyFault } from './userFacingErrors';
+import { StoreUnavailableError } from './ports/storeErrors';
 
 type Config = Pick<AppConfig, 'twilio' | 'org' | 'publicBaseUrl' | 'env' | 'encryptionKey'>;
 
@@ -54,9 +59,10 @@ export function createTwilioRouteDeps(deps: {
   helpDesk?: HelpDeskNotifier;
   /** How a webhook retry waits for the first delivery's answer (tests shorten it). */
   retryWait?: Partial<RetryWait>;
-}): Omit<TwilioRouteDeps, 'publicBaseUrl'> {
+}): Omit<TwilioRouteDeps, 'publicBaseUrl'> & { mount(server: restify.Server): void } {
   const { config, stores, core, clock, render, logger } = deps;
   const { org } = config;
+  const { enrollment, verification } = core;
   const helpDesk = deps.helpDesk ?? new MailingHelpDeskNotifier({
     email: org.helpDesk.email,
     organisationName: org.organisation.name,
@@ -65,11 +71,13 @@ export function createTwilioRouteDeps(deps: {
     audit: stores.audit,
     clock,
   });
+  const onError = (webhook: string, error: unknown): void => logger.error('twilio webhook failed', { webhook, fault: classifyFault(error), error: describeFault(error) });
+  const calls = { enrollment, verification, stores, organisationName: org.organisation.name, clock };
   const webhooks = new TwilioWebhooks({
-    sms: new InboundSmsHandler({ core, stores, org, clock }),
-    calls: new VoiceCalls({
-      core,
-      stores,
+    sms: new ReceiveText({ enrollment, verification, stores, org, clock }),
+    answerCall: new AnswerCall(calls),
+    pressKey: new PressKey({
+      ...calls,
       secrets: createSecretOps(config.encryptionKey, deps.random),
       helpDesk,
       // Through the core's effects, so a notice takes the same path (and renderer) as the machines' own.
@@ -78,25 +86,28 @@ export function createTwilioRouteDeps(deps: {
           await core.effects.run({ type: 'notifyUser', userId, channel, message }, org.locales.default);
         },
       },
-      organisationName: org.organisation.name,
-      publicBaseUrl: config.publicBaseUrl,
-      clock,
     }),
-    messages: new MessageStatuses({ core, stores, clock }),
-    stores,
+    callStatus: new RecordCallStatus(calls),
+    messageStatus: new RecordDeliveryStatus({ enrollment, verification, stores, clock }),
+    once: new WebhookOnce({
+      ledger: stores.webhooks,
+      clock,
+      ...(deps.retryWait ? { wait: deps.retryWait } : {}),
+      onLedgerError: (error) => onError('ledger', error),
+    }),
     render,
-    clock,
     defaultLocale: org.locales.default,
     organisationName: org.organisation.name,
-    ...(deps.retryWait ? { retryWait: deps.retryWait } : {}),
-    onError: (webhook, error) => logger.error('twilio webhook failed', { webhook, fault: classifyFault(error), error: describeFault(error) }),
+    publicBaseUrl: config.publicBaseUrl,
+    onError,
   });
   const simulated = config.twilio === undefined;
-  return {
+  const routes: Omit<TwilioRouteDeps, 'publicBaseUrl'> = {
     webhooks,
     authToken: config.twilio?.authToken,
-    ...(simulated && config.env !== 'production' ? { devOutbox: stores.simulatedOutbox } : {}),
+    ...(simulated && config.env !== 'production' ? { devOutbox: new SimulatedPhone(stores.simulatedOutbox) } : {}),
   };
+  return { ...routes, mount: (server) => registerTwilioRoutes(server, { ...routes, publicBaseUrl: config.publicBaseUrl }) };
 }
 
 /** Name, and message for our own faults; a store error's text can carry connection details, so only its name. */

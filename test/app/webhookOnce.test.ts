@@ -1,8 +1,8 @@
 // WebhookOnce on its own, with the memory ledger and a fixed clock: the paths the HTTP tests can't reach easily.
-import { WebhookOnce } from '../../../src/channels/twilio/webhookOnce';
-import { FixedClock } from '../../../src/ports/clock';
-import { MemoryWebhookLedger } from '../../../src/stores/memoryStores';
-import { T0 } from '../../support/fixtures';
+import { WebhookOnce } from '../../src/app/webhookOnce';
+import { FixedClock } from '../../src/ports/clock';
+import { MemoryWebhookLedger } from '../../src/stores/memoryStores';
+import { T0 } from '../support/fixtures';
 
 const STILL = 'still-working';
 const FAST = { boundMs: 200, firstPollMs: 5, maxPollMs: 10 };

@@ -1,6 +1,6 @@
 // Twilio's numeric error codes (REST refusals and status-callback ErrorCode) mapped onto the DeliveryFailure
 // vocabulary the machines and locales speak (protocols.md 3.4). Unknown codes are 'unavailable'.
-import type { DeliveryFailure } from '../domain/enrollmentRecord';
+import type { DeliveryFailure } from '../enrollmentRecord';
 
 const BY_CODE: Readonly<Record<number, DeliveryFailure>> = {
   21211: 'invalidNumber', // invalid 'To' number

@@ -1,55 +1,57 @@
-// A text received from a phone, as events: a carrier keyword (STOP/START/HELP) is recorded; anything else is a
-// code for the enrollment or sign-in challenge waiting at that number. Returns what to text back, in whose
-// locale; an unknown number gets the same neutral answer whether or not it belongs to anyone.
-import { reply, type Reply } from '../../domain/effects';
-import type { Core } from '../../core';
-import type { OrgConfig } from '../../config/orgConfigSchema';
-import type { Stores } from '../../ports/repositories';
-import type { Clock } from '../../ports/clock';
-import { smsKeyword } from './smsKeywords';
+// Use case "a text arrives": a carrier keyword (STOP/START/HELP) is recorded and audited; anything else is a code
+// for the newest enrollment or sign-in waiting for a texted code at that number. Returns what to text back, in
+// whose locale; an unknown number gets the same neutral answer whether or not it belongs to anyone.
+import { reply, type Reply } from '../domain/effects';
+import { smsKeyword } from '../domain/rules/smsKeywords';
+import type { OrgConfig } from '../config/orgConfigSchema';
+import type { EnrollmentService } from '../enrollment/enrollmentService';
+import type { VerificationService } from '../verification/verificationService';
+import type { Stores } from '../ports/repositories';
+import type { Clock } from '../ports/clock';
 
-export interface InboundSms {
+export interface ReceivedText {
   readonly from: string;
   readonly body: string;
 }
 
-export interface SmsAnswer {
+export interface TextAnswer {
   readonly locale: string;
   readonly replies: readonly Reply[];
 }
 
-export interface InboundSmsDeps {
-  readonly core: Pick<Core, 'enrollment' | 'verification'>;
+export interface ReceiveTextDeps {
+  readonly enrollment: Pick<EnrollmentService, 'apply'>;
+  readonly verification: Pick<VerificationService, 'apply'>;
   readonly stores: Pick<Stores, 'users' | 'challenges' | 'optOuts' | 'audit'>;
   readonly org: Pick<OrgConfig, 'organisation' | 'helpDesk' | 'locales'>;
   readonly clock: Clock;
 }
 
-export class InboundSmsHandler {
-  constructor(private readonly deps: InboundSmsDeps) {}
+export class ReceiveText {
+  constructor(private readonly deps: ReceiveTextDeps) {}
 
-  async receive(message: InboundSms): Promise<SmsAnswer> {
+  async receive(text: ReceivedText): Promise<TextAnswer> {
     const { org } = this.deps;
     const neutralLocale = org.locales.default;
-    const keyword = smsKeyword(message.body);
+    const keyword = smsKeyword(text.body);
     if (keyword) {
       if (keyword.keyword === 'help') return { locale: neutralLocale, replies: [reply('sms.keyword.help', { org: org.organisation.name, contact: this.helpContact() })] };
-      await this.recordOptOut(message.from, keyword.keyword === 'stop', keyword.word);
+      await this.recordOptOut(text.from, keyword.keyword === 'stop', keyword.word);
       // After STOP the carrier (Twilio) confirms and blocks further texts, ours included: answer nothing.
       return keyword.keyword === 'stop' ? { locale: neutralLocale, replies: [] } : { locale: neutralLocale, replies: [reply('sms.keyword.started', { org: org.organisation.name })] };
     }
-    return (await this.codeReply(message)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
+    return (await this.codeReply(text)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
   }
 
   /** Applies the text as a code to the newest thing waiting for a texted code at this number; null when nothing is. */
-  private async codeReply(message: InboundSms): Promise<SmsAnswer | null> {
-    const { stores, core, clock } = this.deps;
-    const users = (await stores.users.findByPendingPhone(message.from)).filter((u) => u.enrollment?.step.name === 'codeSent' && u.enrollment.step.delivery === 'sms');
+  private async codeReply(text: ReceivedText): Promise<TextAnswer | null> {
+    const { stores, enrollment, verification, clock } = this.deps;
+    const users = (await stores.users.findByPendingPhone(text.from)).filter((u) => u.enrollment?.step.name === 'codeSent' && u.enrollment.step.delivery === 'sms');
     const user = users.sort((a, b) => (b.enrollment?.updatedAt ?? 0) - (a.enrollment?.updatedAt ?? 0))[0];
-    if (user) return { locale: user.locale, replies: await core.enrollment.apply(user.id, { type: 'submitCode', code: message.body }, { channel: 'sms' }, user) };
-    const challenge = (await stores.challenges.findPendingByTarget(message.from, clock.now())).find((c) => c.method === 'sms');
+    if (user) return { locale: user.locale, replies: await enrollment.apply(user.id, { type: 'submitCode', code: text.body }, { channel: 'sms' }, user) };
+    const challenge = (await stores.challenges.findPendingByTarget(text.from, clock.now())).find((c) => c.method === 'sms');
     if (challenge) {
-      const outcome = await core.verification.apply(challenge.id, { type: 'submitCode', code: message.body }, 'sms', challenge);
+      const outcome = await verification.apply(challenge.id, { type: 'submitCode', code: text.body }, 'sms', challenge);
       return { locale: challenge.locale, replies: outcome.replies };
     }
     return null;

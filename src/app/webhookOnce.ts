@@ -2,8 +2,8 @@
 // makes a retry that arrives while the first delivery is still running wait, bounded, for that delivery's answer:
 // by polling the shared ledger, or sooner through an in-process promise when the first runs in this process.
 import { performance } from 'node:perf_hooks';
-import type { Clock } from '../../ports/clock';
-import type { WebhookLedger } from '../../ports/repositories';
+import type { Clock } from '../ports/clock';
+import type { WebhookLedger } from '../ports/repositories';
 
 export interface RetryWait {
   /**

@@ -1,0 +1,94 @@
+// What the three call use cases (answerCall, pressKey, recordCallStatus) share: the call's record as stored now,
+// failing its attempt, and the script of what the call says next. A script names prompts by attempt number; the
+// channel turns that into its own callback address.
+import { reply, type Reply } from '../domain/effects';
+import type { DeliveryFailure } from '../domain/enrollmentRecord';
+import type { SealedSecret } from '../domain/user';
+import type { CallbackContext } from '../config/callbackUrls';
+import type { EnrollmentService } from '../enrollment/enrollmentService';
+import type { VerificationService } from '../verification/verificationService';
+import type { Stores } from '../ports/repositories';
+import type { Clock } from '../ports/clock';
+
+/** How many times a caller is asked before the call ends (first prompt included). */
+export const MAX_PROMPTS = 3;
+
+export type CallStep =
+  | { readonly type: 'say'; readonly message: Reply }
+  /** Waits for one key after saying `prompt`; the key (or none) comes back as prompt number `attempt`. */
+  | { readonly type: 'gather'; readonly attempt: number; readonly prompt: readonly Reply[] }
+  | { readonly type: 'hangup' };
+
+export interface CallScript {
+  readonly locale: string;
+  readonly steps: readonly CallStep[];
+}
+
+export interface PhoneCallDeps {
+  readonly enrollment: Pick<EnrollmentService, 'apply'>;
+  readonly verification: Pick<VerificationService, 'apply'>;
+  readonly stores: Pick<Stores, 'users' | 'challenges'>;
+  readonly organisationName: string;
+  readonly clock: Clock;
+}
+
+/** What a call is for, as loaded from the store at this moment. */
+export interface CallTarget {
+  /** The record still waits for this call's answer. */
+  readonly waiting: boolean;
+  /** A delivery failure was already recorded for the attempt (e.g. voicemail). */
+  readonly failed: boolean;
+  readonly sealedCode: SealedSecret | null;
+  readonly denied: boolean;
+}
+
+const NOTHING: CallTarget = { waiting: false, failed: false, sealedCode: null, denied: false };
+
+export async function loadCallTarget(deps: PhoneCallDeps, context: CallbackContext, callSid: string): Promise<CallTarget> {
+  const { stores, clock } = deps;
+  const { purpose } = context;
+  const sameCall = (ref: string | null): boolean => ref === null || ref === callSid;
+  if (purpose.kind === 'enrollment') {
+    const enrollment = (await stores.users.get(purpose.userId))?.enrollment;
+    if (!enrollment || enrollment.id !== purpose.refId) return NOTHING;
+    const step = enrollment.step;
+    if (step.name === 'failed') return { ...NOTHING, denied: step.reason === 'deniedByPhone' };
+    const waiting = step.name === 'codeSent' && step.delivery === 'voice' && sameCall(step.deliveryRef) && clock.now() < step.expiresAt;
+    return { waiting, failed: step.name === 'codeSent' && step.deliveryFailure !== null, sealedCode: step.name === 'codeSent' ? step.sealedCode : null, denied: false };
+  }
+  const challenge = await stores.challenges.get(purpose.refId);
+  if (!challenge || challenge.userId !== purpose.userId || challenge.method !== 'voice') return NOTHING;
+  const waiting = challenge.status === 'pending' && sameCall(challenge.deliveryRef) && clock.now() < challenge.expiresAt;
+  return { waiting, failed: false, sealedCode: challenge.sealedCode, denied: challenge.status === 'denied' && challenge.reason === 'deniedByUser' };
+}
+
+/** Ends the call's attempt with `reason` in the machine that placed it. */
+export async function failCall(deps: PhoneCallDeps, context: CallbackContext, callSid: string, reason: DeliveryFailure): Promise<void> {
+  const { purpose } = context;
+  if (purpose.kind === 'enrollment') await deps.enrollment.apply(purpose.userId, { type: 'deliveryFailed', reason, deliveryRef: callSid }, { channel: 'voice' });
+  else await deps.verification.apply(purpose.refId, { type: 'deliveryFailed', reason }, 'voice');
+}
+
+export function callIntro(context: CallbackContext, organisationName: string): Reply {
+  const org = organisationName;
+  if (context.mode === 'readCode') return reply('voice.call.readCodeIntro', { org });
+  return reply(context.purpose.kind === 'enrollment' ? 'voice.call.pressKeyIntro.enrollment' : 'voice.call.pressKeyIntro.verification', { org });
+}
+
+export function callNotExpected(context: CallbackContext): Reply {
+  return reply(context.purpose.kind === 'enrollment' ? 'voice.enrollment.notExpected' : 'voice.verification.notExpected');
+}
+
+/** Says `said` and asks for a key once more, or says goodbye once the caller has been asked MAX_PROMPTS times. */
+export function askAgain(context: CallbackContext, attempt: number, said: readonly Reply[]): CallScript {
+  if (attempt >= MAX_PROMPTS) return endCall(context, [reply('voice.call.giveUp')]);
+  return askForKey(context, attempt + 1, said);
+}
+
+export function askForKey(context: CallbackContext, attempt: number, prompt: readonly Reply[]): CallScript {
+  return { locale: context.locale, steps: [{ type: 'gather', attempt, prompt }] };
+}
+
+export function endCall(context: CallbackContext, said: readonly Reply[]): CallScript {
+  return { locale: context.locale, steps: [...said.map((message): CallStep => ({ type: 'say', message })), { type: 'hangup' }] };
+}

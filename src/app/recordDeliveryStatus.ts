@@ -1,0 +1,55 @@
+// Use case "a text's delivery status is reported": every report is recorded; a text that did not arrive becomes a
+// delivery failure for the enrollment or challenge it carried (only the live attempt), with the provider's code in
+// the audit log. The channel has already translated the provider's status and code into a DeliveryFailure.
+import type { DeliveryFailure } from '../domain/enrollmentRecord';
+import type { CallbackContext } from '../config/callbackUrls';
+import type { EnrollmentService } from '../enrollment/enrollmentService';
+import type { VerificationService } from '../verification/verificationService';
+import type { Stores } from '../ports/repositories';
+import type { Clock } from '../ports/clock';
+
+export interface DeliveryStatusReport {
+  readonly messageSid: string;
+  readonly status: string;
+  readonly errorCode: number | null;
+  /** The number the text was sent to, when the provider says. */
+  readonly to: string | null;
+  /** Why the text did not arrive; null while it is on its way or once delivered. */
+  readonly failure: DeliveryFailure | null;
+}
+
+export interface RecordDeliveryStatusDeps {
+  readonly enrollment: Pick<EnrollmentService, 'apply'>;
+  readonly verification: Pick<VerificationService, 'apply'>;
+  readonly stores: Pick<Stores, 'users' | 'challenges' | 'deliveryStatuses' | 'audit' | 'optOuts'>;
+  readonly clock: Clock;
+}
+
+export class RecordDeliveryStatus {
+  constructor(private readonly deps: RecordDeliveryStatusDeps) {}
+
+  async record(context: CallbackContext, report: DeliveryStatusReport): Promise<void> {
+    const { stores, clock, enrollment, verification } = this.deps;
+    const now = clock.now();
+    await stores.deliveryStatuses.append({ ref: report.messageSid, kind: 'message', status: report.status, errorCode: report.errorCode, at: now });
+    const reason = report.failure;
+    if (reason === null) return;
+    const { purpose } = context;
+    await stores.audit.append(
+      { userId: purpose.userId, actor: 'twilio', action: 'sms:deliveryFailed', channel: 'sms', details: { ref: report.messageSid, errorCode: report.errorCode, reason, refId: purpose.refId } },
+      now,
+    );
+    if (reason === 'optedOut' && report.to !== null) await stores.optOuts.record({ number: report.to, optedOut: true, keyword: `provider:${report.errorCode ?? ''}`, at: now });
+    if (purpose.kind === 'enrollment') {
+      const current = (await stores.users.get(purpose.userId))?.enrollment;
+      const step = current?.step;
+      // The machine ignores a report for an older text (deliveryRef differs); only a live attempt is failed.
+      if (current?.id !== purpose.refId || step?.name !== 'codeSent' || step.deliveryFailure !== null) return;
+      await enrollment.apply(purpose.userId, { type: 'deliveryFailed', reason, deliveryRef: report.messageSid }, { channel: 'sms' });
+      return;
+    }
+    const challenge = await stores.challenges.get(purpose.refId);
+    if (!challenge || challenge.status !== 'pending' || (challenge.deliveryRef !== null && challenge.deliveryRef !== report.messageSid)) return;
+    await verification.apply(challenge.id, { type: 'deliveryFailed', reason }, 'sms');
+  }
+}

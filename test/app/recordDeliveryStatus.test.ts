@@ -1,0 +1,36 @@
+// The use case "a text's delivery status is reported" on its own: every report kept; a failure fails only the
+// live attempt, is audited without the number, and an opted-out recipient is recorded as such.
+import { enrollPhone, PHONE, phoneUseCases, PROFILE, startSignIn } from './phoneUseCaseHarness';
+
+describe('recordDeliveryStatus', () => {
+  it('when a text is reported delivered, then the report is kept and nothing else happens', async () => {
+    const app = phoneUseCases();
+    await enrollPhone(app, 'sms');
+    const sid = app.lastRef('sms');
+    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: sid, status: 'delivered', errorCode: null, to: PHONE, failure: null });
+    expect((await app.stores.deliveryStatuses.listForRef(sid)).map((r) => r.status)).toEqual(['delivered']);
+    expect((await app.stores.audit.listForUser(PROFILE.id, 20)).map((e) => e.action)).not.toContain('sms:deliveryFailed');
+    expect((await app.stores.users.get(PROFILE.id))?.enrollment?.step).toMatchObject({ name: 'codeSent', deliveryFailure: null });
+  });
+
+  it('when an enrollment text is undelivered because the recipient opted out, then it is audited, the opt-out recorded and the attempt failed', async () => {
+    const app = phoneUseCases();
+    await enrollPhone(app, 'sms');
+    const sid = app.lastRef('sms');
+    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: sid, status: 'undelivered', errorCode: 21610, to: PHONE, failure: 'optedOut' });
+    const failed = (await app.stores.audit.listForUser(PROFILE.id, 20)).find((e) => e.action === 'sms:deliveryFailed');
+    expect(failed?.details).toMatchObject({ ref: sid, errorCode: 21610, reason: 'optedOut' });
+    expect(JSON.stringify(failed)).not.toContain(PHONE);
+    expect(await app.stores.optOuts.get(PHONE)).toMatchObject({ optedOut: true, keyword: 'provider:21610' });
+    expect((await app.stores.users.get(PROFILE.id))?.enrollment?.step).toMatchObject({ name: 'codeSent', deliveryFailure: 'optedOut' });
+  });
+
+  it('when a sign-in text fails but the challenge has moved on to another text, then the challenge is left as it is', async () => {
+    const app = phoneUseCases();
+    const challenge = await startSignIn(app, 'sms');
+    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: 'SMan-older-text', status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
+    expect(await app.stores.challenges.get(challenge.id)).toMatchObject({ status: 'pending' });
+    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: app.lastRef('sms'), status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
+    expect((await app.stores.challenges.get(challenge.id))?.status).not.toBe('pending');
+  });
+});
