@@ -9,6 +9,7 @@ import { checkPhone, parseExtension, parsePhone } from '../domain/rules/phoneNum
 import { checkAnswers, normaliseAnswer } from '../domain/rules/securityAnswers';
 import { canChooseMethod, countsForMfa, meetsPolicy, mfaMethods } from '../domain/rules/registrationPolicy';
 import { SECURITY_QUESTION_IDS } from '../domain/securityQuestions';
+import { phoneDeliveries, stepBehind } from '../domain/enrollmentRecord';
 import { extractCode, generateNumericCode } from '../security/oneTimeCodes';
 import { randomId, type RandomSource } from '../security/random';
 import { checkTotp, generateTotpSecret, groupSecret, totpUri } from '../security/totp';
@@ -196,7 +197,7 @@ function handle(user: User, enrollment: Enrollment, event: EnrollmentEvent, ctx:
 type At = (next: EnrollmentStep, replies: Reply[], effects?: Effect[], patch?: Partial<User>) => Result;
 
 function back(step: EnrollmentStep, at: At, user: User, ctx: EnrollmentContext): Result {
-  const previous = step.name === 'expired' ? step.previous : step.name === 'locked' ? step.previous : step;
+  const previous = stepBehind(step);
   if (previous.name === 'codeSent') {
     if (previous.kind === 'email') return at({ name: 'enteringEmail' }, [reply('enrollment.email.askAddress')]);
     return at({ name: 'enteringPhone', kind: previous.kind }, [phonePrompt(previous.kind, ctx)]);
@@ -258,7 +259,8 @@ function submitPhone(
 ): Result {
   const stay: EnrollmentStep = { name: 'enteringPhone', kind };
   // An office phone is called, never texted: the guides' desk phones cannot receive texts.
-  const delivery: PhoneDelivery = kind === 'officePhone' ? 'voice' : event.delivery;
+  const allowed = phoneDeliveries(kind);
+  const delivery: PhoneDelivery = allowed.includes(event.delivery) ? event.delivery : allowed[0]!;
   const checked = checkPhone(event.number, ctx.policy.phone, { sms: delivery === 'sms' });
   if (!checked.ok) {
     const problem =
@@ -420,7 +422,7 @@ function resend(
   }
   if (user.lockedUntil !== null && ctx.now < user.lockedUntil) return at(step, [lockedReply(user.lockedUntil, ctx.now)]);
   let next: CodeDelivery = step.delivery;
-  if (delivery !== undefined && step.kind !== 'email' && step.kind !== 'officePhone') next = delivery;
+  if (delivery !== undefined && step.kind !== 'email' && phoneDeliveries(step.kind).includes(delivery)) next = delivery;
   if (next === 'sms' && step.target.type === 'phone') {
     // The number was checked for voice; a text needs a number that can receive one.
     const parsed = parsePhone(step.target.number, ctx.policy.phone.defaultCountry);
