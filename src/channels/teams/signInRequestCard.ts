@@ -9,7 +9,7 @@ import { matchesPhrase, normaliseTyped } from '../../../dialogs/typed/choiceMatc
 
 /** The reply the challenge machine emits for a Teams challenge; the notifier turns it into this card. */
 export const SIGN_IN_REQUEST_KEY = 'verification.teams.request';
-/** `action` of the card's submit data (CardData shape, see dialogs/dialogKit.ts). */
+/** `action` of the card's submit data (CardData shape, see dialogs/kit/turnInput.ts). */
 export const SIGN_IN_ACTION = 'signIn:answer';
 
 export type { SignInAnswer };
