@@ -2,10 +2,10 @@
 // further method); the machine refuses kinds that cannot be added and says why.
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
-import { choosableKinds } from '../src/domain/rules/registrationPolicy';
 import { reply } from '../src/domain/effects';
 import { RegistrationDialog } from './registrationDialog';
-import { DIALOG_IDS, type DialogServices } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
 
 export class AddMethodDialog extends RegistrationDialog {
   constructor(services: DialogServices) {
@@ -13,7 +13,7 @@ export class AddMethodDialog extends RegistrationDialog {
   }
 
   protected override refuseStart(user: User): Reply | null {
-    return choosableKinds(this.services.registration, user).length === 0 ? reply('teams.add.nothingLeft') : null;
+    return this.services.progress(user).choosable.length === 0 ? reply('teams.add.nothingLeft') : null;
   }
 
   protected override helpKey(): string {

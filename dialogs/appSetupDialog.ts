@@ -3,11 +3,15 @@
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
-import { imageElement, textBlock, textInput, type CardElement } from '../src/channels/teams/adaptiveCards';
-import { qrPngDataUri } from '../src/channels/teams/qrImage';
+import { imageElement, textBlock, textInput, type CardElement } from './cards/adaptiveCards';
+import { qrPngDataUri } from './cards/qrImage';
 import { createReplyRenderer } from '../src/renderReply';
 import { SignetDialog } from './signetDialog';
-import { applyEvent, cardData, choice, DIALOG_IDS, field, navigationChoices, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { applyEvent } from './kit/turnRecord';
+import { field, type TurnInput } from './kit/turnInput';
+import { cardData, choice, navigationChoices, sendCard } from './kit/sendCards';
 
 export class AppSetupDialog extends SignetDialog {
   constructor(services: DialogServices) {

@@ -3,10 +3,14 @@
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
-import { matchesPhrase } from '../src/channels/teams/choiceMatcher';
-import { textInput } from '../src/channels/teams/adaptiveCards';
+import { matchesPhrase } from './typed/choiceMatcher';
+import { textInput } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
-import { cardData, choice, DIALOG_IDS, displayStep, field, navigationChoices, phrases, renderer, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { field, phrases, type TurnInput } from './kit/turnInput';
+import { displayStep } from './kit/enrollmentSteps';
+import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 export class EmailDialog extends SignetDialog {
   constructor(services: DialogServices) {

@@ -2,11 +2,15 @@
 // re-registration for"): parses what staff type, calls HelpDeskService (which checks membership and audits), and
 // shows the outcome; re-registration waits for a Confirm/Cancel card or a typed yes/no.
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { matchesPhrase } from '../src/channels/teams/choiceMatcher';
+import { matchesPhrase } from './typed/choiceMatcher';
 import type { PersonSummary, Refusal } from '../src/helpdesk/helpDeskService';
 import { formatPasscode } from '../src/helpdesk/temporaryAccessPass';
 import type { I18n } from '../src/i18n';
-import { cardData, choice, DIALOG_IDS, phrases, readInput, requesterOf, sendCard, turnUser, type CardData, type DialogServices, type ShownChoicesState } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { requesterOf, turnUser } from './kit/turnUser';
+import { phrases, readInput, type CardData } from './kit/turnInput';
+import { cardData, choice, sendCard, type ShownChoicesState } from './kit/sendCards';
 
 export const HELP_DESK_CONFIRM = 'helpDesk:confirm';
 export const HELP_DESK_CANCEL = 'helpDesk:cancel';

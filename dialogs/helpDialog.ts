@@ -3,8 +3,11 @@
 // with the organisation's help-desk contact. Begins, says its piece, and hands back to the dialog that called it.
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { Dialog } from 'botbuilder-dialogs';
-import { matchesPhrase, normaliseTyped } from '../src/channels/teams/choiceMatcher';
-import { cardData, choice, DIALOG_IDS, helpDeskReplies, renderer, requesterOf, sendCard, turnUser, type DialogServices } from './dialogKit';
+import { matchesPhrase, normaliseTyped } from './typed/choiceMatcher';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { requesterOf, turnUser } from './kit/turnUser';
+import { cardData, choice, helpDeskReplies, renderer, sendCard } from './kit/sendCards';
 
 export const FAQ_IDS = ['leftPhoneAtHome', 'lostPhone', 'noSignal', 'noMobilePhone', 'howOften'] as const;
 export type FaqId = (typeof FAQ_IDS)[number];

@@ -7,11 +7,15 @@ import { isPhoneKind } from '../src/domain/methodKinds';
 import type { SecurityMethod, User } from '../src/domain/user';
 import { maskEmail } from '../src/domain/rules/emailAddresses';
 import { maskPhone, parsePhone } from '../src/domain/rules/phoneNumbers';
-import { countsForMfa, mfaMethods } from '../src/domain/rules/registrationPolicy';
-import { matchesPhrase, matchOption, normaliseTyped } from '../src/channels/teams/choiceMatcher';
-import { textBlock, type CardChoice, type CardElement } from '../src/channels/teams/adaptiveCards';
+import { matchesPhrase, matchOption, normaliseTyped } from './typed/choiceMatcher';
+import { textBlock, type CardChoice, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
-import { applyEvent, cardData, choice, DIALOG_IDS, helpDeskReplies, loadUser, phrases, renderer, sendCard, turnUser, type DialogServices, type GlobalCommand, type TurnInput } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { turnUser } from './kit/turnUser';
+import { applyEvent, loadUser } from './kit/turnRecord';
+import { phrases, type GlobalCommand, type TurnInput } from './kit/turnInput';
+import { cardData, choice, helpDeskReplies, renderer, sendCard } from './kit/sendCards';
 
 type Pending = { readonly action: 'remove' | 'change'; readonly methodId: string };
 interface ManageState {
@@ -77,12 +81,13 @@ export class ManageMethodsDialog extends SignetDialog {
     const body: CardElement[] = [];
     const choices: CardChoice[] = [];
     const lines: string[] = [];
+    const { defaultCandidates } = this.services.progress(user);
     user.methods.forEach((m, i) => {
       const line = `${i + 1}. ${this.describe(dc, user, m)}`;
       lines.push(line);
       body.push(textBlock(line));
       const actions: CardChoice[] = [];
-      if (countsForMfa(this.services.registration, m.kind) && user.defaultMethodId !== m.id) actions.push(choice(`setDefault:${i + 1}`, this.t(dc, 'teams.buttons.makeDefault'), cardData('setDefault', null, { methodId: m.id })));
+      if (defaultCandidates.includes(m.id)) actions.push(choice(`setDefault:${i + 1}`, this.t(dc, 'teams.buttons.makeDefault'), cardData('setDefault', null, { methodId: m.id })));
       if (isPhoneKind(m.kind)) actions.push(choice(`change:${i + 1}`, this.t(dc, 'teams.buttons.changeNumber'), cardData('change', null, { methodId: m.id })));
       actions.push(choice(`remove:${i + 1}`, this.t(dc, 'teams.buttons.remove'), cardData('remove', null, { methodId: m.id })));
       body.push({ type: 'ActionSet', actions: actions.map((a) => ({ type: 'Action.Submit', title: a.title, data: a.data })) });
@@ -143,7 +148,7 @@ export class ManageMethodsDialog extends SignetDialog {
       case 'change':
         if (!method || !isPhoneKind(method.kind)) return this.reshow(dc, [reply('enrollment.replace.notFound')]);
         // With one sign-in method, changing the number is risky: suggest registering a second one first.
-        if (mfaMethods(this.services.registration, user.methods).length <= 1) {
+        if (this.services.progress(user).changeIsRisky) {
           state.pending = { action: 'change', methodId: method.id };
           await this.prompt(dc, user, []);
           return Dialog.EndOfTurn;

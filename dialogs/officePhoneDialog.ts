@@ -3,19 +3,16 @@
 import type { DialogContext } from 'botbuilder-dialogs';
 import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
-import type { PhoneDelivery } from '../src/enrollment/enrollmentTypes';
-import { textInput, type CardElement } from '../src/channels/teams/adaptiveCards';
+import { textInput, type CardElement } from './cards/adaptiveCards';
 import { PhoneDialog } from './phoneDialog';
 import { findPhoneInText } from '../src/domain/rules/phoneNumbers';
-import { DIALOG_IDS, field, type DialogServices, type TurnInput } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { field, type TurnInput } from './kit/turnInput';
 
 export class OfficePhoneDialog extends PhoneDialog {
   constructor(services: DialogServices) {
     super(services, DIALOG_IDS.officePhone);
-  }
-
-  protected override deliveries(): readonly PhoneDelivery[] {
-    return ['voice'];
   }
 
   protected override helpKey(user: User, dc: DialogContext): string {

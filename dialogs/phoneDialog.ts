@@ -5,11 +5,16 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import type { Enrollment, PhoneDelivery } from '../src/enrollment/enrollmentTypes';
-import { matchOptionByWords, matchesPhrase } from '../src/channels/teams/choiceMatcher';
+import { phoneDeliveries, stepBehind } from '../src/domain/enrollmentRecord';
+import { matchOptionByWords, matchesPhrase } from './typed/choiceMatcher';
 import { findPhoneInText, MAX_PHONE_MESSAGE, parsePhone, type ParsedPhone } from '../src/domain/rules/phoneNumbers';
-import { textInput, type CardChoice, type CardElement } from '../src/channels/teams/adaptiveCards';
+import { textInput, type CardChoice, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
-import { cardData, choice, DIALOG_IDS, displayStep, field, navigationChoices, phrases, renderer, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { field, phrases, type TurnInput } from './kit/turnInput';
+import { displayStep } from './kit/enrollmentSteps';
+import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 interface PhoneDialogState {
   /** A number (E.164) typed without saying text or call: kept until the person picks one (not a secret). */
@@ -53,9 +58,11 @@ export class PhoneDialog extends SignetDialog {
     return dc.activeDialog!.state as PhoneDialogState;
   }
 
-  /** Office phones are called only; mobiles may be texted or called. */
-  protected deliveries(): readonly PhoneDelivery[] {
-    return ['sms', 'voice'];
+  /** How this phone may be checked (the core's rule: office phones are called only), the default first. */
+  protected deliveries(enrollment: Enrollment): readonly PhoneDelivery[] {
+    const step = stepBehind(enrollment.step);
+    if (step.name === 'enteringPhone') return phoneDeliveries(step.kind);
+    return phoneDeliveries(step.name === 'codeSent' && step.kind !== 'email' ? step.kind : 'mobilePhone');
   }
 
   protected numberInputs(dc: DialogContext): CardElement[] {
@@ -63,8 +70,7 @@ export class PhoneDialog extends SignetDialog {
   }
 
   protected defaultPrompt(user: User): Reply {
-    const step = user.enrollment!.step;
-    const shown = step.name === 'expired' || step.name === 'locked' ? step.previous : step;
+    const shown = stepBehind(user.enrollment!.step);
     if (shown.name === 'codeSent') return shown.codeHash === null ? reply('enrollment.phone.answerTheCall') : reply('enrollment.phone.enterCode');
     return reply('enrollment.phone.askNumber', { country: this.services.org.phone.defaultCountry });
   }
@@ -91,15 +97,15 @@ export class PhoneDialog extends SignetDialog {
   }
 
   private deliveryChoices(dc: DialogContext, enrollment: Enrollment, action: string): CardChoice[] {
-    return this.deliveries().map((delivery) =>
+    return this.deliveries(enrollment).map((delivery) =>
       choice(delivery, this.t(dc, delivery === 'sms' ? 'teams.buttons.textMe' : 'teams.buttons.callMe'), cardData(action, enrollment, { delivery })),
     );
   }
 
   private codeChoices(dc: DialogContext, enrollment: Enrollment): CardChoice[] {
-    const step = enrollment.step.name === 'expired' || enrollment.step.name === 'locked' ? enrollment.step.previous : enrollment.step;
+    const step = stepBehind(enrollment.step);
     const current = step.name === 'codeSent' ? step.delivery : 'sms';
-    const other = this.deliveries().filter((d) => d !== current);
+    const other = this.deliveries(enrollment).filter((d) => d !== current);
     return [
       choice('verify', this.t(dc, 'teams.buttons.verify'), cardData('submitCode', enrollment)),
       choice('resend', this.t(dc, current === 'voice' ? 'teams.buttons.callAgain' : 'teams.buttons.resend'), cardData('resend', enrollment)),
@@ -109,11 +115,11 @@ export class PhoneDialog extends SignetDialog {
 
   protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
     const enrollment = user.enrollment!;
-    if (displayStep(enrollment.step) === 'codeSent') return this.onCodeInput(dc, input);
+    if (displayStep(enrollment.step) === 'codeSent') return this.onCodeInput(dc, enrollment, input);
     return this.onNumberInput(dc, user, input);
   }
 
-  private async onCodeInput(dc: DialogContext, input: TurnInput): Promise<DialogTurnResult> {
+  private async onCodeInput(dc: DialogContext, enrollment: Enrollment, input: TurnInput): Promise<DialogTurnResult> {
     const locale = this.locale(dc);
     const i18n = this.services.i18n;
     const { value, text } = input;
@@ -124,8 +130,8 @@ export class PhoneDialog extends SignetDialog {
     if (value?.action === 'submitCode') return this.applyAndEnd(dc, { type: 'submitCode', code: field(value, 'code') });
     if (!value) {
       if (matchesPhrase(text, phrases(i18n, locale, 'resend'))) return this.applyAndEnd(dc, { type: 'resend' });
-      if (this.deliveries().includes('voice') && matchesPhrase(text, phrases(i18n, locale, 'callMe'))) return this.applyAndEnd(dc, { type: 'resend', delivery: 'voice' });
-      if (this.deliveries().includes('sms') && matchesPhrase(text, phrases(i18n, locale, 'textMe'))) return this.applyAndEnd(dc, { type: 'resend', delivery: 'sms' });
+      if (this.deliveries(enrollment).includes('voice') && matchesPhrase(text, phrases(i18n, locale, 'callMe'))) return this.applyAndEnd(dc, { type: 'resend', delivery: 'voice' });
+      if (this.deliveries(enrollment).includes('sms') && matchesPhrase(text, phrases(i18n, locale, 'textMe'))) return this.applyAndEnd(dc, { type: 'resend', delivery: 'sms' });
       if (matchesPhrase(text, phrases(i18n, locale, 'changeNumber'))) return this.applyAndEnd(dc, { type: 'back' });
     }
     return this.applyAndEnd(dc, { type: 'submitCode', code: text });
@@ -141,8 +147,8 @@ export class PhoneDialog extends SignetDialog {
     return { number: field(value, 'phone'), extension: null };
   }
 
-  private deliveryOptions(dc: DialogContext): Array<{ id: PhoneDelivery; label: string; synonyms: string[] }> {
-    return this.deliveries().map((d) => ({
+  private deliveryOptions(dc: DialogContext, enrollment: Enrollment): Array<{ id: PhoneDelivery; label: string; synonyms: string[] }> {
+    return this.deliveries(enrollment).map((d) => ({
       id: d,
       label: this.t(dc, d === 'sms' ? 'teams.buttons.textMe' : 'teams.buttons.callMe'),
       synonyms: phrases(this.services.i18n, this.locale(dc), d === 'sms' ? 'textMe' : 'callMe'),
@@ -162,16 +168,17 @@ export class PhoneDialog extends SignetDialog {
     const state = this.state(dc);
     const { value, text } = input;
     const country = this.services.org.phone.defaultCountry;
+    const deliveries = this.deliveries(user.enrollment!);
 
     if (value?.action === 'submitPhone') {
       const delivery = value['delivery'] === 'voice' ? 'voice' : 'sms';
       const { number, extension } = this.submittedNumber(value);
-      return this.submit(dc, number, this.deliveries().includes(delivery) ? delivery : 'voice', extension);
+      return this.submit(dc, number, deliveries.includes(delivery) ? delivery : 'voice', extension);
     }
     if (value?.action === 'deliver' && state.pendingNumber !== undefined) {
       return this.submit(dc, state.pendingNumber, value['delivery'] === 'voice' ? 'voice' : 'sms', null);
     }
-    if (value) return this.submit(dc, field(value, 'phone'), this.deliveries()[0]!, null);
+    if (value) return this.submit(dc, field(value, 'phone'), deliveries[0]!, null);
 
     // Typed text: the number is found by libphonenumber-js, whole; its digits are never read as a menu choice.
     const found = findPhoneInText(text, country);
@@ -181,7 +188,7 @@ export class PhoneDialog extends SignetDialog {
 
     if (state.pendingNumber !== undefined && digitCount(text) === 0) {
       // The answer to "text or call?" ("1" and "2" were turned into the buttons before this dialog saw them).
-      const picked = matchOptionByWords(text, this.deliveryOptions(dc));
+      const picked = matchOptionByWords(text, this.deliveryOptions(dc, user.enrollment!));
       if (picked) return this.submit(dc, state.pendingNumber, picked.id, null);
       return this.ask(dc, user, [reply('teams.phone.pickDelivery')]);
     }
@@ -192,7 +199,7 @@ export class PhoneDialog extends SignetDialog {
       if (parsed.ok) return this.onTypedNumber(dc, user, { phone: parsed.phone, extension: null, rest: '' });
     }
     // Anything else goes to the machine, which explains what a valid number looks like (nothing is sent).
-    return this.submit(dc, text, this.deliveries()[0]!, null);
+    return this.submit(dc, text, deliveries[0]!, null);
   }
 
   /** A number typed with perhaps an extension and words: call/text at once only when the words say which. */
@@ -202,10 +209,10 @@ export class PhoneDialog extends SignetDialog {
     if (digitCount(rest) > 0 || (extension !== null && !this.takesExtension())) {
       return this.ask(dc, user, [reply('teams.phone.extraDigits', { phone: phone.international })]);
     }
-    const deliveries = this.deliveries();
+    const deliveries = this.deliveries(user.enrollment!);
     if (deliveries.length === 1) return this.submit(dc, phone.e164, deliveries[0]!, extension);
     // "+1 425 555 0123, call me": the number and the way to check it in one message.
-    const how = rest === '' ? undefined : matchOptionByWords(rest, this.deliveryOptions(dc));
+    const how = rest === '' ? undefined : matchOptionByWords(rest, this.deliveryOptions(dc, user.enrollment!));
     if (how) return this.submit(dc, phone.e164, how.id, null);
     this.state(dc).pendingNumber = phone.e164;
     return this.ask(dc, user, []);

@@ -5,24 +5,15 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import { reply, type Reply } from '../src/domain/effects';
 import { METHOD_KINDS, type MethodKind } from '../src/domain/methodKinds';
 import type { User } from '../src/domain/user';
-import { choosableKinds, meetsPolicy } from '../src/domain/rules/registrationPolicy';
 import type { EnrollmentPurpose } from '../src/enrollment/enrollmentTypes';
-import { matchesPhrase, matchOption, type TypedOption } from '../src/channels/teams/choiceMatcher';
+import { matchesPhrase, matchOption, type TypedOption } from './typed/choiceMatcher';
 import { SignetDialog } from './signetDialog';
-import {
-  applyEvent,
-  cardData,
-  choice,
-  DIALOG_IDS,
-  loadUser,
-  navigationChoices,
-  phrases,
-  renderer,
-  sendCard,
-  type DialogServices,
-  type StepOptions,
-  type TurnInput,
-} from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { applyEvent, loadUser } from './kit/turnRecord';
+import { phrases, type TurnInput } from './kit/turnInput';
+import type { StepOptions } from './kit/enrollmentSteps';
+import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 export class RegistrationDialog extends SignetDialog {
   constructor(
@@ -44,7 +35,7 @@ export class RegistrationDialog extends SignetDialog {
 
   /** Registration is for people who do not meet the policy yet; the others are offered management. */
   protected refuseStart(user: User): Reply | null {
-    return meetsPolicy(this.services.registration, user) ? reply('teams.register.alreadyMeets') : null;
+    return this.services.progress(user).meetsPolicy ? reply('teams.register.alreadyMeets') : null;
   }
 
   protected helpKey(): string {
@@ -54,8 +45,9 @@ export class RegistrationDialog extends SignetDialog {
   protected async prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void> {
     const locale = this.locale(dc);
     const enrollment = user.enrollment!;
-    const shown = replies.length > 0 ? replies : [reply('enrollment.chooseMethod', { position: Math.min(user.methods.length + 1, this.services.registration.required), required: this.services.registration.required })];
-    const kinds = choosableKinds(this.services.registration, user);
+    const progress = this.services.progress(user);
+    const shown = replies.length > 0 ? replies : [reply('enrollment.chooseMethod', { position: progress.position, required: progress.required })];
+    const kinds = progress.choosable;
     await sendCard(dc, {
       texts: renderer(this.services)(locale, shown),
       choices: [
@@ -86,9 +78,8 @@ export class RegistrationDialog extends SignetDialog {
     }
     // Numbers follow the card's order (the choosable kinds); names may be any offered kind, so the machine can
     // explain why one cannot be chosen yet.
-    const choosable = choosableKinds(this.services.registration, user);
-    const others = this.services.registration.offered.filter((k) => !choosable.includes(k));
-    const options: (TypedOption & { kind: MethodKind })[] = [...choosable, ...others].map((kind) => ({
+    const { choosable, notYet } = this.services.progress(user);
+    const options: (TypedOption & { kind: MethodKind })[] = [...choosable, ...notYet].map((kind) => ({
       id: kind,
       kind,
       label: this.t(dc, `teams.methodLabels.${kind}`),

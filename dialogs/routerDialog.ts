@@ -5,25 +5,16 @@
 import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
-import { meetsPolicy } from '../src/domain/rules/registrationPolicy';
 import { isEnrollmentActive } from '../src/enrollment/enrollmentMachine';
-import { matchOption } from '../src/channels/teams/choiceMatcher';
-import { adaptiveCard } from '../src/channels/teams/adaptiveCards';
-import {
-  applyEvent,
-  cardData,
-  choice,
-  DIALOG_IDS,
-  globalCommand,
-  loadUser,
-  phrases,
-  readInput,
-  renderer,
-  stepDialogId,
-  turnUser,
-  type DialogServices,
-  type StepResult,
-} from './dialogKit';
+import { matchOption } from './typed/choiceMatcher';
+import { adaptiveCard } from './cards/adaptiveCards';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { turnUser } from './kit/turnUser';
+import { applyEvent, loadUser } from './kit/turnRecord';
+import { globalCommand, phrases, readInput } from './kit/turnInput';
+import { stepDialogId, type StepResult } from './kit/enrollmentSteps';
+import { cardData, choice, renderer } from './kit/sendCards';
 import { faqFor } from './helpDialog';
 import { HELP_DESK_CANCEL, HELP_DESK_CONFIRM, parseHelpDeskCommand } from './helpDeskDialog';
 
@@ -116,8 +107,8 @@ export class RouterDialog extends Dialog {
     const locale = this.locale(dc);
     const lines = renderer(this.services)(locale, replies);
     const justVerified = replies.some((r) => r.key.startsWith('enrollment.verified.'));
-    const enrollment = user.enrollment;
-    if (justVerified && enrollment?.purpose === 'register' && !meetsPolicy(this.services.registration, user)) {
+    // A registration goes on until the policy is met: the progress query says whether it does.
+    if (justVerified && this.services.progress(user).continuesRegistration) {
       if (lines.length > 0) await dc.context.sendActivity(lines.join('\n\n'));
       const next = await applyEvent(this.services, dc.context, { type: 'start', purpose: 'register' });
       return dc.beginDialog(DIALOG_IDS.registration, { replies: next });

@@ -4,7 +4,9 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { SignetDialog } from './signetDialog';
-import { DIALOG_IDS, navigationChoices, renderer, sendCard, type DialogServices } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 export class SecurityKeyDialog extends SignetDialog {
   constructor(services: DialogServices) {

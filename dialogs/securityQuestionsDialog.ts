@@ -6,9 +6,12 @@ import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { SECURITY_QUESTION_IDS } from '../src/domain/securityQuestions';
 import type { SecurityAnswerInput } from '../src/enrollment/enrollmentTypes';
-import { choiceSetInput, textInput, type CardElement } from '../src/channels/teams/adaptiveCards';
+import { choiceSetInput, textInput, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
-import { cardData, choice, DIALOG_IDS, field, navigationChoices, renderer, sendCard, type DialogServices, type TurnInput } from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { field, type TurnInput } from './kit/turnInput';
+import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 interface QuestionsState {
   /** The questions picked by typing, awaiting the answers (ids only). */

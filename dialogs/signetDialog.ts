@@ -6,21 +6,13 @@ import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { isEnrollmentActive } from '../src/enrollment/enrollmentMachine';
 import type { EnrollmentEvent } from '../src/enrollment/enrollmentTypes';
-import {
-  applyEvent,
-  DIALOG_IDS,
-  globalCommand,
-  isStaleSubmit,
-  loadUser,
-  readInput,
-  turnUser,
-  type DialogServices,
-  type GlobalCommand,
-  type ShownChoicesState,
-  type StepOptions,
-  type StepResult,
-  type TurnInput,
-} from './dialogKit';
+import { DIALOG_IDS } from './kit/dialogIds';
+import type { DialogServices } from './kit/dialogServices';
+import { turnUser } from './kit/turnUser';
+import { applyEvent, loadUser } from './kit/turnRecord';
+import { globalCommand, readInput, type GlobalCommand, type TurnInput } from './kit/turnInput';
+import { isStaleSubmit, type StepOptions, type StepResult } from './kit/enrollmentSteps';
+import type { ShownChoicesState } from './kit/sendCards';
 
 export abstract class SignetDialog extends Dialog<StepOptions> {
   constructor(

@@ -19,6 +19,7 @@ import { createTelephony, createTwilioRouteDeps } from './telephonyWiring';
 import { cryptoRandom } from './security/random';
 import { systemClock } from './ports/clock';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';
+import { createTeamsUseCases } from './channels/teams/teamsWiring';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createVerificationApi } from './api/verificationWiring';
 import { developmentClientNotice } from './api/developmentClient';
@@ -116,20 +117,18 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
       defaultCountry: config.org.phone.defaultCountry,
     });
     const dialogStorage = botStorage(stores);
+    const teamsUseCases = createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock: systemClock });
     // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
-    const { users, conversations, challenges } = stores;
     const handler = new LazyActivityHandler(() => {
       const { SignetBot } = require('./channels/teams/signetBot') as typeof import('./channels/teams/signetBot');
       return new SignetBot({
         i18n,
         org: config.org,
         enrollment: core.enrollment,
-        users,
-        conversations,
+        ...teamsUseCases,
         storage: dialogStorage,
         authEnabled: config.bot.appId !== '',
         logger,
-        verification: { service: core.verification, challenges },
         helpDesk,
       });
     });

@@ -6,6 +6,11 @@ import type { Channel, SealedSecret } from './user';
 export type PhoneDelivery = 'sms' | 'voice';
 export type CodeDelivery = PhoneDelivery | 'email';
 
+/** How a phone of this kind may be checked, the first being the default: an office (desk) phone is called only. */
+export function phoneDeliveries(kind: PhoneKind): readonly PhoneDelivery[] {
+  return kind === 'officePhone' ? ['voice'] : ['sms', 'voice'];
+}
+
 /** Why a text or call did not reach the person; each is a locale key under `delivery.failed.*`. */
 export const DELIVERY_FAILURES = [
   'busy',
@@ -71,6 +76,14 @@ export type EnrollmentStep =
   | { readonly name: 'cancelled' };
 
 export type EnrollmentStepName = EnrollmentStep['name'];
+
+/**
+ * The step an expired or locked step stands in front of (the code step whose code ran out, the step locked after
+ * too many tries); any other step is itself. What a person is shown and answers is always this step.
+ */
+export function stepBehind(step: EnrollmentStep): Exclude<EnrollmentStep, { name: 'expired' | 'locked' }> {
+  return step.name === 'expired' || step.name === 'locked' ? step.previous : step;
+}
 
 export type EnrollmentPurpose = 'register' | 'add' | 'replace';
 

@@ -5,6 +5,7 @@
 import { isPhoneKind, type MethodKind } from '../domain/methodKinds';
 import { reply, type Effect, type Reply } from '../domain/effects';
 import type { User } from '../domain/user';
+import { stepBehind } from '../domain/enrollmentRecord';
 import { canChooseMethod } from '../domain/rules/registrationPolicy';
 import { randomId } from '../security/random';
 import { generateTotpSecret } from '../security/totp';
@@ -161,7 +162,7 @@ function handle(user: User, enrollment: Enrollment, event: EnrollmentEvent, ctx:
 }
 
 function back(step: EnrollmentStep, at: At, user: User, ctx: EnrollmentContext): Result {
-  const previous = step.name === 'expired' ? step.previous : step.name === 'locked' ? step.previous : step;
+  const previous = stepBehind(step);
   if (previous.name === 'codeSent') {
     if (previous.kind === 'email') return at({ name: 'enteringEmail' }, [reply('enrollment.email.askAddress')]);
     return at({ name: 'enteringPhone', kind: previous.kind }, [phonePrompt(previous.kind, ctx)]);

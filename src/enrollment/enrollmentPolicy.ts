@@ -31,12 +31,7 @@ export interface EnrollmentPolicy {
 export function enrollmentPolicyFrom(org: OrgConfig): EnrollmentPolicy {
   return {
     organisationName: org.organisation.name,
-    registration: {
-      required: org.methods.required,
-      firstMethodKinds: org.methods.firstMethodKinds,
-      offered: org.methods.offered,
-      usage: org.methods.usage,
-    },
+    registration: registrationPolicyFrom(org),
     phone: {
       defaultCountry: org.phone.defaultCountry,
       allowedCountries: org.phone.allowedCountries,
@@ -47,6 +42,11 @@ export function enrollmentPolicyFrom(org: OrgConfig): EnrollmentPolicy {
     codes: codePolicyFrom(org),
     voiceMode: org.voice.enrollmentMode,
   };
+}
+
+/** The organisation's registration policy (how many methods, which first, which offered, what each is for). */
+export function registrationPolicyFrom(org: OrgConfig): RegistrationPolicy {
+  return { required: org.methods.required, firstMethodKinds: org.methods.firstMethodKinds, offered: org.methods.offered, usage: org.methods.usage };
 }
 
 export function codePolicyFrom(org: OrgConfig): CodePolicy {

@@ -11,27 +11,7 @@ import {
 } from './importGraph';
 // Each line is a tangle that the code still has (docs/architecture.md, "Where the code does not follow the map yet").
 const KNOWN_EXCEPTIONS: readonly string[] = [
-  // dialogs ⇄ src/channels/teams: the dialogs take card and choice helpers from the Teams channel folder, which runs the dialogs.
-  'dialogs/appSetupDialog.ts -> src/channels/teams/adaptiveCards.ts',
-  'dialogs/appSetupDialog.ts -> src/channels/teams/qrImage.ts',
-  'dialogs/dialogKit.ts -> src/channels/teams/adaptiveCards.ts',
-  'dialogs/dialogKit.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/emailDialog.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/emailDialog.ts -> src/channels/teams/adaptiveCards.ts',
-  'dialogs/helpDeskDialog.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/helpDialog.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/manageMethodsDialog.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/manageMethodsDialog.ts -> src/channels/teams/adaptiveCards.ts',
-  'dialogs/officePhoneDialog.ts -> src/channels/teams/adaptiveCards.ts',
-  'dialogs/phoneDialog.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/phoneDialog.ts -> src/channels/teams/adaptiveCards.ts',
-  'dialogs/registrationDialog.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/routerDialog.ts -> src/channels/teams/choiceMatcher.ts',
-  'dialogs/routerDialog.ts -> src/channels/teams/adaptiveCards.ts',
-  'dialogs/securityQuestionsDialog.ts -> src/channels/teams/adaptiveCards.ts',
   // Channels that still read or write stores themselves instead of making one call into the core.
-  'src/channels/teams/signetBot.ts -> src/ports/repositories.ts',
-  'src/channels/teams/teamsNotifier.ts -> src/ports/repositories.ts',
 ];
 
 const imports = projectImports();

@@ -11,12 +11,13 @@ import { extractCode } from '../../src/security/oneTimeCodes';
 import { checkTotp, generateTotpSecret } from '../../src/security/totp';
 import { seededRandom } from '../../src/security/random';
 import { normalisePasscode } from '../../src/helpdesk/temporaryAccessPass';
-import { matchesPhrase, matchOption, matchOptionByWords, normaliseTyped } from '../../src/channels/teams/choiceMatcher';
+import { matchesPhrase, matchOption, matchOptionByWords, normaliseTyped } from '../../dialogs/typed/choiceMatcher';
 import { readTypedSignInAnswer } from '../../src/channels/teams/signInRequestCard';
 import { smsKeyword } from '../../src/domain/rules/smsKeywords';
 import { clientIdOf } from '../../src/security/apiClientCredentials';
 import { codeSchema, requestSchema } from '../../src/api/verificationRoutes';
-import { globalCommand, type DialogServices } from '../../dialogs/dialogKit';
+import type { DialogServices } from '../../dialogs/kit/dialogServices';
+import { globalCommand } from '../../dialogs/kit/turnInput';
 import { looksLikeCode } from '../../dialogs/phoneDialog';
 import { parseHelpDeskCommand, trimChars } from '../../dialogs/helpDeskDialog';
 import { faqFor } from '../../dialogs/helpDialog';
@@ -96,7 +97,7 @@ function parsers(i18n: I18n): Parser[] {
     { name: 'matchOption', run: (s) => matchOption(s, options) },
     { name: 'matchOptionByWords', run: (s) => matchOptionByWords(s, options) },
     { name: 'globalCommand (every dialog)', run: (s) => globalCommand(i18n, locale, { text: s, value: null }) },
-    { name: 'readTypedSignInAnswer (Teams approval)', run: (s) => readTypedSignInAnswer(s, [12, 34, 56], ['deny', 'this was not me']) },
+    { name: 'readTypedSignInAnswer (Teams approval)', run: (s) => readTypedSignInAnswer(s, ['deny', 'this was not me']) },
     { name: 'smsKeyword (SMS body)', run: (s) => smsKeyword(s) },
     { name: 'parseHelpDeskCommand', run: (s) => parseHelpDeskCommand(i18n, locale, s) },
     { name: 'parseHelpDeskCommand (look up …)', run: (s) => parseHelpDeskCommand(i18n, locale, `look up ${s}`) },

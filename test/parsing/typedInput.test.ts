@@ -2,7 +2,7 @@
 // whole-message rule for choices, and the linear replacements of regexes that could backtrack.
 import { cutStrings, cutText, cutTurnInput, INPUT_LIMITS } from '../../src/channels/inputLimits';
 import { findPhoneInText, MAX_PHONE_MESSAGE } from '../../src/domain/rules/phoneNumbers';
-import { matchesPhrase, matchOption, matchOptionByWords, MAX_TYPED_CHOICE, normaliseTyped } from '../../src/channels/teams/choiceMatcher';
+import { matchesPhrase, matchOption, matchOptionByWords, MAX_TYPED_CHOICE, normaliseTyped } from '../../dialogs/typed/choiceMatcher';
 import { ANSWER_MAX_TYPED_LENGTH, checkAnswers } from '../../src/domain/rules/securityAnswers';
 import { SECURITY_QUESTION_IDS } from '../../src/domain/securityQuestions';
 import { TwilioWebhooks, type TwilioWebhookDeps } from '../../src/channels/twilio/twilioWebhooks';

@@ -9,6 +9,8 @@ import { createI18n, type I18n } from '../../src/i18n';
 import { createLogger, type Logger } from '../../src/logging/logger';
 import { createServer } from '../../src/server';
 import { createBotAdapter, createTurnErrorHandler, SignetBot } from '../../src/channels/teams/signetBot';
+import { systemClock } from '../../src/ports/clock';
+import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { MemoryStorage } from 'botbuilder';
 import { createCore } from '../../src/core';
@@ -75,7 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 function defaultBot(config: AppConfig, stores: Stores, i18n: I18n): SignetBot {
   const outbox = new Outbox();
   const core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier: new NotificationOutbox(), render: createReplyRenderer(i18n) });
-  return new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, users: stores.users, conversations: stores.conversations, storage: new MemoryStorage(), authEnabled: config.bot.appId !== '' });
+  return new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, ...createTeamsUseCases({ stores, enrollment: core.enrollment, clock: systemClock }), storage: new MemoryStorage(), authEnabled: config.bot.appId !== '' });
 }
 
 export function closeHttp(server: http.Server): Promise<void> {

@@ -6,6 +6,7 @@ import { MemoryStorage } from 'botbuilder';
 import type { Server } from 'restify';
 import { createCore, type Core } from '../../src/core';
 import { SignetBot } from '../../src/channels/teams/signetBot';
+import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
 import { TeamsNotifier, type TeamsNotifierDeps } from '../../src/channels/teams/teamsNotifier';
 import { createVerificationApi, type VerificationApi } from '../../src/api/verificationWiring';
 import { newApiClient } from '../../src/security/apiClientCredentials';
@@ -67,11 +68,9 @@ async function setup(): Promise<Harness> {
         i18n,
         org: config.org,
         enrollment: core.enrollment,
-        users: stores.users,
-        conversations: stores.conversations,
+        ...createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock: systemClock }),
         storage: new MemoryStorage(),
         authEnabled: false,
-        verification: { service: core.verification, challenges: stores.challenges },
         helpDesk,
       });
     },

@@ -7,6 +7,8 @@ import { MemoryStorage } from 'botbuilder';
 import { main, type MainIo, type RunningApp } from '../../src/index';
 import { createCore, type Core } from '../../src/core';
 import { SignetBot } from '../../src/channels/teams/signetBot';
+import { systemClock } from '../../src/ports/clock';
+import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
 import { TeamsNotifier, type TeamsNotifierDeps } from '../../src/channels/teams/teamsNotifier';
 import { Outbox } from '../../src/telephony/outboxes';
 import { createReplyRenderer } from '../../src/renderReply';
@@ -170,7 +172,7 @@ describe('Teams over HTTP with createServer', () => {
         const adapter: TeamsNotifierDeps['adapter'] = { continueConversationAsync: (appId, reference, logic) => app!.adapter.continueConversationAsync(appId, reference, logic) };
         const notifier = new TeamsNotifier({ adapter, appId: '', conversations: stores.conversations, render, defaultLocale: 'en-US' });
         core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier, render });
-        return new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, users: stores.users, conversations: stores.conversations, storage: new MemoryStorage(), authEnabled: false });
+        return new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, ...createTeamsUseCases({ stores, enrollment: core.enrollment, clock: systemClock }), storage: new MemoryStorage(), authEnabled: false });
       },
     });
     const post = (text: string) => postJson(app!.url, '/api/messages', teamsMessage(connector.url, { id: `m-${Math.random()}`, text, locale: 'en-GB' }));

@@ -4,6 +4,8 @@
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { createCore } from '../../src/core';
 import { SignetBot } from '../../src/channels/teams/signetBot';
+import { systemClock } from '../../src/ports/clock';
+import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
 import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
 import { createReplyRenderer } from '../../src/renderReply';
 import { createMemoryStores } from '../../src/stores/memoryStores';
@@ -24,7 +26,7 @@ function startApp(stores: Stores, storage: Storage): Promise<TestApp> {
     handler: ({ i18n, config, logger }) => {
       const outbox = new Outbox();
       const core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier: new NotificationOutbox(), render: createReplyRenderer(i18n) });
-      return new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, users: stores.users, conversations: stores.conversations, storage, authEnabled: false, logger });
+      return new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, ...createTeamsUseCases({ stores, enrollment: core.enrollment, clock: systemClock }), storage, authEnabled: false, logger });
     },
   });
 }

@@ -3,14 +3,17 @@
 import { DialogTestClient } from 'botbuilder-testing';
 import type { Middleware, TurnContext } from 'botbuilder';
 import { HelpDialog, faqFor } from '../../dialogs/helpDialog';
-import { registrationPolicyOf, setTurnUser, type DialogServices } from '../../dialogs/dialogKit';
-import { matchOption } from '../../src/channels/teams/choiceMatcher';
+import type { DialogServices } from '../../dialogs/kit/dialogServices';
+import { setTurnUser } from '../../dialogs/kit/turnUser';
+import { matchOption } from '../../dialogs/typed/choiceMatcher';
+import { registrationProgressOf } from '../../src/app/registrationProgress';
+import { registrationPolicyFrom } from '../../src/enrollment/enrollmentPolicy';
 import { createCoreHarness, testOrg } from '../support/coreHarness';
 import { testI18n } from './teamsHarness';
 
 async function services(): Promise<DialogServices> {
   const org = testOrg();
-  return { enrollment: createCoreHarness().enrollment, i18n: await testI18n(), org, registration: registrationPolicyOf(org) };
+  return { enrollment: createCoreHarness().enrollment, i18n: await testI18n(), org, progress: registrationProgressOf(registrationPolicyFrom(org)) };
 }
 
 const asUser = (locale: string): Middleware => ({

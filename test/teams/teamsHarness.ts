@@ -3,6 +3,7 @@
 // bot also answers sign-in challenges (a verification service on the same stores) and runs help-desk commands.
 import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import { SignetBot } from '../../src/channels/teams/signetBot';
+import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
 import { createI18n, type I18n } from '../../src/i18n';
 import type { OrgConfigInput } from '../../src/config/orgConfigSchema';
 import type { Stores } from '../../src/ports/repositories';
@@ -86,12 +87,9 @@ export async function createTeamsHarness(
     i18n,
     org,
     enrollment: core.enrollment,
-    users: core.stores.users,
-    conversations: core.stores.conversations,
+    ...createTeamsUseCases({ stores: core.stores, enrollment: core.enrollment, verification, clock: core.clock }),
     storage,
     authEnabled: options.authEnabled ?? false,
-    clock: core.clock,
-    verification: { service: verification, challenges: core.stores.challenges },
     helpDesk,
   });
   return {

@@ -3,7 +3,7 @@
 import type { Activity } from 'botbuilder';
 import { reply, type Reply } from '../../domain/effects';
 import type { ReplyRenderer } from '../../ports/deliveryPorts';
-import { adaptiveCard } from './adaptiveCards';
+import { adaptiveCard } from '../../../dialogs/cards/adaptiveCards';
 
 export const PROGRESS_MORE_KEY = 'enrollment.progress.more';
 

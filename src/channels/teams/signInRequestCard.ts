@@ -3,15 +3,16 @@
 import type { Activity } from 'botbuilder';
 import { reply, type Reply } from '../../domain/effects';
 import type { ReplyRenderer } from '../../ports/deliveryPorts';
-import { adaptiveCard, type CardChoice } from './adaptiveCards';
-import { matchesPhrase, normaliseTyped } from './choiceMatcher';
+import type { SignInAnswer } from '../../app/answerSignInCard';
+import { adaptiveCard, type CardChoice } from '../../../dialogs/cards/adaptiveCards';
+import { matchesPhrase, normaliseTyped } from '../../../dialogs/typed/choiceMatcher';
 
 /** The reply the challenge machine emits for a Teams challenge; the notifier turns it into this card. */
 export const SIGN_IN_REQUEST_KEY = 'verification.teams.request';
-/** `action` of the card's submit data (CardData shape, see dialogs/dialogKit.ts). */
+/** `action` of the card's submit data (CardData shape, see dialogs/kit/turnInput.ts). */
 export const SIGN_IN_ACTION = 'signIn:answer';
 
-export type SignInAnswer = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'deny' };
+export type { SignInAnswer };
 
 export interface SignInSubmit {
   readonly challengeId: string;
@@ -60,12 +61,12 @@ export function readSignInSubmit(value: unknown): SignInSubmit | null {
   return null;
 }
 
-/** A typed answer to a pending card: one of the numbers it offers, or a "deny" phrase; null otherwise. */
-export function readTypedSignInAnswer(text: string, numbers: readonly number[], denyPhrases: readonly string[]): SignInAnswer | null {
+/**
+ * Typed text that reads as an answer to an approval card: a number of up to three digits, or a "deny" phrase; null
+ * otherwise. Whether the number is one the person's pending card offers is the use case's to check.
+ */
+export function readTypedSignInAnswer(text: string, denyPhrases: readonly string[]): SignInAnswer | null {
   const typed = normaliseTyped(text);
-  if (/^\d{1,3}$/.test(typed)) {
-    const n = Number(typed);
-    return numbers.includes(n) ? { kind: 'number', value: n } : null;
-  }
+  if (/^\d{1,3}$/.test(typed)) return { kind: 'number', value: Number(typed) };
   return matchesPhrase(text, denyPhrases) ? { kind: 'deny' } : null;
 }

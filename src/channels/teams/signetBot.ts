@@ -1,5 +1,6 @@
-// The Teams bot: the ActivityHandler that identifies the person, answers sign-in approval cards, and runs the
-// dialogs in dialogs/ (the adapter and turn-error handler are in botAdapter.ts).
+// The Teams bot: the ActivityHandler that identifies the person, hands sign-in approval answers to their use case,
+// and runs the dialogs in dialogs/ (the adapter and turn-error handler are in botAdapter.ts). It reads no store:
+// what it needs of the records comes from the use cases in src/app/ it is given (see teamsWiring.ts).
 import {
   ActivityHandler,
   Channels,
@@ -19,14 +20,19 @@ import type { NewUser, User } from '../../domain/user';
 import type { EnrollmentService } from '../../enrollment/enrollmentService';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logging/logger';
-import { systemClock, type Clock } from '../../ports/clock';
-import type { ChallengeRepository, ConversationRefRepository, UserRepository } from '../../ports/repositories';
 import type { HelpDeskService } from '../../helpdesk/helpDeskService';
-import type { VerificationService } from '../../verification/verificationService';
+import { registrationPolicyFrom } from '../../enrollment/enrollmentPolicy';
+import { registrationProgressOf } from '../../app/registrationProgress';
+import type { AnswerSignInCard, SignInCardInput } from '../../app/answerSignInCard';
 import { createReplyRenderer } from '../../renderReply';
-import { matchesPhrase, normaliseTyped } from './choiceMatcher';
-import { readSignInSubmit, readTypedSignInAnswer, type SignInSubmit } from './signInRequestCard';
-import { DIALOG_IDS, forgetTurnRecord, phrases, registrationPolicyOf, setTurnRecord, setTurnUser, type DialogServices, type TurnUser } from '../../../dialogs/dialogKit';
+import { readSignInSubmit, readTypedSignInAnswer } from './signInRequestCard';
+import type { RecognisePerson } from '../../app/recognisePerson';
+import type { RememberConversation } from '../../app/rememberConversation';
+import { DIALOG_IDS } from '../../../dialogs/kit/dialogIds';
+import type { DialogServices } from '../../../dialogs/kit/dialogServices';
+import { setTurnUser, type TurnUser } from '../../../dialogs/kit/turnUser';
+import { forgetTurnRecord, setTurnRecord } from '../../../dialogs/kit/turnRecord';
+import { phrases } from '../../../dialogs/kit/turnInput';
 import { RouterDialog } from '../../../dialogs/routerDialog';
 import { RegistrationDialog } from '../../../dialogs/registrationDialog';
 import { AddMethodDialog } from '../../../dialogs/addMethodDialog';
@@ -49,27 +55,27 @@ export { createBotAdapter, createTurnErrorHandler } from './botAdapter';
 // A turn that changed nothing but lost the race on dialog state to another instance is re-run this many times.
 const MAX_DIALOG_ATTEMPTS = 3;
 
-export interface SignetBotDeps {
+export interface SignetBotDeps extends TeamsUseCases {
   readonly i18n: I18n;
   readonly org: OrgConfig;
   readonly enrollment: EnrollmentService;
-  readonly users: Pick<UserRepository, 'get'>;
-  readonly conversations: ConversationRefRepository;
   /** Where dialog (UI) state is kept: MemoryStorage with the memory store, MongoDB storage with MongoDB. */
   readonly storage: Storage;
   /** Bot Framework authentication is on (a MicrosoftAppId is set): the person is the activity's AAD object id. */
   readonly authEnabled: boolean;
-  readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Sign-in challenges answered from the Teams approval card or by typing; absent: not recognised. */
-  readonly verification?: {
-    readonly service: Pick<VerificationService, 'apply'>;
-    readonly challenges: Pick<ChallengeRepository, 'get' | 'findPendingByUser'>;
-  };
   /** The help-desk use cases behind the help-desk commands; absent: the commands are not offered. */
   readonly helpDesk?: HelpDeskService;
   /** Turns of one conversation that may wait behind the running one in this process; more are told "busy". */
   readonly maxWaitingTurns?: number;
+}
+
+/** The use cases (src/app/) behind a Teams turn; teamsWiring.ts builds them. */
+export interface TeamsUseCases {
+  readonly people: RecognisePerson;
+  readonly conversations: RememberConversation;
+  /** Absent where sign-in challenges are not answered in Teams. */
+  readonly signIns?: AnswerSignInCard;
 }
 
 type TurnOutcome = 'answered' | 'busy';
@@ -100,7 +106,7 @@ export class SignetBot extends ActivityHandler {
       enrollment: writeRecording(deps.enrollment, ['ensureUser']),
       i18n: deps.i18n,
       org: deps.org,
-      registration: registrationPolicyOf(deps.org),
+      progress: registrationProgressOf(registrationPolicyFrom(deps.org)),
       ...(deps.helpDesk ? { helpDesk: writeRecording(deps.helpDesk, ['isMember']) } : {}),
       turnWrites: writesSoFar,
     };
@@ -168,8 +174,7 @@ export class SignetBot extends ActivityHandler {
 
   /** Keeps the conversation reference for proactive notices (the newest conversation wins). */
   private async saveReference(context: TurnContext, userId: string): Promise<string> {
-    const reference = JSON.stringify(TurnContext.getConversationReference(context.activity));
-    await this.deps.conversations.save({ userId, channel: 'teams', reference, updatedAt: (this.deps.clock ?? systemClock).now() });
+    await this.deps.conversations.remember(userId, JSON.stringify(TurnContext.getConversationReference(context.activity)));
     return referenceIdentity(userId, context.activity);
   }
 
@@ -268,33 +273,28 @@ export class SignetBot extends ActivityHandler {
    * numbers, or "deny") while one is pending. True when this turn was such an answer (and has been replied to).
    */
   private async answerSignIn(context: TurnContext, user: TurnUser): Promise<boolean> {
-    const verification = this.deps.verification;
-    if (!verification) return false;
-    const activity = context.activity;
-    let submit: SignInSubmit | null = readSignInSubmit(activity.value);
-    if (!submit) {
-      if (activity.value !== undefined && activity.value !== null) return false;
-      const text = typeof activity.text === 'string' ? activity.text : '';
-      const denyPhrases = phrases(this.deps.i18n, user.locale, 'denySignIn');
-      // Cheap test first: most messages are not answers, and need no look-up of pending challenges.
-      if (!/^\d{1,3}$/.test(normaliseTyped(text)) && !matchesPhrase(text, denyPhrases)) return false;
-      const now = (this.deps.clock ?? systemClock).now();
-      const pending = (await verification.challenges.findPendingByUser(user.id, now)).find((c) => c.method === 'teams');
-      const answer = pending ? readTypedSignInAnswer(text, pending.numberChoices ?? [], denyPhrases) : null;
-      if (!pending || !answer) return false;
-      submit = { challengeId: pending.id, answer };
-    }
-    const challenge = await verification.challenges.get(submit.challengeId);
-    // Someone else's challenge (a forwarded card, a crafted submit) is treated like one that does not exist.
-    if (!challenge || challenge.userId !== user.id) {
-      await context.sendActivity(this.deps.i18n.t(user.locale, 'teams.signIn.unknown'));
-      return true;
-    }
-    const outcome = await verification.service.apply(challenge.id, { type: 'cardAnswered', answer: submit.answer }, 'teams');
+    const signIns = this.deps.signIns;
+    if (!signIns) return false;
+    const input = this.signInInput(context, user);
+    if (!input) return false;
+    const replies = await signIns.answer(user.id, input);
+    if (!replies) return false;
     const render = createReplyRenderer(this.deps.i18n);
-    const lines = outcome.replies.map((r) => render(user.locale, r));
+    const lines = replies.map((r) => render(user.locale, r));
     if (lines.length > 0) await context.sendActivity(lines.join('\n\n'));
     return true;
+  }
+
+  /** The approval card's submit, or typed text that reads as an answer to one (any short number, or "deny"). */
+  private signInInput(context: TurnContext, user: TurnUser): SignInCardInput | null {
+    const activity = context.activity;
+    const submit = readSignInSubmit(activity.value);
+    if (submit) return submit;
+    if (activity.value !== undefined && activity.value !== null) return null;
+    const text = typeof activity.text === 'string' ? activity.text : '';
+    // Cheap test first: most messages are not answers, and need no look-up of pending challenges.
+    const typed = readTypedSignInAnswer(text, phrases(this.deps.i18n, user.locale, 'denySignIn'));
+    return typed ? { typed } : null;
   }
 
   private tenantAllowed(context: TurnContext): boolean {
@@ -320,10 +320,8 @@ export class SignetBot extends ActivityHandler {
     // (local development, the Emulator) only from.id is available.
     const id = this.deps.authEnabled && typeof from.aadObjectId === 'string' && from.aadObjectId !== '' ? from.aadObjectId : from.id;
     const tenantId = tenantOf(activity);
-    let profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale };
-    const existing = await this.deps.users.get(id);
-    if (!existing && activity.channelId === Channels.Msteams) profile = await this.fromRoster(context, profile);
-    const user = existing ?? (await this.deps.enrollment.ensureUser(profile));
+    const profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale };
+    const user = await this.deps.people.recognise(id, async () => (activity.channelId === Channels.Msteams ? this.fromRoster(context, profile) : profile));
     return { user: { id: user.id, locale, profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } }, record: user };
   }
 

@@ -5,16 +5,20 @@ import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Reply } from '../../domain/effects';
 import type { Channel } from '../../domain/user';
 import type { ReplyRenderer, UserNotifier } from '../../ports/deliveryPorts';
-import type { ConversationRefRepository } from '../../ports/repositories';
 import type { Logger } from '../../logging/logger';
 import { nextMethodActivity } from './nextMethodCard';
 import { signInRequestActivity } from './signInRequestCard';
+
+/** Where the conversation references the bot remembered are found (the root passes the repository). */
+export interface SavedConversations {
+  get(userId: string, channel: 'teams'): Promise<{ readonly reference: string } | null>;
+}
 
 export interface TeamsNotifierDeps {
   readonly adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
   /** The bot's MicrosoftAppId; '' when Bot Framework authentication is off (protocols.md 4.1). */
   readonly appId: string;
-  readonly conversations: Pick<ConversationRefRepository, 'get'>;
+  readonly conversations: SavedConversations;
   readonly render: ReplyRenderer;
   /** Used when the saved reference carries no locale. */
   readonly defaultLocale: string;

@@ -1,5 +1,6 @@
 // The steps of a code challenge, shared by the phone and e-mail methods: the code or call sent (with the resend
 // cool-down), what the person can do while it is out (code, key press, delivery reports, resend), and completion.
+import { phoneDeliveries } from '../../domain/enrollmentRecord';
 import { reply, type Effect, type Reply } from '../../domain/effects';
 import type { SecurityMethod, User } from '../../domain/user';
 import { maskEmail } from '../../domain/rules/emailAddresses';
@@ -70,7 +71,7 @@ export function resend(
   }
   if (user.lockedUntil !== null && ctx.now < user.lockedUntil) return at(step, [lockedReply(user.lockedUntil, ctx.now)]);
   let next: CodeDelivery = step.delivery;
-  if (delivery !== undefined && step.kind !== 'email' && step.kind !== 'officePhone') next = delivery;
+  if (delivery !== undefined && step.kind !== 'email' && phoneDeliveries(step.kind).includes(delivery)) next = delivery;
   if (next === 'sms' && step.target.type === 'phone') {
     // The number was checked for voice; a text needs a number that can receive one.
     const parsed = parsePhone(step.target.number, ctx.policy.phone.defaultCountry);

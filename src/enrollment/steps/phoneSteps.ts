@@ -1,5 +1,6 @@
 // The phone methods' own step: the number typed (checked, the extension for an office phone, no duplicate), then
 // a code texted or a call placed through the code steps.
+import { phoneDeliveries } from '../../domain/enrollmentRecord';
 import { reply, type Reply } from '../../domain/effects';
 import type { User } from '../../domain/user';
 import type { PhoneKind } from '../../domain/methodKinds';
@@ -24,7 +25,8 @@ export function submitPhone(
 ): Result {
   const stay: EnrollmentStep = { name: 'enteringPhone', kind };
   // An office phone is called, never texted: the guides' desk phones cannot receive texts.
-  const delivery: PhoneDelivery = kind === 'officePhone' ? 'voice' : event.delivery;
+  const allowed = phoneDeliveries(kind);
+  const delivery: PhoneDelivery = allowed.includes(event.delivery) ? event.delivery : allowed[0]!;
   const checked = checkPhone(event.number, ctx.policy.phone, { sms: delivery === 'sms' });
   if (!checked.ok) {
     const problem =

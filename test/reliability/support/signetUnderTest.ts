@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/logging/logger';
 import { createReplyRenderer } from '../../../src/renderReply';
 import { createServer } from '../../../src/server';
 import { createBotAdapter, createTurnErrorHandler, SignetBot } from '../../../src/channels/teams/signetBot';
+import { createTeamsUseCases } from '../../../src/channels/teams/teamsWiring';
 import { TeamsNotifier } from '../../../src/channels/teams/teamsNotifier';
 import { createTelephony, createTwilioRouteDeps } from '../../../src/telephonyWiring';
 import { createBackgroundJobs } from '../../../src/jobs/jobsWiring';
@@ -124,12 +125,10 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
     i18n,
     org: config.org,
     enrollment: core.enrollment,
-    users: stores.users,
-    conversations: stores.conversations,
+    ...createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock: systemClock }),
     storage: botStorage(stores),
     authEnabled: false,
     logger,
-    verification: { service: core.verification, challenges: stores.challenges },
     helpDesk,
   });
   const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger, helpDesk: jobs.helpDesk });

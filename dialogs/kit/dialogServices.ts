@@ -1,0 +1,22 @@
+// What the dialogs are given to work with: the core services they call, the words, the organisation, and the
+// registration-progress query they ask instead of deciding policy themselves.
+import type { ProgressOf } from '../../src/app/registrationProgress';
+import type { OrgConfig } from '../../src/config/orgConfigSchema';
+import type { EnrollmentService } from '../../src/enrollment/enrollmentService';
+import type { HelpDeskService } from '../../src/helpdesk/helpDeskService';
+import type { I18n } from '../../src/i18n';
+
+export interface DialogServices {
+  readonly enrollment: EnrollmentService;
+  readonly i18n: I18n;
+  readonly org: OrgConfig;
+  /** What comes next in a person's registration ("method N of M", what may be chosen, what is risky). */
+  readonly progress: ProgressOf;
+  /** The help-desk use cases; absent where help-desk commands are not offered. */
+  readonly helpDesk?: HelpDeskService;
+  /**
+   * How many writing service calls the running turn has made so far (the bot counts them). The turn's copy of the
+   * record is trusted only while this is unchanged; absent: no copy is kept and every `loadUser` reads the store.
+   */
+  readonly turnWrites?: () => number;
+}

@@ -1,0 +1,39 @@
+// The Teams turn's first two use cases on memory stores and a fixed clock: the person recognised (created once, on
+// first contact, from the profile the channel vouches for) and the conversation reference remembered for notices.
+import { RecognisePerson } from '../../src/app/recognisePerson';
+import { RememberConversation } from '../../src/app/rememberConversation';
+import { createCoreHarness, PROFILE, T0 } from '../support/coreHarness';
+
+describe('RecognisePerson', () => {
+  it('when someone writes for the first time, then their record is created from the first-contact profile', async () => {
+    const core = createCoreHarness();
+    const people = new RecognisePerson({ users: core.stores.users, enrollment: core.enrollment });
+    const user = await people.recognise(PROFILE.id, async () => ({ ...PROFILE, upn: 'from.roster@signet-demo.example', displayName: 'From Roster' }));
+    expect(user).toMatchObject({ id: PROFILE.id, upn: 'from.roster@signet-demo.example', displayName: 'From Roster', methods: [] });
+    expect(await core.stores.users.get(PROFILE.id)).toMatchObject({ upn: 'from.roster@signet-demo.example' });
+  });
+
+  it('when someone known writes again, then their record is returned as stored and the first-contact profile is never asked for', async () => {
+    const core = createCoreHarness();
+    const stored = await core.enrollment.ensureUser(PROFILE);
+    const people = new RecognisePerson({ users: core.stores.users, enrollment: core.enrollment });
+    let asked = 0;
+    const user = await people.recognise(PROFILE.id, async () => {
+      asked++;
+      return { ...PROFILE, upn: 'someone.else@signet-demo.example' };
+    });
+    expect(asked).toBe(0);
+    expect(user).toEqual(stored);
+  });
+});
+
+describe('RememberConversation', () => {
+  it('when a conversation is remembered, then it is kept for Teams at the clock time, and the newest one wins', async () => {
+    const core = createCoreHarness();
+    const conversations = new RememberConversation({ conversations: core.stores.conversations, clock: core.clock });
+    await conversations.remember('u1', '{"conversation":{"id":"a"}}');
+    core.clock.advance(60_000);
+    await conversations.remember('u1', '{"conversation":{"id":"b"}}');
+    expect(await core.stores.conversations.get('u1', 'teams')).toEqual({ userId: 'u1', channel: 'teams', reference: '{"conversation":{"id":"b"}}', updatedAt: T0 + 60_000 });
+  });
+});
