@@ -1,0 +1,233 @@
+// A real OpenLDAP (Debian's slapd) for the directory tests: a temp dir, an mdb database loaded with slapadd, the
+// ppolicy overlay with a default policy (min length, history, lockout after failed binds), a service account that
+// may write people's passwords by ACL, and a few people. Listens on a free loopback port; stop() removes everything.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'ldapts';
+
+const run = promisify(execFile);
+
+export const SLAPD_BIN = process.env['SIGNET_TEST_SLAPD'] ?? '/usr/sbin/slapd';
+const SLAPADD_BIN = '/usr/sbin/slapadd';
+const SCHEMA_DIR = '/etc/ldap/schema';
+const MODULE_DIR = '/usr/lib/ldap';
+
+export const SUFFIX = 'dc=signet,dc=test';
+export const PEOPLE_BASE = `ou=people,${SUFFIX}`;
+export const SERVICE_DN = `cn=signet,ou=services,${SUFFIX}`;
+export const SERVICE_PASSWORD = 'service-account-secret-1';
+export const MIN_LENGTH = 8;
+export const IN_HISTORY = 3;
+export const MAX_FAILURES = 3;
+
+export interface TestPerson {
+  readonly uid: string;
+  readonly upn: string;
+  readonly mail: string;
+  readonly displayName: string;
+  readonly password: string;
+  readonly disabled?: boolean;
+}
+
+export const PEOPLE: readonly TestPerson[] = [
+  { uid: 'ada', upn: 'ada@signet.test', mail: 'ada.lovelace@mail.signet.test', displayName: 'Ada Lovelace', password: 'Analytical-Engine-1' },
+  { uid: 'alan', upn: 'alan@signet.test', mail: 'alan.turing@mail.signet.test', displayName: 'Alan Turing', password: 'Bombe-Enigma-1939' },
+  { uid: 'grace', upn: 'grace@signet.test', mail: 'grace.hopper@mail.signet.test', displayName: 'Grace Hopper', password: 'Cobol-Compiler-59' },
+  { uid: 'edsger', upn: 'edsger@signet.test', mail: 'edsger.dijkstra@mail.signet.test', displayName: 'Edsger Dijkstra', password: 'Shortest-Path-1956' },
+  { uid: 'john', upn: 'john@signet.test', mail: 'john.backus@mail.signet.test', displayName: 'John Backus', password: 'Fortran-Formula-57' },
+  { uid: 'barbara', upn: 'barbara@signet.test', mail: 'barbara.liskov@mail.signet.test', displayName: 'Barbara Liskov', password: 'Substitution-1987', disabled: true },
+];
+
+/** This person's policy has a one-day minimum password age, and their password was just set. */
+export const MINIMUM_AGE_UID = 'john';
+
+function generalizedTime(date: Date): string {
+  return `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+}
+
+export const personDn = (uid: string): string => `uid=${uid},${PEOPLE_BASE}`;
+
+export interface RunningSlapd {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+// userPrincipalName is an AD attribute; OpenLDAP has no schema for it, so the test directory adds a tiny one.
+const SIGNET_SCHEMA = `attributetype ( 1.3.6.1.4.1.99999.1.1 NAME 'userPrincipalName'
+  EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch
+  SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+objectclass ( 1.3.6.1.4.1.99999.2.1 NAME 'signetPerson' SUP top AUXILIARY MAY ( userPrincipalName ) )
+`;
+
+function slapdConf(dir: string): string {
+  return `include ${SCHEMA_DIR}/core.schema
+include ${SCHEMA_DIR}/cosine.schema
+include ${SCHEMA_DIR}/nis.schema
+include ${SCHEMA_DIR}/inetorgperson.schema
+include ${join(dir, 'signet.schema')}
+pidfile ${join(dir, 'slapd.pid')}
+modulepath ${MODULE_DIR}
+moduleload back_mdb
+moduleload ppolicy
+
+database mdb
+maxsize 33554432
+suffix "${SUFFIX}"
+rootdn "cn=admin,${SUFFIX}"
+rootpw "${SERVICE_PASSWORD}-root"
+directory ${join(dir, 'data')}
+
+overlay ppolicy
+ppolicy_default "cn=default,ou=policies,${SUFFIX}"
+ppolicy_use_lockout
+
+access to attrs=userPassword
+  by dn.exact="${SERVICE_DN}" write
+  by self write
+  by anonymous auth
+  by * none
+access to *
+  by dn.exact="${SERVICE_DN}" write
+  by users read
+  by * none
+`;
+}
+
+function ldif(): string {
+  const head = `dn: ${SUFFIX}
+objectClass: top
+objectClass: dcObject
+objectClass: organization
+o: Signet test
+dc: signet
+
+dn: ou=people,${SUFFIX}
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=services,${SUFFIX}
+objectClass: organizationalUnit
+ou: services
+
+dn: ou=policies,${SUFFIX}
+objectClass: organizationalUnit
+ou: policies
+
+dn: ${SERVICE_DN}
+objectClass: person
+cn: signet
+sn: service
+userPassword: ${SERVICE_PASSWORD}
+
+dn: cn=default,ou=policies,${SUFFIX}
+objectClass: top
+objectClass: device
+objectClass: pwdPolicy
+cn: default
+pwdAttribute: userPassword
+pwdMinLength: ${MIN_LENGTH}
+pwdInHistory: ${IN_HISTORY}
+pwdCheckQuality: 2
+pwdLockout: TRUE
+pwdMaxFailure: ${MAX_FAILURES}
+pwdLockoutDuration: 0
+pwdAllowUserChange: TRUE
+pwdMustChange: FALSE
+
+dn: cn=slow,ou=policies,${SUFFIX}
+objectClass: top
+objectClass: device
+objectClass: pwdPolicy
+cn: slow
+pwdAttribute: userPassword
+pwdMinAge: 86400
+pwdCheckQuality: 2
+`;
+  const people = PEOPLE.map(
+    (p) => `dn: ${personDn(p.uid)}
+objectClass: inetOrgPerson
+objectClass: signetPerson
+uid: ${p.uid}
+cn: ${p.displayName}
+sn: ${p.displayName.split(' ').at(-1)}
+displayName: ${p.displayName}
+mail: ${p.mail}
+userPrincipalName: ${p.upn}
+userPassword: ${p.password}
+${p.disabled ? 'pwdAccountLockedTime: 000001010000Z\n' : ''}${p.uid === MINIMUM_AGE_UID ? `pwdPolicySubentry: cn=slow,ou=policies,${SUFFIX}\npwdChangedTime: ${generalizedTime(new Date())}\n` : ''}`,
+  );
+  return [head, ...people].join('\n');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`slapd exited with ${child.exitCode}:\n${output()}`);
+    const client = new Client({ url, connectTimeout: 500, timeout: 1000 });
+    try {
+      await client.bind(SERVICE_DN, SERVICE_PASSWORD);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`slapd did not answer on ${url}: ${String(err)}\n${output()}`);
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts a fresh slapd; fails (never skips) with how to install it when it is missing. */
+export async function startSlapd(): Promise<RunningSlapd> {
+  if (!existsSync(SLAPD_BIN) || !existsSync(SLAPADD_BIN) || !existsSync(join(MODULE_DIR, 'ppolicy.so'))) {
+    throw new Error(`OpenLDAP's slapd (with the ppolicy module) is needed for the LDAP directory tests: apt-get install slapd ldap-utils`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'signet-slapd-'));
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'signet.schema'), SIGNET_SCHEMA);
+  writeFileSync(join(dir, 'slapd.conf'), slapdConf(dir));
+  writeFileSync(join(dir, 'data.ldif'), ldif());
+  try {
+    await run(SLAPADD_BIN, ['-f', join(dir, 'slapd.conf'), '-l', join(dir, 'data.ldif')]);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`slapadd failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+  }
+  const port = await freePort();
+  const url = `ldap://127.0.0.1:${port}`;
+  // -d 0 keeps slapd in the foreground, so the child is slapd itself and stop() can end it by its pid.
+  const child = spawn(SLAPD_BIN, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilServing(url, child, () => output);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, stop };
+}
