@@ -61,7 +61,50 @@ const SIGNET_SCHEMA = `attributetype ( 1.3.6.1.4.1.99999.1.1 NAME 'userPrincipal
   EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch
   SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
 objectclass ( 1.3.6.1.4.1.99999.2.1 NAME 'signetPerson' SUP top AUXILIARY MAY ( userPrincipalName ) )
+attributetype ( 1.3.6.1.4.1.99999.1.2 NAME 'sAMAccountName'
+  EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.99999.1.3 NAME 'objectGUID'
+  EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.99999.1.4 NAME 'unicodePwd'
+  EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.99999.1.5 NAME 'lockoutTime'
+  EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.99999.1.6 NAME 'userAccountControl'
+  EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+objectclass ( 1.3.6.1.4.1.99999.2.2 NAME 'signetAdUser' SUP top AUXILIARY
+  MAY ( sAMAccountName $ objectGUID $ unicodePwd $ lockoutTime $ userAccountControl ) )
 `;
+
+/**
+ * Entries shaped like Active Directory's (objectGUID bytes, unicodePwd, lockoutTime, userAccountControl) under
+ * AD_BASE, with no ppolicy: they show the exact attributes and values the adapter writes in AD mode. AD's own
+ * password rules are not played here (their refusal codes are unit-tested).
+ */
+export const AD_BASE = `ou=ad,${SUFFIX}`;
+export const ROOT_DN = `cn=admin,${SUFFIX}`;
+export const ROOT_PASSWORD = `${SERVICE_PASSWORD}-root`;
+
+export interface AdShapedPerson {
+  readonly sAMAccountName: string;
+  readonly upn: string;
+  readonly displayName: string;
+  /** As AD shows it: 8-4-4-4-12, first three groups little-endian in the stored bytes. */
+  readonly objectGuid: string;
+  readonly lockoutTime: string;
+  readonly userAccountControl: number;
+}
+
+export const AD_PEOPLE: readonly AdShapedPerson[] = [
+  { sAMAccountName: 'kthompson', upn: 'ken@ad.signet.test', displayName: 'Ken Thompson', objectGuid: '00112233-4455-6677-8899-aabbccddeeff', lockoutTime: '134087616000000000', userAccountControl: 512 },
+  { sAMAccountName: 'dritchie', upn: 'dennis@ad.signet.test', displayName: 'Dennis Ritchie', objectGuid: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9', lockoutTime: '0', userAccountControl: 514 },
+];
+
+/** AD's byte order for a GUID, written independently of the adapter's own conversion. */
+function adGuidBytes(guid: string): Buffer {
+  const h = guid.replace(/-/g, '');
+  const swap = (hex: string) => hex.match(/../g)!.reverse().join('');
+  return Buffer.from(swap(h.slice(0, 8)) + swap(h.slice(8, 12)) + swap(h.slice(12, 16)) + h.slice(16), 'hex');
+}
 
 function slapdConf(dir: string): string {
   return `include ${SCHEMA_DIR}/core.schema
@@ -78,7 +121,7 @@ database mdb
 maxsize 33554432
 suffix "${SUFFIX}"
 rootdn "cn=admin,${SUFFIX}"
-rootpw "${SERVICE_PASSWORD}-root"
+rootpw "${ROOT_PASSWORD}"
 directory ${join(dir, 'data')}
 
 overlay ppolicy
@@ -160,7 +203,25 @@ userPrincipalName: ${p.upn}
 userPassword: ${p.password}
 ${p.disabled ? 'pwdAccountLockedTime: 000001010000Z\n' : ''}${p.uid === MINIMUM_AGE_UID ? `pwdPolicySubentry: cn=slow,ou=policies,${SUFFIX}\npwdChangedTime: ${generalizedTime(new Date())}\n` : ''}`,
   );
-  return [head, ...people].join('\n');
+  const ad = [
+    `dn: ${AD_BASE}\nobjectClass: organizationalUnit\nou: ad\n`,
+    ...AD_PEOPLE.map(
+      (p) => `dn: cn=${p.displayName},${AD_BASE}
+objectClass: inetOrgPerson
+objectClass: signetPerson
+objectClass: signetAdUser
+cn: ${p.displayName}
+sn: ${p.displayName.split(' ').at(-1)}
+displayName: ${p.displayName}
+sAMAccountName: ${p.sAMAccountName}
+userPrincipalName: ${p.upn}
+objectGUID:: ${adGuidBytes(p.objectGuid).toString('base64')}
+lockoutTime: ${p.lockoutTime}
+userAccountControl: ${p.userAccountControl}
+`,
+    ),
+  ];
+  return [head, ...people, ...ad].join('\n');
 }
 
 async function freePort(): Promise<number> {
