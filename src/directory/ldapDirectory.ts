@@ -110,6 +110,9 @@ export class LdapDirectory implements Directory {
       if (err instanceof ResultCodeError && err.code === RESULT.noSuchObject) {
         throw new DirectoryConfigurationError(`LDAP_SEARCH_BASE: "${this.config.searchBase}" does not exist in the directory`);
       }
+      if (isCertificateError(err)) {
+        throw new DirectoryConfigurationError(`LDAP_TLS_CA_FILE: the directory's certificate is not trusted (${describe(err)})`, { cause: err });
+      }
       throw new DirectoryConfigurationError(`LDAP_URL: cannot reach the directory (${describe(err)})`, { cause: err });
     } finally {
       await client.unbind().catch(() => undefined);
@@ -278,6 +281,12 @@ function first(value: Entry[string] | undefined): string | undefined {
 function guidOf(value: Entry[string] | undefined): string | undefined {
   const one = Array.isArray(value) ? value[0] : value;
   return Buffer.isBuffer(one) && one.length === 16 ? guidFromBytes(one) : undefined;
+}
+
+/** Node's TLS verification failures (self-signed, unknown issuer, wrong host name, expired). */
+function isCertificateError(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 /** An error as words safe for the log: its class and result code, never request data. */

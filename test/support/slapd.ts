@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
+import { generate } from 'selfsigned';
 
 const run = promisify(execFile);
 
@@ -53,7 +54,16 @@ export const personDn = (uid: string): string => `uid=${uid},${PEOPLE_BASE}`;
 
 export interface RunningSlapd {
   readonly url: string;
+  /** With `tls`: the ldaps:// address (ldap:// then also offers StartTLS). */
+  readonly ldapsUrl: string | undefined;
+  /** With `tls`: the server's self-signed certificate (PEM), to trust as the CA. */
+  readonly certificatePem: string | undefined;
   stop(): Promise<void>;
+}
+
+export interface SlapdOptions {
+  /** Also serve ldaps:// and StartTLS with a fresh self-signed certificate for 127.0.0.1 and localhost. */
+  readonly tls?: boolean;
 }
 
 // userPrincipalName is an AD attribute; OpenLDAP has no schema for it, so the test directory adds a tiny one.
@@ -106,8 +116,9 @@ function adGuidBytes(guid: string): Buffer {
   return Buffer.from(swap(h.slice(0, 8)) + swap(h.slice(8, 12)) + swap(h.slice(12, 16)) + h.slice(16), 'hex');
 }
 
-function slapdConf(dir: string): string {
-  return `include ${SCHEMA_DIR}/core.schema
+function slapdConf(dir: string, tls: boolean): string {
+  const tlsLines = tls ? `TLSCertificateFile ${join(dir, 'cert.pem')}\nTLSCertificateKeyFile ${join(dir, 'key.pem')}\n` : '';
+  return `${tlsLines}include ${SCHEMA_DIR}/core.schema
 include ${SCHEMA_DIR}/cosine.schema
 include ${SCHEMA_DIR}/nis.schema
 include ${SCHEMA_DIR}/inetorgperson.schema
@@ -253,14 +264,28 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
 }
 
 /** Starts a fresh slapd; fails (never skips) with how to install it when it is missing. */
-export async function startSlapd(): Promise<RunningSlapd> {
+export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSlapd> {
   if (!existsSync(SLAPD_BIN) || !existsSync(SLAPADD_BIN) || !existsSync(join(MODULE_DIR, 'ppolicy.so'))) {
     throw new Error(`OpenLDAP's slapd (with the ppolicy module) is needed for the LDAP directory tests: apt-get install slapd ldap-utils`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'signet-slapd-'));
   mkdirSync(join(dir, 'data'));
   writeFileSync(join(dir, 'signet.schema'), SIGNET_SCHEMA);
-  writeFileSync(join(dir, 'slapd.conf'), slapdConf(dir));
+  let certificatePem: string | undefined;
+  if (options.tls === true) {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      ],
+    });
+    certificatePem = pems.cert;
+    writeFileSync(join(dir, 'cert.pem'), pems.cert);
+    writeFileSync(join(dir, 'key.pem'), pems.private);
+  }
+  writeFileSync(join(dir, 'slapd.conf'), slapdConf(dir, options.tls === true));
   writeFileSync(join(dir, 'data.ldif'), ldif());
   try {
     await run(SLAPADD_BIN, ['-f', join(dir, 'slapd.conf'), '-l', join(dir, 'data.ldif')]);
@@ -270,8 +295,10 @@ export async function startSlapd(): Promise<RunningSlapd> {
   }
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = options.tls === true ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
+  const listen = [url, ...(ldapsUrl === undefined ? [] : [ldapsUrl])].map((u) => `${u}/`).join(' ');
   // -d 0 keeps slapd in the foreground, so the child is slapd itself and stop() can end it by its pid.
-  const child = spawn(SLAPD_BIN, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(SLAPD_BIN, ['-f', join(dir, 'slapd.conf'), '-h', listen, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -290,5 +317,5 @@ export async function startSlapd(): Promise<RunningSlapd> {
     await stop();
     throw err;
   }
-  return { url, stop };
+  return { url, ldapsUrl, certificatePem, stop };
 }
