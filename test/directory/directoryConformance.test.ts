@@ -11,7 +11,7 @@ import { MemoryDirectory } from '../../src/directory/memoryDirectory';
 import { createLogger } from '../../src/logging/logger';
 import { DirectoryConfigurationError, type Directory, type DirectoryLookupKind, type DirectoryRefusalKind } from '../../src/ports/directory';
 import { startGraphStandIn, type GraphStandIn } from '../support/graphStandIn';
-import { IN_HISTORY, MAX_FAILURES, MIN_LENGTH, MINIMUM_AGE_UID, PEOPLE, PEOPLE_BASE, SERVICE_DN, SERVICE_PASSWORD, startSlapd, type RunningSlapd, type TestPerson } from '../support/slapd';
+import { IN_HISTORY, MAX_FAILURES, MIN_LENGTH, MINIMUM_AGE_UID, PEOPLE, SHARED_MAIL, PEOPLE_BASE, SERVICE_DN, SERVICE_PASSWORD, startSlapd, type RunningSlapd, type TestPerson } from '../support/slapd';
 
 const person = (uid: string): TestPerson => PEOPLE.find((p) => p.uid === uid)!;
 const ada = person('ada');
@@ -205,9 +205,10 @@ function conformance(name: string, make: () => Promise<Subject>, options: Capabi
       ['mail', "x' or mail eq 'ada.lovelace@mail.signet.test"],
       ['objectId', '*'],
       ['upn', 'nobody@signet.test'],
+      ['mail', SHARED_MAIL],
       ['upn', ''],
       ['uid', 'a'.repeat(5000)],
-    ])('when the %s typed is %j (injection-shaped or unknown), then nobody is found', async (by, value) => {
+    ])('when the %s typed is %j (injection-shaped, unknown or shared), then nobody is found', async (by, value) => {
       expect(await s.directory.find({ by, value })).toEqual({ ok: false, refusal: { kind: 'notFound' } });
     });
 

@@ -34,12 +34,17 @@ export interface TestPerson {
   readonly disabled?: boolean;
 }
 
+export const SHARED_MAIL = 'sam@mail.signet.test';
+
 export const PEOPLE: readonly TestPerson[] = [
   { uid: 'ada', upn: 'ada@signet.test', mail: 'ada.lovelace@mail.signet.test', displayName: 'Ada Lovelace', password: 'Analytical-Engine-1' },
   { uid: 'alan', upn: 'alan@signet.test', mail: 'alan.turing@mail.signet.test', displayName: 'Alan Turing', password: 'Bombe-Enigma-1939' },
   { uid: 'grace', upn: 'grace@signet.test', mail: 'grace.hopper@mail.signet.test', displayName: 'Grace Hopper', password: 'Cobol-Compiler-59' },
   { uid: 'edsger', upn: 'edsger@signet.test', mail: 'edsger.dijkstra@mail.signet.test', displayName: 'Edsger Dijkstra', password: 'Shortest-Path-1956' },
   { uid: 'john', upn: 'john@signet.test', mail: 'john.backus@mail.signet.test', displayName: 'John Backus', password: 'Fortran-Formula-57' },
+  // Two people who share one mail address: a lookup by it must find nobody rather than guess.
+  { uid: 'sam1', upn: 'sam1@signet.test', mail: SHARED_MAIL, displayName: 'Sam One', password: 'Shared-Mailbox-One-1' },
+  { uid: 'sam2', upn: 'sam2@signet.test', mail: SHARED_MAIL, displayName: 'Sam Two', password: 'Shared-Mailbox-Two-2' },
   { uid: 'barbara', upn: 'barbara@signet.test', mail: 'barbara.liskov@mail.signet.test', displayName: 'Barbara Liskov', password: 'Substitution-1987', disabled: true },
 ];
 
