@@ -24,8 +24,9 @@ const BY_TEXT: ReadonlyArray<[string, DirectoryRefusal]> = [
 
 export function mapOpenLdapPasswordError(code: number, message: string, ppolicy: PpolicyError | undefined): DirectoryRefusal | undefined {
   if (code === NO_SUCH_OBJECT) return { kind: 'notFound' };
-  const fromControl = ppolicy === undefined ? undefined : BY_PPOLICY[ppolicy];
-  if (fromControl !== undefined) return fromControl;
+  // A ppolicy error that is not about the new password (mustSupplyOldPassword, passwordModNotAllowed…) is our
+  // fault or the directory's set-up, never the person's: reported as unavailable, not as a weak password.
+  if (ppolicy !== undefined) return BY_PPOLICY[ppolicy];
   if (code !== CONSTRAINT_VIOLATION) return undefined;
   const lower = message.toLowerCase();
   return BY_TEXT.find(([text]) => lower.includes(text))?.[1] ?? { kind: 'tooWeak' };

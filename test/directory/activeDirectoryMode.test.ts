@@ -120,5 +120,6 @@ describe('OpenLDAP refusals without the ppolicy control', () => {
 
   it('when the control names the reason, then it wins over the text', () => {
     expect(mapOpenLdapPasswordError(19, 'Password fails quality checking policy', 'passwordTooShort')?.kind).toBe('tooShort');
+    expect(mapOpenLdapPasswordError(19, 'Must supply old password to be changed as well as new one', 'mustSupplyOldPassword')).toBeUndefined();
   });
 });
