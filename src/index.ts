@@ -5,6 +5,8 @@ import type { Server } from 'restify';
 import { ConfigError, loadConfig, type AppConfig, type FileReader } from './config/loadConfig';
 import { createI18n } from './i18n';
 import { createLogger, type LogSink, type Logger } from './logging/logger';
+import { createDirectory } from './directory/directoryWiring';
+import type { Directory } from './ports/directory';
 import { createServer } from './server';
 import { createShutdown, type Shutdown } from './shutdown';
 import { createBotAdapter, createTurnErrorHandler } from './channels/teams/botAdapter';
@@ -47,6 +49,8 @@ export interface RunningApp {
   /** The repositories and the dialog-state storage this run uses (the scale bench seeds them). */
   readonly stores: Stores;
   readonly botStorage: Storage;
+  /** The directory password reset and unlock write to (DIRECTORY; memory by default). */
+  readonly directory: Directory;
 }
 
 const processIo: MainIo = {
@@ -70,6 +74,9 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
   let stores: Stores | undefined;
   try {
     stores = await openStores(config, logger);
+    // A wrong service account or search base stops start-up here, not at someone's first password reset.
+    const directory = createDirectory(config.directory, logger);
+    await directory.verifyConfiguration();
     if (config.encryptionKeyIsDevelopmentDefault) {
       logger.warn('SIGNET_ENCRYPTION_KEY is not set: using the fixed development key; secrets at rest are not protected');
     }
@@ -168,7 +175,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     };
     io.onSignal('SIGTERM', onSignal('SIGTERM'));
     io.onSignal('SIGINT', onSignal('SIGINT'));
-    return { config, server, url, shutdown, core, stores, botStorage: dialogStorage };
+    return { config, server, url, shutdown, core, stores, botStorage: dialogStorage, directory };
   } catch (err) {
     // Name and message only: a driver error's other properties can hold the connection string.
     logger.error('start-up failed', { error: err });

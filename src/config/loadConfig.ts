@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEMO_ORG_CONFIG, orgConfigSchema, type OrgConfig } from './orgConfigSchema';
+import { directoryConfigFrom, directoryEnvSchema, type DirectoryConfig, type DirectoryEnvValues } from './directoryConfig';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -49,6 +50,8 @@ export interface AppConfig {
     /** Failed jobs are retried with back-off for this long after they were stored, then marked dead. */
     readonly retryPeriodMs: number;
   };
+  /** The directory password reset writes to (DIRECTORY; memory by default): src/config/directoryConfig.ts. */
+  readonly directory: DirectoryConfig;
 }
 
 export interface TwilioConfig {
@@ -144,6 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
   }
   /** Set in the environment, valid or not (an invalid value is reported above, not again as "missing"). */
   const given = (key: keyof EnvValues): boolean => cleaned[key] !== undefined;
+  const directoryValues: Partial<DirectoryEnvValues> = {};
+  for (const [key, schema] of Object.entries(directoryEnvSchema.shape) as Array<[keyof DirectoryEnvValues, z.ZodTypeAny]>) {
+    const parsed = schema.safeParse(cleaned[key]);
+    if (parsed.success) (directoryValues as Record<string, unknown>)[key] = parsed.data;
+    else problems.push(...parsed.error.issues.map((i) => describe({ ...i, path: [key, ...i.path] }, '')));
+  }
+  const directory = directoryConfigFrom(directoryValues, (key) => cleaned[key] !== undefined);
+  problems.push(...directory.problems);
 
   let orgInput: unknown = DEMO_ORG_CONFIG;
   const orgPath = cleaned['SIGNET_ORG_CONFIG'];
@@ -196,7 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     problems.push('org.organisation.tenantIds: must list your Entra tenant id(s) when NODE_ENV=production');
   }
 
-  if (problems.length > 0 || org === undefined) throw new ConfigError(problems);
+  if (problems.length > 0 || org === undefined || directory.config === undefined) throw new ConfigError(problems);
   // No problems: every key parsed, so every defaulted value is present.
   const v = e as EnvValues;
   const devKey = v.SIGNET_ENCRYPTION_KEY === undefined;
@@ -225,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
       leaseMs: v.SIGNET_JOB_LEASE_MS,
       retryPeriodMs: Math.round(v.SIGNET_JOB_RETRY_HOURS * 3_600_000),
     },
+    directory: directory.config,
     smtp: v.SMTP_URL !== undefined && v.SMTP_FROM !== undefined ? { url: v.SMTP_URL, from: v.SMTP_FROM } : undefined,
     twilio:
       v.TWILIO_ACCOUNT_SID !== undefined && v.TWILIO_AUTH_TOKEN !== undefined

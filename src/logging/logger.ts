@@ -32,7 +32,7 @@ export const REDACTED = '[redacted]';
 /** Never written when any part of the name contains one of these (clientsecret, apiToken, newPassword). */
 const SECRET_SUBSTRINGS = ['secret', 'password', 'passwd', 'passcode', 'token', 'authorization', 'signature', 'cookie', 'credential'];
 /** Never written when one of the name's words is one of these. */
-const SECRET_WORDS = new Set(['otp', 'totp', 'hotp', 'answer', 'answers', 'pin', 'tap', 'pass', 'seed', 'cvv']);
+const SECRET_WORDS = new Set(['otp', 'totp', 'hotp', 'answer', 'answers', 'pin', 'tap', 'pass', 'seed', 'cvv', 'pwd']);
 /** "code" alone is a secret (the code a person typed); so is "<one of these> code". Any other "…Code" is not. */
 const SECRET_CODE_QUALIFIERS = new Set([
   'verification', 'reset', 'otp', 'totp', 'auth', 'authorization', 'recovery', 'backup', 'confirmation', 'security',

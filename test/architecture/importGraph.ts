@@ -28,6 +28,7 @@ export type Part =
   | 'stores' // store adapters: memory, MongoDB
   | 'telephony' // telephony adapters: Twilio, simulated
   | 'mail' // mail adapter: SMTP
+  | 'directory' // directory adapters for password reset: LDAP (OpenLDAP, Active Directory), Microsoft Graph, memory
   | 'security'
   | 'config'
   | 'logging'
@@ -58,6 +59,7 @@ export function partOf(file: string): Part {
     ['src/stores/', 'stores'],
     ['src/telephony/', 'telephony'],
     ['src/mail/', 'mail'],
+    ['src/directory/', 'directory'],
     ['src/security/', 'security'],
     ['src/config/', 'config'],
     ['src/logging/', 'logging'],
@@ -95,6 +97,7 @@ export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {
   stores: ['repositoryPorts', 'ports', ...LIBRARIES],
   telephony: ['repositoryPorts', 'ports', ...LIBRARIES],
   mail: ['ports', ...LIBRARIES],
+  directory: ['repositoryPorts', 'ports', ...LIBRARIES],
   security: ['domain'],
   config: ['domain'],
   logging: [],

@@ -223,12 +223,18 @@ describe('the example organisation file', () => {
 
 describe('the documentation', () => {
   // Every variable the env schema reads, taken from the source so a new variable cannot go undocumented.
-  const source = readFileSync(join(ROOT, 'src', 'config', 'loadConfig.ts'), 'utf8');
-  const schemaBlock = source.slice(source.indexOf('const envSchema = z.object({'), source.indexOf('\n});', source.indexOf('const envSchema')));
-  const variables = [...schemaBlock.matchAll(/^ {2}([A-Za-z_][A-Za-z0-9_]*): z/gm)].map((m) => m[1]!);
+  const schemaBlock = (file: string, start: string): string => {
+    const source = readFileSync(join(ROOT, 'src', 'config', file), 'utf8');
+    return source.slice(source.indexOf(start), source.indexOf('\n});', source.indexOf(start)));
+  };
+  // The directory's variables have their own schema beside loadConfig (src/config/directoryConfig.ts).
+  const variables = [
+    schemaBlock('loadConfig.ts', 'const envSchema = z.object({'),
+    schemaBlock('directoryConfig.ts', 'export const directoryEnvSchema = z.object({'),
+  ].flatMap((block) => [...block.matchAll(/^ {2}([A-Za-z_][A-Za-z0-9_]*): [a-z]/gm)].map((m) => m[1]!));
 
   it('when the variables are read from loadConfig.ts, then the list is plausible', () => {
-    expect(variables).toEqual(expect.arrayContaining(['NODE_ENV', 'PORT', 'SIGNET_ENCRYPTION_KEY', 'MicrosoftAppId']));
+    expect(variables).toEqual(expect.arrayContaining(['NODE_ENV', 'PORT', 'SIGNET_ENCRYPTION_KEY', 'MicrosoftAppId', 'DIRECTORY', 'LDAP_BIND_PASSWORD', 'GRAPH_API_BASE_URL']));
   });
 
   it.each(['README.md', '.env.example'])('when %s is read, then it documents every variable', (file) => {

@@ -117,6 +117,9 @@ describe('redact', () => {
     'code', 'codes', 'secret', 'securityAnswer', 'passcode', 'newPassword', 'refresh_token', 'authorization', 'signature', 'otp',
     'verificationCode', 'resetCode', 'oneTimeCode', 'sms_code', 'X-Twilio-Signature', 'TOTPSecret', 'client_secret', 'clientsecret',
     'apiKey', 'callbackKey', 'encryption-key', 'pin', 'totp', 'answers', 'Cookie',
+    // The directory's fields (LDAP service bind, AD's unicodePwd, RFC 3062's newPasswd, Graph's app secret and profile).
+    'bindPassword', 'LDAP_BIND_PASSWORD', 'unicodePwd', 'newPasswd', 'userPassword', 'pwdHistory', 'GRAPH_CLIENT_SECRET',
+    'clientSecret', 'access_token', 'passwordProfile',
   ])(
     'when a field is named %s, then its value is redacted even if it is an object',
     (name) => {
