@@ -2,7 +2,7 @@
 // seeded random source, and outboxes standing in for texts, calls, mail and Teams notifications.
 import { orgConfigSchema, DEMO_ORG_CONFIG, type OrgConfigInput } from '../../src/config/orgConfigSchema';
 import { createSecretOps, enrollmentPolicyFrom, type EnrollmentPolicy } from '../../src/enrollment/enrollmentPolicy';
-import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { EffectRunner } from '../../src/serviceKit/effectRunner';
 import { EnrollmentService } from '../../src/enrollment/enrollmentService';
 import type { EnrollmentContext } from '../../src/enrollment/enrollmentMachine';
 import type { NewUser, User } from '../../src/domain/user';
