@@ -11,6 +11,7 @@ import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { CHALLENGE_RATE_SCOPE, decideNewChallenge, type AbusePolicy } from '../verification/abusePolicy';
 import type { Challenge, ChallengeMethod, SignInContext } from '../domain/challenge';
+import { isPassUsable } from '../domain/temporaryAccessPass';
 import type { ChallengeOutcome, VerificationService } from '../verification/verificationService';
 import type { ApiClient } from './apiClientCredentials';
 
@@ -54,7 +55,7 @@ export class SignInVerification {
     const mfa = user.methods.filter((m) => deps.org.methods.usage[m.kind].mfa);
     const pass = await deps.verificationStores.passes.getForUser(user.id);
     const now = deps.clock.now();
-    const passUsable = pass !== null && pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null);
+    const passUsable = isPassUsable(pass, now);
     if (mfa.length === 0 && !passUsable) return { kind: 'notEnrolled' };
 
     const recent = await deps.stores.challenges.listRecentByUser(user.id, RECENT_HISTORY);

@@ -11,6 +11,7 @@ import type { Clock } from '../ports/clock';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import type { ChallengeStatus } from '../domain/challenge';
+import { isPassUsable } from '../domain/temporaryAccessPass';
 import { compareAndSet } from '../serviceKit/compareAndSet';
 import { issueTemporaryAccessPass, type IssueProblem } from './temporaryAccessPass';
 
@@ -72,7 +73,7 @@ export class HelpDeskService {
         pass: pass && {
           expiresAt: pass.expiresAt,
           oneTime: pass.oneTime,
-          usable: pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null),
+          usable: isPassUsable(pass, now),
         },
       },
     };
