@@ -367,7 +367,12 @@ export interface MemoryStoresOptions {
   readonly webhookLedger?: MemoryWebhookLedgerOptions;
 }
 
-export function createMemoryStores(options: MemoryStoresOptions = {}): Stores {
+/** The memory adapter's stores: `kind` says which backend, so wiring picks the matching companions without casts. */
+export interface MemoryStores extends Stores {
+  readonly kind: 'memory';
+}
+
+export function createMemoryStores(options: MemoryStoresOptions = {}): MemoryStores {
   return {
     kind: 'memory',
     users: new MemoryUserRepository(),
