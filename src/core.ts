@@ -2,7 +2,7 @@
 // The composition root and the tests call this; channels receive the services it returns.
 import type { AppConfig } from './config/loadConfig';
 import { codePolicyFrom, createSecretOps, enrollmentPolicyFrom } from './enrollment/enrollmentPolicy';
-import { EffectRunner } from './enrollment/effectRunner';
+import { EffectRunner } from './serviceKit/effectRunner';
 import { EnrollmentService } from './enrollment/enrollmentService';
 import { VerificationService } from './verification/verificationService';
 import type { Mailer, ReplyRenderer, Telephony, UserNotifier } from './ports/deliveryPorts';

@@ -1,7 +1,7 @@
 // Turns a fault into what a person is told: a locale key, never the error's own text. Used once per channel
 // at its edge (Teams onTurnError, the SMS and voice webhooks, the HTTP API).
 import { reply, type Reply } from './domain/effects';
-import { ConcurrentUpdateError } from './enrollment/enrollmentService';
+import { ConcurrentUpdateError } from './serviceKit/compareAndSet';
 import { RecordBusyError, StoreUnavailableError } from './ports/storeErrors';
 
 export type FaultKind = 'unavailable' | 'busy' | 'stillSaving' | 'unexpected';

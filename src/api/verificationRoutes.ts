@@ -4,7 +4,7 @@ import type * as restify from 'restify';
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { RecordBusyError, StoreUnavailableError } from '../ports/storeErrors';
-import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
+import { ConcurrentUpdateError } from '../serviceKit/compareAndSet';
 import { findForbiddenKey } from '../httpRequests';
 import type { ApiClient } from '../domain/apiClient';
 import type { SignInUseCases } from '../app/signInUseCases';

@@ -9,7 +9,6 @@ import { deriveKey } from '../security/derivedKeys';
 import { systemClock } from '../ports/clock';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
-import { createMemoryVerificationStores } from '../stores/memoryVerificationStores';
 import { abusePolicyFrom } from '../verification/abusePolicy';
 import type { Challenge } from '../domain/challenge';
 import { DenialWatch } from '../verification/denialWatch';
@@ -29,9 +28,15 @@ export interface VerificationApi {
   register(server: restify.Server, core: Core): void;
 }
 
-export function createVerificationApi(deps: { config: AppConfig; stores: Stores; logger: Logger; helpDesk: HelpDeskNotifier }): VerificationApi {
-  const { config, stores, logger } = deps;
-  const verificationStores = openVerificationStores(stores);
+export function createVerificationApi(deps: {
+  config: AppConfig;
+  stores: Stores;
+  /** On the same backend as `stores` (createStores opens both). */
+  verificationStores: VerificationStores;
+  logger: Logger;
+  helpDesk: HelpDeskNotifier;
+}): VerificationApi {
+  const { config, stores, logger, verificationStores } = deps;
   const abuse = abusePolicyFrom(config.org.verification);
   const passKey = deriveKey(config.encryptionKey, 'temporary access passes');
   const clientKey = deriveKey(config.encryptionKey, 'api client secrets');
@@ -64,11 +69,4 @@ export function createVerificationApi(deps: { config: AppConfig; stores: Stores;
       });
     },
   };
-}
-
-function openVerificationStores(stores: Stores): VerificationStores {
-  if (stores.kind !== 'mongodb' || !('db' in stores)) return createMemoryVerificationStores();
-  // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
-  const { createMongoVerificationStores } = require('../stores/mongoVerificationStores') as typeof import('../stores/mongoVerificationStores');
-  return createMongoVerificationStores((stores as import('../stores/mongoStores').MongoStores).db);
 }

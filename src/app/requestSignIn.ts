@@ -5,12 +5,12 @@ import type { OrgConfig } from '../config/orgConfigSchema';
 import type { ApiClient } from '../domain/apiClient';
 import type { Challenge, ChallengeMethod, SignInContext } from '../domain/challenge';
 import { isPhoneKind } from '../domain/methodKinds';
-import type { TemporaryAccessPass } from '../domain/temporaryAccessPass';
 import type { SecurityMethod, User } from '../domain/user';
 import type { Clock } from '../ports/clock';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { CHALLENGE_RATE_SCOPE, decideNewChallenge, type AbusePolicy } from '../verification/abusePolicy';
+import { isPassUsable } from '../domain/temporaryAccessPass';
 import type { VerificationService } from '../verification/verificationService';
 
 export interface RequestSignInDeps {
@@ -51,7 +51,7 @@ export class RequestSignIn {
     const mfa = this.mfaMethods(user);
     const now = deps.clock.now();
     // The pass matters only to someone with no MFA method or a caller asking for it: read it only then.
-    const passUsable = (mfa.length === 0 || request.method === 'tap') && isUsable(await deps.verificationStores.passes.getForUser(user.id), now);
+    const passUsable = (mfa.length === 0 || request.method === 'tap') && isPassUsable(await deps.verificationStores.passes.getForUser(user.id), now);
     if (mfa.length === 0 && !passUsable) return { kind: 'notEnrolled' };
 
     const recent = await deps.stores.challenges.listRecentByUser(user.id, RECENT_HISTORY);
@@ -122,10 +122,6 @@ export class RequestSignIn {
         return passUsable ? { target: null, extension: null } : null;
     }
   }
-}
-
-function isUsable(pass: TemporaryAccessPass | null, now: number): boolean {
-  return pass !== null && pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null);
 }
 
 /** The person's default sign-in method as a challenge method: the app's code, a text to a mobile, a call to a desk. */

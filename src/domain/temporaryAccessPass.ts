@@ -10,3 +10,8 @@ export interface TemporaryAccessPass {
   readonly usedAt: number | null;
   readonly revokedAt: number | null;
 }
+
+/** A pass the person could still sign in with: not revoked, not expired, and not a one-time pass already used. */
+export function isPassUsable(pass: TemporaryAccessPass | null, now: number): boolean {
+  return pass !== null && pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null);
+}

@@ -1,6 +1,6 @@
 // What the enrollment machine needs to know of the organisation and of the world, gathered into one value
 // the service builds once: policy from configuration, and the injected clock-free crypto helpers.
-import { hkdfSync } from 'node:crypto';
+import { deriveKey } from '../security/derivedKeys';
 import type { OrgConfig } from '../config/orgConfigSchema';
 import type { PhonePolicy } from '../domain/rules/phoneNumbers';
 import type { RegistrationPolicy } from '../domain/rules/registrationPolicy';
@@ -73,7 +73,7 @@ export interface SecretOps {
 
 export function createSecretOps(key: Buffer, random: RandomSource): SecretOps {
   // Separate keys for separate jobs, derived from the one configured key.
-  const codeKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'signet code hash', 32));
+  const codeKey = deriveKey(key, 'code hash');
   return {
     hashCode: (context, code) => hashCode(codeKey, context, code),
     codeMatches: (context, candidate, stored) => codeMatches(codeKey, context, candidate, stored),

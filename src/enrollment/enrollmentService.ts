@@ -11,7 +11,8 @@ import type { EnrollmentPolicy, SecretOps } from './enrollmentPolicy';
 import { transitionEnrollment } from './enrollmentMachine';
 import { changeSecurityInfo, type SecurityInfoRequest } from './securityInfo';
 import type { EnrollmentEvent } from './enrollmentTypes';
-import type { EffectRunner } from './effectRunner';
+import type { EffectRunner } from '../serviceKit/effectRunner';
+import { compareAndSet } from '../serviceKit/compareAndSet';
 
 export class UnknownUserError extends Error {
   constructor() {
@@ -20,13 +21,7 @@ export class UnknownUserError extends Error {
   }
 }
 
-/** Every retry lost its race: the caller tells the person to try again; nothing was changed by this call. */
-export class ConcurrentUpdateError extends Error {
-  constructor() {
-    super('The record kept changing while we tried to update it');
-    this.name = 'ConcurrentUpdateError';
-  }
-}
+// Kept for importers outside the core that still name it here; it lives with the shared compare-and-set loop.
 
 export interface EnrollmentServiceDeps {
   readonly stores: Pick<Stores, 'users'>;
@@ -42,7 +37,6 @@ export interface Origin {
   readonly actor?: string;
 }
 
-const MAX_ATTEMPTS = 5;
 // An effect's outcome (a text refused, a call id) is fed back as an event; bound how deep that can go.
 const MAX_FEEDBACK_DEPTH = 3;
 
@@ -126,17 +120,16 @@ export class EnrollmentService {
     transition: (user: User, now: number) => R,
   ): Promise<{ result: R; feedback: EnrollmentEvent[]; saved: User }> {
     const { users } = this.deps.stores;
-    // A record the caller already read is one extra try, not one of the fresh reads a lost race is retried with.
-    for (let attempt = loaded?.id === userId ? -1 : 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const user = attempt === -1 && loaded ? loaded : await users.get(userId);
-      if (!user) throw new UnknownUserError();
-      const now = this.deps.clock.now();
-      const result = transition(user, now);
-      const saved = result.state === user ? user : await users.replace({ ...result.state, updatedAt: now });
-      if (!saved) continue;
-      return { result, feedback: await this.run(result.effects, saved), saved };
-    }
-    throw new ConcurrentUpdateError();
+    const { saved, result } = await compareAndSet(
+      { read: () => users.get(userId), replace: (next) => users.replace(next) },
+      (user) => {
+        const now = this.deps.clock.now();
+        const result = transition(user, now);
+        return { next: result.state === user ? user : { ...result.state, updatedAt: now }, result };
+      },
+      { loaded: loaded?.id === userId ? loaded : undefined, missing: () => new UnknownUserError() },
+    );
+    return { result, feedback: await this.run(result.effects, saved), saved };
   }
 
   private async run(effects: readonly Effect[], user: User): Promise<EnrollmentEvent[]> {

@@ -11,7 +11,8 @@ import type { Clock } from '../ports/clock';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import type { ChallengeStatus } from '../domain/challenge';
-import { ConcurrentUpdateError } from '../enrollment/enrollmentService';
+import { isPassUsable } from '../domain/temporaryAccessPass';
+import { compareAndSet } from '../serviceKit/compareAndSet';
 import { issueTemporaryAccessPass, type IssueProblem } from './temporaryAccessPass';
 
 export interface HelpDeskDeps {
@@ -45,7 +46,6 @@ export interface PersonSummary {
 export type Refusal = { readonly kind: 'notMember' } | { readonly kind: 'notFound' };
 
 const RECENT = 5;
-const MAX_ATTEMPTS = 5;
 
 export class HelpDeskService {
   constructor(private readonly deps: HelpDeskDeps) {}
@@ -73,7 +73,7 @@ export class HelpDeskService {
         pass: pass && {
           expiresAt: pass.expiresAt,
           oneTime: pass.oneTime,
-          usable: pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null),
+          usable: isPassUsable(pass, now),
         },
       },
     };
@@ -119,16 +119,14 @@ export class HelpDeskService {
     const person = await this.authorise(requester, query, 'helpdesk:requireReRegistration');
     if ('kind' in person) return person;
     const { users } = this.deps.stores;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await users.get(person.id);
-      if (!current) return { kind: 'notFound' };
-      const saved = await users.replace({ ...current, methods: [], defaultMethodId: null, enrollment: null, updatedAt: this.deps.clock.now() });
-      if (!saved) continue;
-      await this.deps.verificationStores.passes.revoke(person.id, this.deps.clock.now());
-      await this.audit(requester, person.id, 'helpdesk:reRegistrationRequired', { removed: current.methods.length });
-      return { kind: 'done', removed: current.methods.length };
-    }
-    throw new ConcurrentUpdateError();
+    const committed = await compareAndSet({ read: () => users.get(person.id), replace: (next) => users.replace(next) }, (current) => ({
+      next: { ...current, methods: [], defaultMethodId: null, enrollment: null, updatedAt: this.deps.clock.now() },
+      result: current.methods.length,
+    }));
+    if (!committed) return { kind: 'notFound' };
+    await this.deps.verificationStores.passes.revoke(person.id, this.deps.clock.now());
+    await this.audit(requester, person.id, 'helpdesk:reRegistrationRequired', { removed: committed.result });
+    return { kind: 'done', removed: committed.result };
   }
 
   /** Members only; the person by UPN or id. A non-member's attempt is audited on the requester's own record. */

@@ -1,4 +1,4 @@
-// Builds the background work from configuration: the durable job queue beside the main stores, the queued
+// Builds the background work from configuration: on the durable job queue beside the main stores, the queued
 // help-desk notifier and callback hook the core uses, and — once the core exists — the worker with a handler per
 // job kind and the expiry sweep. The composition root starts it after listen and stops it on shutdown.
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,6 @@ import type { HelpDeskNotifier } from '../ports/helpDesk';
 import type { JobQueue } from '../ports/jobQueue';
 import { deriveKey } from '../security/derivedKeys';
 import type { Clock } from '../ports/clock';
-import { MemoryJobQueue } from '../stores/memoryJobQueue';
 import type { Stores } from '../ports/repositories';
 import type { Challenge } from '../domain/challenge';
 import { CALLBACK_JOB, callbackHandler, enqueueCallback } from './callbackJobs';
@@ -35,8 +34,8 @@ export interface BackgroundJobsDeps {
   readonly stores: Stores;
   readonly logger: JobWorkerLogger;
   readonly clock: Clock;
-  /** A queue to use instead of the one beside the stores (tests). */
-  readonly queue?: JobQueue;
+  /** The durable queue, on the same backend as the stores (createStores opens it). */
+  readonly queue: JobQueue;
   readonly post?: CallbackPost;
   /** The worker's lease owner name; default a fresh random one per process. */
   readonly owner?: string;
@@ -44,7 +43,7 @@ export interface BackgroundJobsDeps {
 
 export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
   const { config, stores, logger, clock } = deps;
-  const queue = deps.queue ?? openJobQueue(stores, logger);
+  const { queue } = deps;
   let worker: JobWorker | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -107,14 +106,4 @@ export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
       await worker?.stop();
     },
   };
-}
-
-/** The queue beside the main stores: MongoDB when they are MongoDB (so every instance shares it), else memory. */
-function openJobQueue(stores: Stores, logger: JobWorkerLogger): JobQueue {
-  if (stores.kind !== 'mongodb' || !('db' in stores)) return new MemoryJobQueue();
-  // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
-  const { createMongoJobQueue } = require('../stores/mongoJobQueue') as typeof import('../stores/mongoJobQueue');
-  const queue = createMongoJobQueue((stores as import('../stores/mongoStores').MongoStores).db);
-  queue.ensureIndexes().catch((error: unknown) => logger.warn('could not create the job queue indexes', { error: error instanceof Error ? error.name : typeof error }));
-  return queue;
 }

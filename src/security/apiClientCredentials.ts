@@ -1,7 +1,8 @@
 // Credentials of relying systems (portal, VPN, RADIUS bridge). A client authenticates with a bearer secret
 // "sgn_<clientId>_<random>"; only a keyed hash of it is stored. Outcome callbacks are signed with a separate
 // per-client signing key derived from the server key, so it never needs storing either.
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { deriveKey } from '../security/derivedKeys';
 import type { ApiClient } from '../domain/apiClient';
 import type { RandomSource } from '../security/random';
 
@@ -33,7 +34,7 @@ function hashSecret(key: Buffer, secret: string): string {
 
 /** The key a client uses to check the signature on outcome callbacks; given to it with its secret. */
 export function callbackSigningKey(serverKey: Buffer, clientId: string): string {
-  return Buffer.from(hkdfSync('sha256', serverKey, Buffer.from(clientId), 'signet callback signing', 32)).toString('base64url');
+  return deriveKey(serverKey, 'callback signing', clientId).toString('base64url');
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the timestamp stops replays of old callbacks. */

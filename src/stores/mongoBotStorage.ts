@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Collection, Db } from 'mongodb';
-import { COLLECTION_NAMES, guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
+import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStoreSupport';
+import { COLLECTION_NAMES } from './mongoStores';
 import { compareAndSet, compareAndSetStrategyFor, type ClaimDocument } from './mongoVersionClaims';
 
 export interface BotStateDocument {

@@ -4,7 +4,8 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { Job, JobQueue, JobSettlement, JobStatus, NewJob } from '../ports/jobQueue';
 import { isLeasable, leasedBy, newJobRecord, settled, stillHeld } from './jobRecords';
-import { COLLECTION_NAMES, guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
+import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStoreSupport';
+import { COLLECTION_NAMES } from './mongoStores';
 import { compareAndSet, type ClaimDocument } from './mongoVersionClaims';
 
 type JobDocument = Omit<Job, 'id'> & { _id: string };

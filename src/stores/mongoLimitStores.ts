@@ -5,7 +5,7 @@ import type { Collection, IndexDescription } from 'mongodb';
 import type { CompareAndSetStrategy } from './mongoVersionClaims';
 import type { Challenge } from '../domain/challenge';
 import { CHALLENGE_TURN_RETENTION_MS, type ChallengeTurn, type ChallengeTurnRepository, type RateLimitDecision, type RateLimitRepository } from '../ports/repositories';
-import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStores';
+import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStoreSupport';
 import { requireLimitArguments, windowOf } from './rateLimitWindows';
 
 export const LIMIT_COLLECTION_NAMES = { rateLimitSlots: 'rateLimitSlots', rateLimitCounters: 'rateLimitCounters', challengeTurns: 'challengeTurns' } as const;

@@ -5,7 +5,7 @@ import type { Collection, Db } from 'mongodb';
 import type { ApiClient } from '../domain/apiClient';
 import type { TemporaryAccessPass } from '../domain/temporaryAccessPass';
 import { DuplicateKeyError } from '../ports/storeErrors';
-import { guarded, isDuplicateKeyError, putDocument, requireString, toStoreError } from './mongoStores';
+import { guarded, isDuplicateKeyError, putDocument, requireString, toStoreError } from './mongoStoreSupport';
 import type { ApiClientRepository, TemporaryPassRepository, VerificationStores, VerificationUnlockRepository } from '../ports/verificationRepositories';
 
 type ClientDoc = Omit<ApiClient, 'id'> & { _id: string };

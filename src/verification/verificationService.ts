@@ -9,8 +9,9 @@ import type { RandomSource } from '../security/random';
 import type { Clock } from '../ports/clock';
 import { checkTotp } from '../security/totp';
 import type { CodePolicy, SecretOps } from '../enrollment/enrollmentPolicy';
-import type { EffectRunner } from '../enrollment/effectRunner';
-import { ConcurrentUpdateError, UnknownUserError } from '../enrollment/enrollmentService';
+import type { EffectRunner } from '../serviceKit/effectRunner';
+import { compareAndSet, ConcurrentUpdateError } from '../serviceKit/compareAndSet';
+import { UnknownUserError } from '../enrollment/enrollmentService';
 import { createChallenge, transitionChallenge, type ChallengeContext, type NewChallenge } from './challengeMachine';
 import type { Challenge, ChallengeEvent } from '../domain/challenge';
 
@@ -40,7 +41,6 @@ export interface VerificationServiceDeps {
   readonly beforeEnd?: (ending: Challenge) => Promise<void>;
 }
 
-const MAX_ATTEMPTS = 5;
 /** A turn whose challenge is still not created this long after the claim is taken to be abandoned (its starter died). */
 export const ABANDONED_TURN_MS = 5_000;
 /** Rounds of "end the latest turn's challenge, claim the next turn" one start may take before giving up as busy. */
@@ -162,19 +162,22 @@ export class VerificationService {
    */
   async apply(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge): Promise<ChallengeOutcome> {
     const { challenges } = this.deps.stores;
-    // A record the caller already read is one extra try, not one of the fresh reads a lost race is retried with.
-    for (let attempt = loaded?.id === id ? -1 : 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const challenge = attempt === -1 && loaded ? loaded : await challenges.get(id);
-      if (!challenge) throw new UnknownChallengeError();
-      const result = transitionChallenge(challenge, event, via, this.context());
-      if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);
-      const saved = result.state === challenge ? challenge : await challenges.replace(result.state);
-      if (!saved) continue;
-      for (const effect of result.effects) await this.deps.effects.run(effect, challenge.locale);
-      if (challenge.status === 'pending' && saved.status !== 'pending') this.deps.onEnded?.(saved);
-      return { challenge: saved, replies: result.replies };
-    }
-    throw new ConcurrentUpdateError();
+    let before: Challenge | undefined;
+    const { saved, result } = await compareAndSet(
+      { read: () => challenges.get(id), replace: (next) => challenges.replace(next) },
+      async (challenge) => {
+        before = challenge;
+        const result = transitionChallenge(challenge, event, via, this.context());
+        if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);
+        return { next: result.state, result };
+      },
+      { loaded: loaded?.id === id ? loaded : undefined, missing: () => new UnknownChallengeError() },
+    );
+    // `before` is the version the saved decision was made on (the last one decide saw).
+    const previous = before!;
+    for (const effect of result.effects) await this.deps.effects.run(effect, previous.locale);
+    if (previous.status === 'pending' && saved.status !== 'pending') this.deps.onEnded?.(saved);
+    return { challenge: saved, replies: result.replies };
   }
 
   /**
@@ -193,22 +196,24 @@ export class VerificationService {
 
   private async consumeTotp(userId: string, methodId: string | null, code: string): Promise<boolean> {
     const { users } = this.deps.stores;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const user = await users.get(userId);
-      if (!user) throw new UnknownUserError();
-      const method = user.methods.find((m): m is AuthenticatorAppMethod => m.kind === 'authenticatorApp' && (methodId === null || m.id === methodId));
-      if (!method) return false;
-      const secret = this.deps.secrets.open(method.secret, `totp:${method.id}`);
-      const check = checkTotp(secret, code, this.deps.clock.now(), method.lastUsedTimeStep);
-      if (!check.valid) return false;
-      const updated: User = {
-        ...user,
-        methods: user.methods.map((m) => (m.id === method.id ? { ...method, lastUsedTimeStep: check.timeStep } : m)),
-        updatedAt: this.deps.clock.now(),
-      };
-      if (await users.replace(updated)) return true;
-    }
-    throw new ConcurrentUpdateError();
+    const { result } = await compareAndSet(
+      { read: () => users.get(userId), replace: (next) => users.replace(next) },
+      (user) => {
+        const method = user.methods.find((m): m is AuthenticatorAppMethod => m.kind === 'authenticatorApp' && (methodId === null || m.id === methodId));
+        if (!method) return { next: user, result: false };
+        const secret = this.deps.secrets.open(method.secret, `totp:${method.id}`);
+        const check = checkTotp(secret, code, this.deps.clock.now(), method.lastUsedTimeStep);
+        if (!check.valid) return { next: user, result: false };
+        const updated: User = {
+          ...user,
+          methods: user.methods.map((m) => (m.id === method.id ? { ...method, lastUsedTimeStep: check.timeStep } : m)),
+          updatedAt: this.deps.clock.now(),
+        };
+        return { next: updated, result: true };
+      },
+      { missing: () => new UnknownUserError() },
+    );
+    return result;
   }
 }
 

@@ -4,7 +4,7 @@
 import { AnswerSignInCard } from '../../src/app/answerSignInCard';
 import type { Challenge } from '../../src/domain/challenge';
 import { codePolicyFrom, createSecretOps } from '../../src/enrollment/enrollmentPolicy';
-import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { EffectRunner } from '../../src/serviceKit/effectRunner';
 import type { ChallengeRepository } from '../../src/ports/repositories';
 import { seededRandom } from '../../src/security/random';
 import { VerificationService } from '../../src/verification/verificationService';

@@ -1,7 +1,7 @@
 // WebhookOnce on its own, with the memory ledger and a fixed clock: the paths the HTTP tests can't reach easily.
 import { WebhookOnce } from '../../src/app/webhookOnce';
 import { FixedClock } from '../../src/ports/clock';
-import { MemoryWebhookLedger } from '../../src/stores/memoryStores';
+import { MemoryWebhookLedger } from '../../src/stores/memoryWebhookLedger';
 import { T0 } from '../support/fixtures';
 
 const STILL = 'still-working';

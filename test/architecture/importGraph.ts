@@ -21,7 +21,7 @@ export type Part =
   | 'app' // the application layer: one use case per inbound event, called by every channel
   | 'api'
   | 'jobs' // background workers of the application
-  | 'core' // enrollment, verification, help desk: services and machines
+  | 'core' // enrollment, verification, help desk: services and machines; serviceKit: what those services share
   | 'domain' // types and rules the flows share
   | 'ports' // interfaces the core needs (telephony, mail, job queue, help desk, clock)
   | 'repositoryPorts' // interfaces of the stores (src/ports/repositories.ts, verificationRepositories.ts)
@@ -54,6 +54,7 @@ export function partOf(file: string): Part {
     ['src/enrollment/', 'core'],
     ['src/verification/', 'core'],
     ['src/helpdesk/', 'core'],
+    ['src/serviceKit/', 'core'],
     ['src/domain/', 'domain'],
     ['src/ports/', 'ports'],
     ['src/stores/', 'stores'],
@@ -105,7 +106,7 @@ export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {
 };
 
 /** Folders whose code is the core: it never talks to a transport or a database library directly. */
-export const CORE_FOLDERS = ['src/domain/', 'src/enrollment/', 'src/verification/', 'src/helpdesk/'];
+export const CORE_FOLDERS = ['src/domain/', 'src/enrollment/', 'src/verification/', 'src/helpdesk/', 'src/serviceKit/'];
 export const TRANSPORT_PACKAGES = ['botbuilder', 'twilio', 'restify', 'mongodb'];
 
 export interface Import {

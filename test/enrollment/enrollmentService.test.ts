@@ -1,7 +1,8 @@
 // Whole enrollment journeys through the service with a fixed clock: persistence after every step, effects run
 // after the save, races settled by the version check, and a store that fails leaves nothing half-written.
 import { createCoreHarness, keys, PROFILE, type CoreHarness } from '../support/coreHarness';
-import { ConcurrentUpdateError, UnknownUserError } from '../../src/enrollment/enrollmentService';
+import { UnknownUserError } from '../../src/enrollment/enrollmentService';
+import { ConcurrentUpdateError } from '../../src/serviceKit/compareAndSet';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { type Stores } from '../../src/ports/repositories';
 import { StoreUnavailableError } from '../../src/ports/storeErrors';

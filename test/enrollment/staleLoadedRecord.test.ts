@@ -1,7 +1,7 @@
 // A caller may hand the service the record it just read (one database read fewer). When that copy is stale, it
 // costs one extra try: the service still has all its fresh reads for a lost race, as without the copy.
 import { createCoreHarness, keys, PROFILE } from '../support/coreHarness';
-import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
+import { ConcurrentUpdateError } from '../../src/serviceKit/compareAndSet';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import type { Stores } from '../../src/ports/repositories';
 import type { User } from '../../src/domain/user';

@@ -1,4 +1,5 @@
 // Temporary Access Passes: shape, lifetime bounds, no self-issue, one-time use, expiry, revocation.
+import { isPassUsable } from '../../src/domain/temporaryAccessPass';
 import { checkTemporaryAccessPass, formatPasscode, issueTemporaryAccessPass, MAX_LIFETIME_MS } from '../../src/helpdesk/temporaryAccessPass';
 import { seededRandom } from '../../src/security/random';
 import { T0 } from '../support/coreHarness';
@@ -36,5 +37,17 @@ describe('temporary access passes', () => {
     expect(checkTemporaryAccessPass(pass, passcode, pass.expiresAt, KEY)).toBe('expired');
     expect(checkTemporaryAccessPass({ ...pass, revokedAt: T0 }, passcode, T0, KEY)).toBe('revoked');
     expect(checkTemporaryAccessPass(pass, passcode, T0, Buffer.alloc(32, 4))).toBe('wrong');
+  });
+});
+
+describe('isPassUsable', () => {
+  const pass = { id: 'p', userId: 'u', issuedBy: 'h', passcodeHash: 'x', oneTime: true, createdAt: 0, expiresAt: 100, usedAt: null, revokedAt: null };
+  it('when a pass is current, unused and unrevoked, then it is usable; otherwise not', () => {
+    expect(isPassUsable(pass, 50)).toBe(true);
+    expect(isPassUsable(null, 50)).toBe(false);
+    expect(isPassUsable(pass, 100)).toBe(false);
+    expect(isPassUsable({ ...pass, revokedAt: 10 }, 50)).toBe(false);
+    expect(isPassUsable({ ...pass, usedAt: 10 }, 50)).toBe(false);
+    expect(isPassUsable({ ...pass, oneTime: false, usedAt: 10 }, 50)).toBe(true);
   });
 });

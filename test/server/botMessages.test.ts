@@ -2,7 +2,7 @@
 // through a local fake Bot Connector, in the activity's locale; a failing turn gets the localized apology.
 // The welcome comes with the main menu as a card under it (the dialogs' journeys are in test/teams/).
 import { RecordBusyError, StoreUnavailableError } from '../../src/ports/storeErrors';
-import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
+import { ConcurrentUpdateError } from '../../src/serviceKit/compareAndSet';
 import { postJson, startFakeConnector, startTestApp, teamsMessage, ThrowingBot, type TestApp } from './serverHarness';
 
 type Connector = Awaited<ReturnType<typeof startFakeConnector>>;

@@ -8,6 +8,7 @@ import { createCore, type Core } from '../../src/core';
 import { SignetBot } from '../../src/channels/teams/signetBot';
 import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
 import { TeamsNotifier, type TeamsNotifierDeps } from '../../src/channels/teams/teamsNotifier';
+import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';
 import { createVerificationApi, type VerificationApi } from '../../src/api/verificationWiring';
 import { newApiClient } from '../../src/security/apiClientCredentials';
 import { HelpDeskService } from '../../src/helpdesk/helpDeskService';
@@ -50,7 +51,7 @@ async function setup(): Promise<Harness> {
       const render = createReplyRenderer(i18n);
       // The notifier needs the adapter startTestApp creates; it is looked up when a notice is sent.
       const adapter: TeamsNotifierDeps['adapter'] = { continueConversationAsync: (appId, reference, logic) => app.adapter.continueConversationAsync(appId, reference, logic) };
-      api = createVerificationApi({ config, stores, logger: createLogger({ level: 'error', sink: () => undefined }), helpDesk: { report: async () => undefined } });
+      api = createVerificationApi({ config, stores, verificationStores: createMemoryVerificationStores(), logger: createLogger({ level: 'error', sink: () => undefined }), helpDesk: { report: async () => undefined } });
       const outbox = new Outbox();
       const notifier = new TeamsNotifier({ adapter, appId: '', conversations: stores.conversations, render, defaultLocale: 'en-US' });
       core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier, render, onChallengeEnded: api.onChallengeEnded });

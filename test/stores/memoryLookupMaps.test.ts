@@ -1,6 +1,7 @@
 // The memory store's look-up maps follow every write: a record is found by its new keys and no longer by the
 // ones it had, and records the maps drop (settled jobs, ended challenges) stop being answered.
-import { MemoryChallengeRepository, MemoryUserRepository } from '../../src/stores/memoryStores';
+import { MemoryChallengeRepository } from '../../src/stores/memoryChallengeRepository';
+import { MemoryUserRepository } from '../../src/stores/memoryUserRepository';
 import { MemoryJobQueue } from '../../src/stores/memoryJobQueue';
 import { RankedIds } from '../../src/stores/memoryIndexes';
 import { MINUTE, T0, challenge, codeSentStep, enrollment, mobilePhone, newUser, withChanges } from '../support/fixtures';

@@ -1,5 +1,6 @@
 // The storage port conformance suite against the in-memory adapter, plus the memory webhook ledger's bounds.
-import { createMemoryStores, MemoryWebhookLedger } from '../../src/stores/memoryStores';
+import { createMemoryStores } from '../../src/stores/memoryStores';
+import { MemoryWebhookLedger } from '../../src/stores/memoryWebhookLedger';
 import { MINUTE, T0 } from '../support/fixtures';
 import { describeStoreConformance } from './storeConformance';
 

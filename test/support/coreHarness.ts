@@ -2,7 +2,7 @@
 // seeded random source, and outboxes standing in for texts, calls, mail and Teams notifications.
 import { orgConfigSchema, DEMO_ORG_CONFIG, type OrgConfigInput } from '../../src/config/orgConfigSchema';
 import { createSecretOps, enrollmentPolicyFrom, type EnrollmentPolicy } from '../../src/enrollment/enrollmentPolicy';
-import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { createCore } from '../../src/core';
 import { EnrollmentService } from '../../src/enrollment/enrollmentService';
 import type { EnrollmentContext } from '../../src/enrollment/enrollmentMachine';
 import type { NewUser, User } from '../../src/domain/user';
@@ -77,8 +77,17 @@ export function createCoreHarness(options: { stores?: Stores; org?: Partial<OrgC
   const outbox = new Outbox();
   const notifications = new NotificationOutbox();
   const policy = testPolicy(options.org);
-  const effects = new EffectRunner({ telephony: outbox, mailer: outbox, notifier: notifications, audit: stores.audit, render: keyRenderer, clock });
-  const enrollment = new EnrollmentService({ stores, clock, random, policy, secrets: createSecretOps(TEST_KEY, random), effects });
+  // The production core (src/core.ts) with test stand-ins for every port.
+  const { enrollment } = createCore({
+    config: { org: testOrg(options.org), encryptionKey: TEST_KEY },
+    stores,
+    telephony: outbox,
+    mailer: outbox,
+    notifier: notifications,
+    render: keyRenderer,
+    clock,
+    random,
+  });
   return {
     stores,
     clock,

@@ -3,7 +3,7 @@
 // wrong / replayed / expired codes, lockout, email and security-question refusals, cancel, back, help.
 import { generateTotp } from '../../src/security/totp';
 import { createSecretOps, codePolicyFrom } from '../../src/enrollment/enrollmentPolicy';
-import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { EffectRunner } from '../../src/serviceKit/effectRunner';
 import { VerificationService } from '../../src/verification/verificationService';
 import { NotificationOutbox } from '../../src/telephony/outboxes';
 import { seededRandom } from '../../src/security/random';

@@ -8,7 +8,7 @@ import { createI18n, type I18n } from '../../src/i18n';
 import type { OrgConfigInput } from '../../src/config/orgConfigSchema';
 import type { Stores } from '../../src/ports/repositories';
 import { codePolicyFrom, createSecretOps } from '../../src/enrollment/enrollmentPolicy';
-import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { EffectRunner } from '../../src/serviceKit/effectRunner';
 import { VerificationService } from '../../src/verification/verificationService';
 import { HelpDeskService } from '../../src/helpdesk/helpDeskService';
 import { createMemoryVerificationStores } from '../../src/stores/memoryVerificationStores';

@@ -3,7 +3,7 @@
 // that changed the record is never re-run. A fault thrown inside a dialog reaches the person as its own message.
 import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
 import { createTurnErrorHandler } from '../../src/channels/teams/signetBot';
-import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
+import { ConcurrentUpdateError } from '../../src/serviceKit/compareAndSet';
 import { createLogger } from '../../src/logging/logger';
 import { allText, createTeamsHarness } from './teamsHarness';
 

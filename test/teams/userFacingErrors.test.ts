@@ -2,7 +2,7 @@
 // innermost known fault decides, not the wrapper.
 import { TurnContext, TestAdapter } from 'botbuilder';
 import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
-import { ConcurrentUpdateError } from '../../src/enrollment/enrollmentService';
+import { ConcurrentUpdateError } from '../../src/serviceKit/compareAndSet';
 import { StoreUnavailableError } from '../../src/ports/storeErrors';
 import { classifyFault, faultReply } from '../../src/userFacingErrors';
 

@@ -4,7 +4,7 @@ import { createChallenge, transitionChallenge, type ChallengeContext, type NewCh
 import { VerificationService } from '../../src/verification/verificationService';
 import type { Challenge, ChallengeEvent } from '../../src/domain/challenge';
 import { createSecretOps, codePolicyFrom } from '../../src/enrollment/enrollmentPolicy';
-import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { EffectRunner } from '../../src/serviceKit/effectRunner';
 import { createMemoryStores } from '../../src/stores/memoryStores';
 import { NotificationOutbox, Outbox } from '../../src/telephony/outboxes';
 import { seededRandom } from '../../src/security/random';

@@ -4,7 +4,7 @@ import { DEFAULT_ABUSE_POLICY } from '../../src/verification/abusePolicy';
 import type { HelpDeskReport } from '../../src/ports/helpDesk';
 import { createCoreHarness, PROFILE, T0 } from '../support/coreHarness';
 import { VerificationService } from '../../src/verification/verificationService';
-import { EffectRunner } from '../../src/enrollment/effectRunner';
+import { EffectRunner } from '../../src/serviceKit/effectRunner';
 import { codePolicyFrom, createSecretOps } from '../../src/enrollment/enrollmentPolicy';
 import { keyRenderer, testOrg, TEST_KEY } from '../support/coreHarness';
 import { NotificationOutbox } from '../../src/telephony/outboxes';

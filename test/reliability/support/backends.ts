@@ -2,12 +2,12 @@
 // database that is dropped afterwards.
 import { createMemoryStores } from '../../../src/stores/memoryStores';
 import { createMongoStores } from '../../../src/stores/mongoStores';
-import type { Stores } from '../../../src/ports/repositories';
+import type { BackendStores } from '../../../src/stores/storesWiring';
 import { freshDbName, mongoTestUri, recordingLogger } from '../../support/mongo';
 
 export interface Backend {
   readonly name: 'memory' | 'mongodb';
-  open(): Promise<{ stores: Stores; dispose(): Promise<void> }>;
+  open(): Promise<{ stores: BackendStores; dispose(): Promise<void> }>;
 }
 
 export const BACKENDS: readonly Backend[] = [

@@ -1,32 +1,18 @@
-// Signet wired as src/index.ts wires it (real Twilio adapter pointed at a local stand-in, Teams notices through the
-// bot adapter to a local Bot Connector, the verification API with its real callback dispatcher), on stores the
-// reliability check chooses, plus the clients each check plays: a relying system, Twilio and Teams.
-import type { Server } from 'restify';
+// Signet composed by src/signetWiring.ts exactly as src/index.ts composes it (real Twilio adapter pointed at a local
+// stand-in, Teams notices through the bot adapter to a local Bot Connector, the verification API with its real
+// callback dispatcher), on stores the reliability check chooses, plus the clients each check plays.
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type AppConfig } from '../../../src/config/loadConfig';
 import { DEMO_ORG_CONFIG, type OrgConfigInput } from '../../../src/config/orgConfigSchema';
-import { createCore, type Core } from '../../../src/core';
-import { createI18n, type I18n } from '../../../src/i18n';
+import type { Core } from '../../../src/core';
+import type { I18n } from '../../../src/i18n';
 import { createLogger } from '../../../src/logging/logger';
-import { createReplyRenderer } from '../../../src/renderReply';
-import { createServer } from '../../../src/server';
-import { createBotAdapter, createTurnErrorHandler, SignetBot } from '../../../src/channels/teams/signetBot';
-import { createTeamsUseCases } from '../../../src/channels/teams/teamsWiring';
-import { TeamsNotifier } from '../../../src/channels/teams/teamsNotifier';
-import { createTelephony, createTwilioRouteDeps } from '../../../src/telephonyWiring';
-import { createBackgroundJobs } from '../../../src/jobs/jobsWiring';
-import { createVerificationApi, type VerificationApi } from '../../../src/api/verificationWiring';
+import type { VerificationApi } from '../../../src/api/verificationWiring';
 import { newApiClient } from '../../../src/security/apiClientCredentials';
-import { HelpDeskService } from '../../../src/helpdesk/helpDeskService';
-import { enrollmentPolicyFrom } from '../../../src/enrollment/enrollmentPolicy';
-import { Outbox } from '../../../src/telephony/outboxes';
 import { deriveKey } from '../../../src/security/derivedKeys';
 import { cryptoRandom } from '../../../src/security/random';
-import { systemClock } from '../../../src/ports/clock';
-import { MemoryStorage, type Storage } from 'botbuilder';
-import type { Stores } from '../../../src/ports/repositories';
-import type { MongoStores } from '../../../src/stores/mongoStores';
-import { createMongoBotStorage } from '../../../src/stores/mongoBotStorage';
+import { composeSignet } from '../../../src/signetWiring';
+import { completeStores, type BackendStores, type SignetStores } from '../../../src/stores/storesWiring';
 import { closeHttp, request, startFakeConnector, teamsMessage, type HttpResult, type ReceivedCall } from '../../server/serverHarness';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../../support/fakeTwilioApi';
 import { formBody, twilioSignature } from '../../support/twilioSigner';
@@ -41,7 +27,7 @@ export interface Signet {
   readonly url: string;
   readonly config: AppConfig;
   readonly i18n: I18n;
-  readonly stores: Stores;
+  readonly stores: SignetStores;
   readonly core: Core;
   readonly api: VerificationApi;
   readonly twilio: FakeTwilioApi;
@@ -62,7 +48,8 @@ export interface Signet {
 }
 
 export interface SignetOptions {
-  readonly stores: Stores;
+  /** The main stores (memory or MongoDB); their companions are added on the same backend. */
+  readonly stores: BackendStores;
   readonly org?: Partial<OrgConfigInput>;
   readonly env?: NodeJS.ProcessEnv;
   /** No Twilio credentials: simulated telephony, webhooks refused, the development routes on. */
@@ -89,64 +76,23 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
   );
   const logs = new LogTally();
   const logger = createLogger({ level: 'info', sink: logs.sink });
-  const i18n = await createI18n({ supported: config.org.locales.offered, fallback: config.org.locales.default });
-  const render = createReplyRenderer(i18n);
-  const outbox = new Outbox();
-  const adapter = createBotAdapter(config.bot);
-  // eslint-disable-next-line prefer-const -- the turn-error handler needs the bot, which needs the core
-  let handler: SignetBot | undefined;
-  adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler!.resetDialogs(context) });
-  // As in src/index.ts: callbacks and help-desk reports go through the durable job queue and its worker.
-  const jobs = createBackgroundJobs({ config, stores, logger, clock: systemClock });
-  const api = createVerificationApi({ config, stores, logger, helpDesk: jobs.helpDesk });
-  const core = createCore({
-    config,
-    stores,
-    telephony: createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }),
-    mailer: outbox,
-    notifier: new TeamsNotifier({ adapter, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
-    render,
-    onEffectError: (effect) => logger.error('delivery effect failed', { effect }),
-    onChallengeEnded: api.onChallengeEnded,
-    beforeChallengeEnds: jobs.beforeChallengeEnds,
-  });
-  jobs.attach(core);
-  const helpDesk = new HelpDeskService({
-    stores,
-    verificationStores: api.verificationStores,
-    clock: systemClock,
-    random: cryptoRandom,
-    passKey: api.passKey,
-    policy: enrollmentPolicyFrom(config.org).registration,
-    members: config.org.helpDesk.members,
-    defaultCountry: config.org.phone.defaultCountry,
-  });
-  handler = new SignetBot({
-    i18n,
-    org: config.org,
-    enrollment: core.enrollment,
-    ...createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock: systemClock }),
-    storage: botStorage(stores),
-    authEnabled: false,
-    logger,
-    helpDesk,
-  });
-  const telephony = createTwilioRouteDeps({ config, stores, core, render, clock: systemClock, random: cryptoRandom, logger, helpDesk: jobs.helpDesk });
-  const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
-  api.register(server, core);
+  // As src/index.ts composes it, on the stores the check chose; mail stays in the outbox.
+  const signet = await composeSignet(config, logger, { stores: completeStores(stores, logger) });
+  const { server, jobs, core, i18n } = signet;
+  const api = signet.verificationApi;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   await jobs.start();
   const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
 
   const { client, secret } = newApiClient('Reliability', Date.now(), cryptoRandom, deriveKey(config.encryptionKey, 'api client secrets'));
-  await api.verificationStores.apiClients.create(client);
+  await signet.stores.verification.apiClients.create(client);
 
   let messageId = 0;
   return {
     url,
     config,
     i18n,
-    stores,
+    stores: signet.stores,
     core,
     api,
     twilio,
@@ -180,11 +126,6 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
       await callbackReceiver.close();
     },
   };
-}
-
-/** Dialog state beside the records, as src/index.ts keeps it. */
-function botStorage(stores: Stores): Storage {
-  return stores.kind === 'mongodb' && 'db' in stores ? createMongoBotStorage((stores as MongoStores).db) : new MemoryStorage();
 }
 
 /** Gives the person a mobile phone (the default method) and, through a first Teams message, a saved chat. */

@@ -1,0 +1,53 @@
+// The one place that picks the storage backend: every repository Signet uses (the main stores, the verification
+// stores, the job queue and the Teams dialog state) on memory or on MongoDB, opened from configuration.
+import { MemoryStorage, type Storage } from 'botbuilder';
+import type { AppConfig } from '../config/loadConfig';
+import type { Logger } from '../logging/logger';
+import type { JobQueue } from '../ports/jobQueue';
+import type { Stores } from '../ports/repositories';
+import type { VerificationStores } from '../ports/verificationRepositories';
+import { MemoryJobQueue } from './memoryJobQueue';
+import { createMemoryStores, type MemoryStores } from './memoryStores';
+import { createMemoryVerificationStores } from './memoryVerificationStores';
+import type { MongoStores } from './mongoStores';
+
+/** Every repository of one Signet process, all on the same backend. */
+export interface SignetStores extends Stores {
+  readonly verification: VerificationStores;
+  readonly jobQueue: JobQueue;
+  /** The Teams dialog (UI) state, beside the records. */
+  readonly botStorage: Storage;
+}
+
+/** The main stores of either backend, as their adapters build them. */
+export type BackendStores = MemoryStores | MongoStores;
+
+export type StoresConfig = Pick<AppConfig, 'mongodb' | 'webhookLedgerRetentionMs'>;
+
+/** Memory when MONGODB_URI is not set (the embedded default), else MongoDB. */
+export async function createStores(config: StoresConfig, logger: Logger): Promise<SignetStores> {
+  const { uri, dbName } = config.mongodb;
+  if (uri === undefined) {
+    logger.warn('MONGODB_URI is not set: using the in-memory store; data is not kept when the process stops');
+    return completeStores(createMemoryStores({ webhookLedger: { retentionMs: config.webhookLedgerRetentionMs } }), logger);
+  }
+  // Required only when configured, so the embedded default never loads the MongoDB driver; typed by the module.
+  const { createMongoStores } = require('./mongoStores') as typeof import('./mongoStores');
+  const stores = await createMongoStores({ uri, dbName, logger, webhookRetentionMs: config.webhookLedgerRetentionMs });
+  logger.info('using MongoDB', { dbName });
+  return completeStores(stores, logger);
+}
+
+/** Adds the companions of the main stores on the same backend (tests open the main stores with their own options). */
+export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>): SignetStores {
+  if (base.kind === 'memory') {
+    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), botStorage: new MemoryStorage() };
+  }
+  // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
+  const { createMongoVerificationStores } = require('./mongoVerificationStores') as typeof import('./mongoVerificationStores');
+  const { createMongoJobQueue } = require('./mongoJobQueue') as typeof import('./mongoJobQueue');
+  const { createMongoBotStorage } = require('./mongoBotStorage') as typeof import('./mongoBotStorage');
+  const jobQueue = createMongoJobQueue(base.db);
+  jobQueue.ensureIndexes().catch((error: unknown) => logger.warn('could not create the job queue indexes', { error: error instanceof Error ? error.name : typeof error }));
+  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, botStorage: createMongoBotStorage(base.db) };
+}
