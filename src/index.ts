@@ -137,6 +137,11 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
     const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
     verificationApi.register(server, core);
+    if (config.entra) {
+      // Entra ID External MFA (issue 11): discovery, JWKS, authorize and the sign-in pages.
+      const { createEntraProvider } = require('./channels/web/entraWiring') as typeof import('./channels/web/entraWiring');
+      (await createEntraProvider({ config, entra: config.entra, stores, verification: verificationApi, core, i18n, logger })).register(server);
+    }
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);
     logger.info('listening', { url, env: config.env, store: stores.kind });
