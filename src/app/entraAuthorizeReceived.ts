@@ -86,7 +86,8 @@ export class EntraAuthorizeReceived {
     const browserSecret = randomId(this.deps.random) + randomId(this.deps.random);
     const signIn: EntraSignIn = {
       id: randomId(this.deps.random),
-      requestKey: sha256(hint),
+      // Entra's nonce is fresh per request, so two sign-ins of one person within a second still differ.
+      requestKey: sha256(`${hint}\n${p['nonce'] ?? ''}`),
       browserHash: sha256(browserSecret),
       tenantId: claims.tid,
       objectId: claims.oid,

@@ -5,7 +5,7 @@ import type { ChallengeMethod } from './challenge';
 export interface EntraSignIn {
   /** Random; names the session in the browser's URLs (with the browser binding, never alone). */
   readonly id: string;
-  /** SHA-256 of the id_token_hint: the same authorize form posted again collides on it. */
+  /** SHA-256 of the id_token_hint and nonce: the same authorize form posted again collides on it. */
   readonly requestKey: string;
   /** SHA-256 of the browser's binding cookie: only the browser that posted the form may go on. */
   readonly browserHash: string;

@@ -78,6 +78,7 @@ export function registerEntraRoutes(server: restify.Server, deps: EntraRoutesDep
   const sendPage = (res: restify.Response, rendered: RenderedPage, headers: Record<string, string> = {}): void => {
     res.sendRaw(rendered.status, rendered.body, {
       'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(rendered.body)),
       'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
@@ -86,7 +87,9 @@ export function registerEntraRoutes(server: restify.Server, deps: EntraRoutesDep
     });
   };
   const sendJson = (res: restify.Response, status: number, body: unknown, cache = 'no-store'): void => {
-    res.sendRaw(status, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
+    const text = JSON.stringify(body);
+    // Entra requires a valid Content-Length on discovery (2026 rules); sendRaw sets none by itself.
+    res.sendRaw(status, text, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
   };
   /** Runs a page handler; an unexpected fault becomes a localized apology, logged without request data. */
   const guardedPage = (handler: (req: restify.Request, res: restify.Response) => Promise<void>): restify.RequestHandler => async (req, res) => {
