@@ -19,11 +19,11 @@ export const ENTRA_INDEXES: Readonly<Record<string, readonly IndexDescription[]>
   [ENTRA_COLLECTIONS.keys]: [{ key: { createdAt: 1 }, name: 'createdAt' }],
 };
 
-async function insert<T extends { _id: string }>(collection: Collection<T>, doc: T, key: (error: unknown) => string): Promise<void> {
+async function insert<T extends { _id: string }>(collection: Collection<T>, doc: T, key: () => string): Promise<void> {
   try {
     await collection.insertOne(doc as Parameters<Collection<T>['insertOne']>[0]);
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new DuplicateKeyError(key(error));
+    if (isDuplicateKeyError(error)) throw new DuplicateKeyError(key());
     throw toStoreError(error);
   }
 }
@@ -48,7 +48,13 @@ class MongoEntraSignIns implements EntraSignInRepository {
   constructor(private readonly signIns: Collection<SignInDoc>, private readonly markers: Collection<MarkerDoc>, private readonly claims: Collection<ClaimDocument>) {}
   async create(signIn: EntraSignIn): Promise<void> {
     const { id, ...rest } = signIn;
-    await insert(this.signIns, { _id: requireString(id, 'id'), ...rest }, (error) => (String((error as Error).message).includes('requestKey') ? 'requestKey' : 'id'));
+    try {
+      await insert(this.signIns, { _id: requireString(id, 'id'), ...rest }, () => 'requestKey');
+    } catch (error) {
+      // Servers word the collision differently (FerretDB names no index): an existing id tells the two apart.
+      if (error instanceof DuplicateKeyError && (await this.get(id)) !== null) throw new DuplicateKeyError('id');
+      throw error;
+    }
   }
   async get(id: string): Promise<EntraSignIn | null> {
     const doc = await guarded(() => this.signIns.findOne({ _id: requireString(id, 'id') }));
