@@ -206,6 +206,18 @@ describe('the sign-in, each method end to end', () => {
     expect(checked.claims['acr']).toBe(ACR_POSSESSION);
   });
 
+  test('when the person replies to the text with the code instead, then the code page moves on and answers with amr sms', async () => {
+    const browser = new BrowserClient(h.url);
+    const waiting = await choose(browser, (await authorize(browser)).text, 'sms');
+    const statusUrl = /data-poll="([^"]+)"/.exec(waiting)![1]!;
+    expect((await browser.get(statusUrl)).json()).toEqual({ state: 'waiting' });
+    // What the Twilio channel does with an inbound text from that number (src/channels/twilio/inboundSms.ts).
+    await h.core.verification.apply(await pendingChallengeId(), { type: 'submitCode', code: lastSmsCode() }, 'sms');
+    expect((await browser.get(statusUrl)).json()).toEqual({ state: 'changed' });
+    const done = await browser.get(signInPath(waiting));
+    expect((await h.standIn.checkAnswer(formFields(done.text, h.standIn.redirectUri)!, expected())).claims['amr']).toEqual(['sms']);
+  });
+
   test('when the person picks a call and presses #, then the waiting page polls and the answer has amr tel', async () => {
     const browser = new BrowserClient(h.url);
     const waiting = await choose(browser, (await authorize(browser)).text, 'voice');

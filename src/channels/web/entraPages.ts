@@ -80,8 +80,9 @@ export function signInPage(text: PageText, view: SignInView, urls: SignInUrls, e
       const others = view.options.filter((o) => o.method !== view.method);
       const switcher = others.length > 0 ? html`<details><summary>${t('web.entra.waiting.otherMethod')}</summary>${methodForm(text, locale, others, urls, extras.csrf)}</details>` : html``;
       const body = html`<h1>${t('web.entra.waiting.heading')}</h1>${notices}<p>${instruction}</p>${number}${codeForm}${switcher}`;
-      // Code entry waits for the person; the others wait for Teams or the call, so the page follows by itself.
-      return { status: 200, body: frame(text, locale, body, view.takesCode ? {} : { pollUrl: urls.status, refreshSeconds: 5 }) };
+      // Every waiting page follows by itself (a code can also be replied by text); only pages without a code box
+      // reload without script too, so nobody's typing is wiped.
+      return { status: 200, body: frame(text, locale, body, view.takesCode ? { pollUrl: urls.status } : { pollUrl: urls.status, refreshSeconds: 5 }) };
     }
   }
 }
