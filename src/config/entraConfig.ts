@@ -50,12 +50,16 @@ export const entraEnvSchema = {
 export type EntraEnv = { [K in keyof typeof entraEnvSchema]: z.infer<(typeof entraEnvSchema)[K]> };
 
 /** The provider's settings, or undefined (off) when its two identifiers are not both set. */
-export function entraConfigFrom(v: EntraEnv, problems: string[]): EntraConfig | undefined {
+export function entraConfigFrom(v: EntraEnv, problems: string[], site: { readonly production: boolean; readonly publicBaseUrl: string | undefined } = { production: false, publicBaseUrl: undefined }): EntraConfig | undefined {
   if ((v.ENTRA_CLIENT_ID === undefined) !== (v.ENTRA_APP_ID === undefined)) {
     problems.push('ENTRA_CLIENT_ID / ENTRA_APP_ID: set both (Entra External MFA on) or neither (off)');
     return undefined;
   }
   if (v.ENTRA_CLIENT_ID === undefined || v.ENTRA_APP_ID === undefined) return undefined;
+  // Entra accepts only an https issuer (2026 rules), and the issuer is the public URL.
+  if (site.production && !(site.publicBaseUrl ?? '').startsWith('https://')) {
+    problems.push('PUBLIC_BASE_URL: must be an https URL when Entra External MFA is on in production (it is the issuer Entra checks)');
+  }
   return {
     clientId: v.ENTRA_CLIENT_ID,
     appId: v.ENTRA_APP_ID,

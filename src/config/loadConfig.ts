@@ -200,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     problems.push('org.organisation.tenantIds: must list your Entra tenant id(s) when NODE_ENV=production');
   }
 
-  const entra = entraConfigFrom(e as EntraEnv, problems);
+  const entra = entraConfigFrom(e as EntraEnv, problems, { production: e.NODE_ENV === 'production', publicBaseUrl: e.PUBLIC_BASE_URL });
   if (problems.length > 0 || org === undefined) throw new ConfigError(problems);
   // No problems: every key parsed, so every defaulted value is present.
   const v = e as EnvValues;
