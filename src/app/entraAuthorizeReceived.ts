@@ -4,6 +4,7 @@
 import { compactVerify, decodeJwt, errors as joseErrors, type CompactVerifyGetKey } from 'jose';
 import { DuplicateKeyError } from '../ports/storeErrors';
 import type { EntraSignIn } from '../domain/entraSignIn';
+import type { User } from '../domain/user';
 import { randomId } from '../security/random';
 import { acrToReturn, errorAnswer, sha256, type EntraAnswer, type EntraSignInDeps } from './entraSignInRules';
 
@@ -80,7 +81,7 @@ export class EntraAuthorizeReceived {
 
     const user = await this.deps.stores.users.get(claims.oid);
     const linked = user !== null && user.tenantId === claims.tid ? user : null;
-    if (!linked) return this.refuse('notEnrolled', answer, claims.oid, p);
+    if (!linked || !(await this.hasSecondFactor(linked))) return this.refuse('notEnrolled', answer, claims.oid, p);
 
     const now = this.deps.clock.now();
     const browserSecret = randomId(this.deps.random) + randomId(this.deps.random);
@@ -115,6 +116,14 @@ export class EntraAuthorizeReceived {
     }
     await this.audit(linked.id, 'entra:signInStarted', { tenantId: claims.tid, clientRequestId: signIn.clientRequestId, signInId: signIn.id });
     return { kind: 'started', signIn, browserSecret };
+  }
+
+  /** As for every sign-in: an MFA method registered, or a usable help-desk pass (a Teams chat alone is not enrolment). */
+  private async hasSecondFactor(user: User): Promise<boolean> {
+    if (user.methods.some((m) => this.deps.org.methods.usage[m.kind].mfa)) return true;
+    const pass = await this.deps.verificationStores.passes.getForUser(user.id);
+    const now = this.deps.clock.now();
+    return pass !== null && pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null);
   }
 
   /** Signature first (by the tenant's published key), then each claim Microsoft tells providers to check. */

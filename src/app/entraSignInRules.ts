@@ -69,6 +69,8 @@ export interface OfferedMethod {
   readonly method: ChallengeMethod;
   /** The phone number's last digits, to tell the person which phone. */
   readonly hint: string | null;
+  /** The person's default way (listed first). */
+  readonly isDefault: boolean;
 }
 
 /** The methods this person may answer with, the default first. */
@@ -76,18 +78,20 @@ export function offeredMethods(user: User, org: EntraSignInDeps['org'], has: { r
   const mfa = user.methods.filter((m) => org.methods.usage[m.kind].mfa);
   const ordered = [...mfa].sort((a, b) => (a.id === user.defaultMethodId ? -1 : b.id === user.defaultMethodId ? 1 : 0));
   const out: OfferedMethod[] = [];
-  const add = (method: ChallengeMethod, hint: string | null): void => {
-    if (!out.some((o) => o.method === method)) out.push({ method, hint });
+  const add = (method: ChallengeMethod, hint: string | null, from: SecurityMethod | null): void => {
+    // Only the first way offered from the default method is "the default" (a phone offers a text and a call).
+    const isDefault = out.length === 0 && from !== null && from.id === user.defaultMethodId;
+    if (!out.some((o) => o.method === method)) out.push({ method, hint, isDefault });
   };
   for (const m of ordered) {
-    if (m.kind === 'authenticatorApp') add('app', null);
+    if (m.kind === 'authenticatorApp') add('app', null, m);
     else if (isPhoneKind(m.kind) && 'number' in m) {
-      if (m.kind !== 'officePhone') add('sms', lastDigits(m));
-      add('voice', lastDigits(m));
+      if (m.kind !== 'officePhone') add('sms', lastDigits(m), m);
+      add('voice', lastDigits(m), m);
     }
   }
-  if (has.teams) add('teams', null);
-  if (has.pass) add('tap', null);
+  if (has.teams) add('teams', null, null);
+  if (has.pass) add('tap', null, null);
   return out;
 }
 

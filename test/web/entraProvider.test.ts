@@ -145,6 +145,16 @@ describe('the authorize request: refused', () => {
     expect(res.text).toContain('register');
   });
 
+  test('when the person exists (chatted in Teams) but registered no method, then they are not enrolled', async () => {
+    const oid = '00000000-0000-4000-8000-000000000002';
+    await h.stores.users.create({ id: oid, tenantId: h.user.tenantId, upn: 'new@signet-demo.example', displayName: 'New Person', locale: 'en-US' }, Date.now());
+    await h.stores.conversations.save({ userId: oid, channel: 'teams', reference: '{}', updatedAt: Date.now() });
+    const res = await new BrowserClient(h.url).post('/entra/authorize', h.standIn.authorizeForm({ hint: await h.standIn.mintHint({ oid }), redirectUri: h.standIn.redirectUri }));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('register');
+    expect(formFields(res.text, h.standIn.redirectUri)).toEqual({ error: 'access_denied', state: 'state-opaque-77' });
+  });
+
   test('when a refusal happens, then it is audited with its reason', async () => {
     await new BrowserClient(h.url).post('/entra/authorize', h.standIn.authorizeForm({ hint: await h.standIn.mintHint({ oid: OID, aud: 'x' }), redirectUri: h.standIn.redirectUri }));
     const entries = await h.stores.audit.listForUser(OID, 50);
@@ -194,6 +204,8 @@ describe('the sign-in, each method end to end', () => {
     expect(choice.text).toContain('Text a code to my phone ending in 23');
     // The default method is first and pre-selected.
     expect(choice.text.indexOf('value="sms"')).toBeLessThan(choice.text.indexOf('value="voice"'));
+    expect(choice.text.match(/\(your default\)/g)).toHaveLength(1);
+    expect(choice.text).toMatch(/value="sms" checked> Text a code to my phone ending in 23 \(your default\)/);
     const waiting = await choose(browser, choice.text, 'sms');
     expect(waiting).toContain('autocomplete="one-time-code"');
     const wrong = await browser.submit(`${signInPath(waiting)}/code`, { csrf: csrfOf(waiting), code: '000000' === lastSmsCode() ? '111111' : '000000' });

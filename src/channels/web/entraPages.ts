@@ -92,7 +92,7 @@ function methodForm(text: PageText, locale: string, options: readonly OfferedMet
   if (options.length === 0) return html`<p class="notice" role="alert">${t('web.entra.choose.none')}</p>`;
   const choices = options.map(
     (o, i) =>
-      html`<label class="choice"><input type="radio" name="method" value="${o.method}"${i === 0 ? html` checked` : html``}> ${t(`web.entra.method.${o.method}`, { digits: o.hint ?? '' })}${i === 0 ? html` ${t('web.entra.choose.default')}` : html``}</label>`,
+      html`<label class="choice"><input type="radio" name="method" value="${o.method}"${i === 0 ? html` checked` : html``}> ${t(`web.entra.method.${o.method}`, { digits: o.hint ?? '' })}${o.isDefault ? html` ${t('web.entra.choose.default')}` : html``}</label>`,
   );
   return html`<form method="post" action="${urls.method}"><input type="hidden" name="csrf" value="${csrf}"><fieldset><legend>${t('web.entra.choose.legend')}</legend>${choices}</fieldset><button type="submit">${t('web.entra.choose.continue')}</button></form>`;
 }
