@@ -159,6 +159,11 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
   if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
   const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
   verificationApi.register(server, core);
+  if (config.entra) {
+    // Entra ID External MFA: discovery, JWKS, authorize and the sign-in pages (required only when configured).
+    const { createEntraProvider } = require('./channels/web/entraWiring') as typeof import('./channels/web/entraWiring');
+    (await createEntraProvider({ config, entra: config.entra, stores, verification: verificationApi, core, i18n, logger })).register(server);
+  }
   return { config, stores, i18n, render, clock, core, helpDesk, verificationApi, jobs, outbox, server, bot: () => handler.bot, botStorage };
 }
 

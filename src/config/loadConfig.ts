@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEMO_ORG_CONFIG, orgConfigSchema, type OrgConfig } from './orgConfigSchema';
 import { directoryConfigFrom, directoryEnvSchema, type DirectoryConfig, type DirectoryEnvValues } from './directoryConfig';
+import { entraConfigFrom, entraEnvSchema, type EntraConfig, type EntraEnv } from './entraConfig';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -52,6 +53,8 @@ export interface AppConfig {
   };
   /** The directory password reset writes to (DIRECTORY; memory by default): src/config/directoryConfig.ts. */
   readonly directory: DirectoryConfig;
+  /** Entra ID External MFA provider (ENTRA_*); undefined: off. */
+  readonly entra: EntraConfig | undefined;
 }
 
 export interface TwilioConfig {
@@ -120,6 +123,7 @@ const envSchema = z.object({
   SIGNET_EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   SIGNET_JOB_LEASE_MS: z.coerce.number().int().min(15_000).max(3_600_000).default(60_000),
   SIGNET_JOB_RETRY_HOURS: z.coerce.number().min(0.1).max(168).default(24),
+  ...entraEnvSchema,
 });
 
 type EnvValues = z.infer<typeof envSchema>;
@@ -207,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     problems.push('org.organisation.tenantIds: must list your Entra tenant id(s) when NODE_ENV=production');
   }
 
+  const entra = entraConfigFrom(e as EntraEnv, problems, { production: e.NODE_ENV === 'production', publicBaseUrl: e.PUBLIC_BASE_URL });
   if (problems.length > 0 || org === undefined || directory.config === undefined) throw new ConfigError(problems);
   // No problems: every key parsed, so every defaulted value is present.
   const v = e as EnvValues;
@@ -237,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
       retryPeriodMs: Math.round(v.SIGNET_JOB_RETRY_HOURS * 3_600_000),
     },
     directory: directory.config,
+    entra,
     smtp: v.SMTP_URL !== undefined && v.SMTP_FROM !== undefined ? { url: v.SMTP_URL, from: v.SMTP_FROM } : undefined,
     twilio:
       v.TWILIO_ACCOUNT_SID !== undefined && v.TWILIO_AUTH_TOKEN !== undefined

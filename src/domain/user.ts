@@ -63,7 +63,7 @@ export type SecurityMethod =
   | SecurityQuestionsMethod
   | SecurityKeyMethod;
 
-export type Channel = 'teams' | 'sms' | 'voice' | 'email' | 'api' | 'helpdesk' | 'system';
+export type Channel = 'teams' | 'sms' | 'voice' | 'email' | 'api' | 'helpdesk' | 'system' | 'web';
 
 export interface User {
   /** Stable directory id (the Teams AAD object id; `from.id` without Bot Framework credentials). */

@@ -41,7 +41,7 @@ export function partOf(file: string): Part {
   if (['src/httpErrors.ts', 'src/httpRequests.ts'].includes(file)) return 'httpKit';
   if (['src/server.ts', 'src/botMessagesRoute.ts', 'src/shutdown.ts'].includes(file)) return 'http';
   if (['src/i18n.ts', 'src/renderReply.ts', 'src/userFacingErrors.ts'].includes(file)) return 'presentation';
-  if (file === 'src/ports/repositories.ts' || file === 'src/ports/verificationRepositories.ts') return 'repositoryPorts';
+  if (file === 'src/ports/repositories.ts' || file === 'src/ports/verificationRepositories.ts' || file === 'src/ports/entraRepositories.ts') return 'repositoryPorts';
   const prefixes: ReadonlyArray<[string, Part]> = [
     ['dialogs/', 'dialogs'],
     ['src/channels/teams/', 'teams'],

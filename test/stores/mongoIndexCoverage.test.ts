@@ -6,12 +6,13 @@ import { createMongoStores, DECLARED_INDEXES, type MongoStores } from '../../src
 import { createMongoJobQueue, JOB_INDEXES, JOBS_COLLECTION } from '../../src/stores/mongoJobQueue';
 import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
 import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
+import { createMongoEntraStores, ENTRA_INDEXES } from '../../src/stores/mongoEntraStores';
 import { T0 } from '../support/fixtures';
 import { freshDbName, mongoTestUri, recordingLogger, dropAndClose } from '../support/mongo';
 import { describeShape, servingIndex, shapesOf, type QueryShape } from '../support/queryShapes';
 import { describeStoreConformance } from './storeConformance';
 
-const INDEXES: Readonly<Record<string, readonly IndexDescription[]>> = { ...DECLARED_INDEXES, [JOBS_COLLECTION]: JOB_INDEXES };
+const INDEXES: Readonly<Record<string, readonly IndexDescription[]>> = { ...DECLARED_INDEXES, [JOBS_COLLECTION]: JOB_INDEXES, ...ENTRA_INDEXES };
 const seen = new Map<string, QueryShape>();
 /**
  * Shapes allowed without an index, each with its reason. Keep this short: an entry is a decision, not a fix.
@@ -72,6 +73,25 @@ describe('MongoDB verification stores and bot state under command monitoring', (
       await storage.write({ 'msteams/conversations/a:1/': { dialogStack: [], eTag: '*' } });
       expect(await storage.read(['msteams/conversations/a:1/'])).toHaveProperty(['msteams/conversations/a:1/']);
       await storage.delete(['msteams/conversations/a:1/']);
+    } finally {
+      await dropAndClose(stores);
+    }
+  });
+});
+
+describe('MongoDB Entra provider stores under command monitoring', () => {
+  test('when keys and sign-ins are written, read, replaced and answered, then every call succeeds', async () => {
+    const stores = await openMonitoredStores('coverageentra');
+    try {
+      const entra = await createMongoEntraStores(stores.db);
+      await entra.signingKeys.add({ kid: 'k1', alg: 'RS256', sealedPrivateKey: { iv: 'aQ==', tag: 'dA==', data: 'ZA==' }, n: 'bg', e: 'AQAB', certificate: 'Yw==', createdAt: T0, signFrom: T0, retireAt: null });
+      expect(await entra.signingKeys.list(T0)).toHaveLength(1);
+      expect(await entra.signingKeys.retire('k1', T0 + 1)).toBe(true);
+      const signIn = { id: 's1', requestKey: 'r1', browserHash: 'b', tenantId: 't', objectId: 'o', subject: 's', userId: 'u1', clientId: 'c', redirectUri: 'https://login.microsoftonline.com/common/federation/externalauthprovider', nonce: null, state: null, acrValues: [], clientRequestId: null, locale: 'en-US', challengeId: null, method: null, createdAt: T0, expiresAt: T0 + 1, version: 1 };
+      await entra.signIns.create(signIn);
+      expect(await entra.signIns.get('s1')).not.toBeNull();
+      expect(await entra.signIns.replace({ ...signIn, method: 'sms', version: 2 })).toBe(true);
+      expect(await entra.signIns.markAnswered('s1', T0)).toBe(true);
     } finally {
       await dropAndClose(stores);
     }
