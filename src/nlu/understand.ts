@@ -25,7 +25,7 @@ export interface Nlu {
 }
 
 /** Chosen on the held-out corpus: lower lets unrelated chatter through as a guess, higher loses short commands. */
-export const DEFAULT_THRESHOLD = 0.6;
+export const DEFAULT_THRESHOLD = 0.5;
 
 export function createNlu(options: NluOptions): Nlu {
   const localesDir = options.localesDir ?? defaultIntentLocalesDir();

@@ -9,10 +9,10 @@ import { TRAINED_INTENTS, type Intent, type TrainedIntent } from '../../src/nlu/
 import { DEFAULT_THRESHOLD } from '../../src/nlu/understand';
 
 const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
-const LOCALES = ['en-US', 'en-GB'] as const;
+const LOCALES = ['en-US', 'en-GB', 'es-US'] as const;
 const OPTIONS = { defaultCountry: 'US' as const, codeLengths: [6], threshold: DEFAULT_THRESHOLD };
 const isHeldOut = (index: number): boolean => index % 5 === 2;
-/** Reached on the held-out fifth today (about 70% in English); the issue asks for 0.95. Raise, never lower. */
+/** Reached on the held-out fifth today (76–78% in English, 69% in Spanish); the issue asks for 0.95. Raise, never lower. */
 const HELD_OUT_FLOOR = 0.65;
 
 /** Sentences people wrote that the utterance files must not contain; each with the intent it means. */
