@@ -40,6 +40,9 @@ const STEP_EXPECTS: Readonly<Record<string, 'code' | 'phone' | 'method'>> = {
   addMethod: 'method',
 };
 
+/** Commands whose argument is a method: "remove the app" is a removal, not a choice of the app. */
+const METHOD_COMMANDS: readonly Intent[] = ['addMethod', 'removeMethod'];
+
 /** At a step expecting an entity, a trained intent must be at least this sure to outrank the answer. */
 const SURE_OVER_ANSWER = 0.9;
 
@@ -89,11 +92,17 @@ export class IntentRecognizer {
 
     const trained = result !== undefined && isTrainedIntent(result.intent) && result.score >= this.options.threshold ? { intent: result.intent, score: result.score } : undefined;
     const expected = context.step === undefined ? undefined : STEP_EXPECTS[context.step];
-    // "the app please": a method's name with at most a word or two around it.
-    const onlyAMethod = named.methodWords > 0 && words - named.methodWords <= 2;
+    // "email" is a choice of that method, whatever the classifier makes of one word; so is "the app" where a method
+    // is asked for, or where the classifier is not sure of something else ("no cell phone"); a command about a
+    // method ("remove the app") stays that command.
+    const extraWords = words - named.methodWords;
+    const onlyAMethod =
+      named.methodWords > 0 &&
+      (extraWords === 0 || (extraWords === 1 && (expected === 'method' || trained === undefined || trained.score < SURE_OVER_ANSWER))) &&
+      !(trained !== undefined && METHOD_COMMANDS.includes(trained.intent));
     const answer = answerIntent(entities, expected, onlyAMethod);
     // A bare code or number is an answer; with words, it is one unless a trained intent is sure of itself.
-    if (answer !== undefined && (trained === undefined || words === 0 || (answer.expected && trained.score < SURE_OVER_ANSWER))) {
+    if (answer !== undefined && (trained === undefined || words === 0 || answer.bare || (answer.expected && trained.score < SURE_OVER_ANSWER))) {
       return { intent: answer.intent, score: 1, entities };
     }
     if (trained !== undefined) return { ...trained, entities };
@@ -118,10 +127,14 @@ async function newNlp(language: string): Promise<Nlp> {
 }
 
 /** The answer a message's entities make, and whether the step asked for that kind of answer. */
-function answerIntent(entities: Entities, expected: 'code' | 'phone' | 'method' | undefined, onlyAMethod: boolean): { intent: Intent; expected: boolean } | undefined {
-  if (entities.code !== undefined) return { intent: 'giveCode', expected: expected === 'code' };
-  if (entities.phone !== undefined) return { intent: 'givePhone', expected: expected === 'phone' };
-  if (entities.method !== undefined && (expected === 'method' || onlyAMethod)) return { intent: 'chooseMethod', expected: expected === 'method' };
+function answerIntent(
+  entities: Entities,
+  expected: 'code' | 'phone' | 'method' | undefined,
+  onlyAMethod: boolean,
+): { intent: Intent; expected: boolean; bare: boolean } | undefined {
+  if (entities.code !== undefined) return { intent: 'giveCode', expected: expected === 'code', bare: false };
+  if (entities.phone !== undefined) return { intent: 'givePhone', expected: expected === 'phone', bare: false };
+  if (entities.method !== undefined && (expected === 'method' || onlyAMethod)) return { intent: 'chooseMethod', expected: expected === 'method', bare: onlyAMethod };
   return undefined;
 }
 
@@ -135,6 +148,7 @@ function namedEntities(found: readonly NlpEntity[]): { entities: Pick<Entities, 
       ...(kind !== undefined && isMethodKind(kind) ? { method: kind } : {}),
       ...(language !== undefined ? { language } : {}),
     },
-    methodWords: method === undefined ? 0 : wordCount(method.sourceText ?? ''),
+    // The extractor may report "app" and "authenticator app" both: the longest name is what was said.
+    methodWords: Math.max(0, ...found.filter((e) => e.entity === 'method' && e.option === kind).map((e) => wordCount(e.sourceText ?? ''))),
   };
 }
