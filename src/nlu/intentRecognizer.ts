@@ -40,6 +40,9 @@ const STEP_EXPECTS: Readonly<Record<string, 'code' | 'phone' | 'method'>> = {
   addMethod: 'method',
 };
 
+/** Intents that say nothing by themselves: "hi, it's 425 555 0123" is a phone number. */
+const FILLER: readonly Intent[] = ['greeting'];
+
 /** Commands whose argument is a method: "remove the app" is a removal, not a choice of the app. */
 const METHOD_COMMANDS: readonly Intent[] = ['addMethod', 'removeMethod'];
 
@@ -102,7 +105,10 @@ export class IntentRecognizer {
       !(trained !== undefined && METHOD_COMMANDS.includes(trained.intent));
     const answer = answerIntent(entities, expected, onlyAMethod);
     // A bare code or number is an answer; with words, it is one unless a trained intent is sure of itself.
-    if (answer !== undefined && (trained === undefined || words === 0 || answer.bare || (answer.expected && trained.score < SURE_OVER_ANSWER))) {
+    if (
+      answer !== undefined &&
+      (trained === undefined || words === 0 || answer.bare || FILLER.includes(trained.intent) || (answer.expected && trained.score < SURE_OVER_ANSWER))
+    ) {
       return { intent: answer.intent, score: 1, entities };
     }
     if (trained !== undefined) return { ...trained, entities };
