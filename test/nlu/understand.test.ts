@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { createI18n } from '../../src/i18n';
 import { digitRuns, findNumberEntities } from '../../src/nlu/entities';
+import { faqAnswerFor } from '../../src/nlu/faqAnswers';
 import { IntentCorpusError, parseIntentCorpus } from '../../src/nlu/intentCorpus';
 import { QUESTION_INTENTS } from '../../src/nlu/intents';
 import { createNlu, type Nlu } from '../../src/nlu/understand';
@@ -128,5 +129,17 @@ describe('the utterance files and the answers', () => {
     expect(i18n.t('en-US', 'faq.whatIsHashKey.question')).toContain('pound');
     expect(i18n.t('en-GB', 'faq.whatIsHashKey.question')).toContain('hash');
     expect(i18n.t('es-US', 'faq.whatIsHashKey.question')).toContain('tecla numeral');
+  });
+
+  it('when an intent is a question, then faqAnswerFor names keys that exist; commands and "none" have no answer', async () => {
+    const i18n = await createI18n({ supported: LOCALES, fallback: 'en-US' });
+    for (const intent of QUESTION_INTENTS) {
+      const answer = faqAnswerFor(intent)!;
+      expect([i18n.has(answer.questionKey), i18n.has(answer.answerKey)]).toEqual([true, true]);
+    }
+    expect(faqAnswerFor('leftPhoneAtHome')?.withHelpDesk).toBe(true);
+    expect(faqAnswerFor('whatIsHashKey')?.withHelpDesk).toBe(false);
+    expect(i18n.has(`${faqAnswerFor('methodUsage')!.tableKeyPrefix!}passwordReset`)).toBe(true);
+    expect([faqAnswerFor('cancel'), faqAnswerFor('giveCode'), faqAnswerFor('none')]).toEqual([undefined, undefined, undefined]);
   });
 });
