@@ -166,15 +166,19 @@ class BoundedCache<V> {
   }
 }
 
+/** The NLU's utterances (src/nlu reads them): beside the translations, but not translations themselves. */
+const NOT_TRANSLATIONS = new Set(['intents.json']);
+const isTranslationFile = (file: string): boolean => file.endsWith('.json') && !NOT_TRANSLATIONS.has(file);
+
 function hasLocaleFiles(localesDir: string, lng: string): boolean {
   const dir = join(localesDir, lng);
-  return existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).some((f) => f.endsWith('.json'));
+  return existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).some(isTranslationFile);
 }
 
 function loadLocale(localesDir: string, lng: string): LocaleTree {
   const dir = join(localesDir, lng);
   const tree: LocaleTree = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir).filter(isTranslationFile).sort()) {
     const path = join(dir, file);
     let parsed: unknown;
     try {

@@ -19,6 +19,7 @@ export type Part =
   | 'twilio'
   | 'web' // the browser channel: server-rendered pages (Entra External MFA, password reset)
   | 'app' // the application layer: one use case per inbound event, called by every channel
+  | 'nlu' // understanding what people type: intents per locale and the entities in a message
   | 'api'
   | 'jobs' // background workers of the application
   | 'core' // enrollment, verification, help desk: services and machines; serviceKit: what those services share
@@ -48,6 +49,7 @@ export function partOf(file: string): Part {
     ['src/channels/twilio/', 'twilio'],
     ['src/channels/web/', 'web'],
     ['src/app/', 'app'],
+    ['src/nlu/', 'nlu'],
     ['src/channels/', 'channelKit'],
     ['src/api/', 'api'],
     ['src/jobs/', 'jobs'],
@@ -74,7 +76,7 @@ export function partOf(file: string): Part {
 const LIBRARIES: ReadonlyArray<Part> = ['domain', 'security', 'config', 'logging'];
 const INNER: ReadonlyArray<Part> = ['core', 'ports', 'repositoryPorts', ...LIBRARIES];
 // http: the body reader and error shape the host shares with the routes it mounts (never the other way round).
-const CHANNEL_NEEDS: ReadonlyArray<Part> = ['app', 'core', 'ports', 'presentation', 'channelKit', 'httpKit', ...LIBRARIES];
+const CHANNEL_NEEDS: ReadonlyArray<Part> = ['app', 'core', 'ports', 'presentation', 'channelKit', 'httpKit', 'nlu', ...LIBRARIES];
 
 /** The arrows of the map: the parts each part may import besides itself. */
 export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {
@@ -89,6 +91,7 @@ export const ALLOWED: Readonly<Record<Part, ReadonlyArray<Part | '*'>>> = {
   twilio: CHANNEL_NEEDS,
   web: CHANNEL_NEEDS,
   app: ['core', ...INNER],
+  nlu: ['domain', 'config', 'logging'],
   api: CHANNEL_NEEDS,
   jobs: INNER,
   core: INNER,

@@ -3,6 +3,8 @@
 // THE CONVENTION (what this test enforces; read it before adding a key or a locale):
 //  1. locales/en-US is the reference. Every locale folder under locales/ has the same files and, in each, the
 //     same keys: nothing missing, nothing extra. No value is empty. Values are strings or nested objects only.
+//     The exception is intents.json (the NLU's utterances, not translations): same intents, method and language
+//     names as en-US, each intent with at least 30 distinct phrasings in that language.
 //  2. Plurals use i18next suffixes (_zero _one _two _few _many _other). A key that is plural in en-US must be
 //     plural in every locale and have every cardinal category that locale's Intl.PluralRules uses (_zero is
 //     always optional). Keys are compared after the suffix is stripped, so Polish may have _few where English has not.
@@ -29,6 +31,8 @@ const SOURCE_DIRS = ['src', 'dialogs'];
 const FLOWS = ['common', 'enrollment', 'verification', 'validation', 'delivery', 'errors', 'help', 'faq', 'teams', 'sms', 'voice', 'api', 'helpdesk'];
 const PLURAL_CATEGORIES = ['zero', 'one', 'two', 'few', 'many', 'other'] as const;
 const PLURAL_SUFFIX = new RegExp(`_(?:${PLURAL_CATEGORIES.join('|')})$`);
+const INTENTS_FILE = 'intents.json';
+const MIN_UTTERANCES = 30;
 const NOT_A_KEY_SUFFIX = /\.(?:com|net|org|io|edu|gov|uk|example|test|local|json|ts|js)$/;
 
 type Flat = Map<string, string>;
@@ -51,6 +55,8 @@ function readLocale(lng: string, problems: string[]): LocaleFiles {
   const dir = join(LOCALES, lng);
   for (const entry of readdirSync(dir).sort()) {
     const where = `locales/${lng}/${entry}`;
+    // The NLU's utterances: a different shape, checked by intentFileProblems below.
+    if (entry === INTENTS_FILE) continue;
     if (!entry.endsWith('.json')) {
       problems.push(`${where}: only .json files belong in a locale folder`);
       continue;
@@ -164,6 +170,39 @@ function nestingProblems(files: LocaleFiles, lng: string, referenceKeys: Readonl
     for (const [key, value] of flat) {
       for (const m of value.matchAll(/\$t\(\s*([^,)\s]+)/g)) {
         if (!keyExists(referenceKeys, m[1]!)) problems.push(`locales/${lng}/${file}.json "${key}": $t(${m[1]}) names no ${REFERENCE} key`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * locales/<lng>/intents.json: the same intents as en-US (none missing, none extra), each with at least
+ * MIN_UTTERANCES distinct non-empty utterances; methods and languages named by the same keys as en-US.
+ */
+function intentFileProblems(lng: string): string[] {
+  const read = (locale: string): Record<string, Record<string, unknown>> | undefined => {
+    try {
+      return JSON.parse(readFileSync(join(LOCALES, locale, INTENTS_FILE), 'utf8')) as Record<string, Record<string, unknown>>;
+    } catch {
+      return undefined;
+    }
+  };
+  const where = `locales/${lng}/${INTENTS_FILE}`;
+  const ref = read(REFERENCE);
+  const mine = read(lng);
+  if (ref === undefined) return [`locales/${REFERENCE}/${INTENTS_FILE}: missing or not JSON`];
+  if (mine === undefined) return [`${where}: missing or not JSON`];
+  const problems: string[] = [];
+  for (const section of ['intents', 'methods', 'languages']) {
+    const want = Object.keys(ref[section] ?? {}).sort();
+    const have = Object.keys(mine[section] ?? {}).sort();
+    for (const k of want.filter((k) => !have.includes(k))) problems.push(`${where} "${section}.${k}": missing`);
+    for (const k of have.filter((k) => !want.includes(k))) problems.push(`${where} "${section}.${k}": extra (not in ${REFERENCE})`);
+    for (const [k, v] of Object.entries(mine[section] ?? {})) {
+      if (!Array.isArray(v) || v.some((u) => typeof u !== 'string' || u.trim() === '')) problems.push(`${where} "${section}.${k}": must be an array of non-empty strings`);
+      else if (section === 'intents' && new Set(v.map((u: string) => u.toLowerCase())).size < MIN_UTTERANCES) {
+        problems.push(`${where} "${section}.${k}": fewer than ${MIN_UTTERANCES} distinct utterances`);
       }
     }
   }
@@ -416,6 +455,10 @@ describe('locale completeness', () => {
 
   it.each(folders.filter((f) => f !== REFERENCE))(`when %s is compared with ${REFERENCE}, then no file or key is missing or extra and placeholders match`, (lng) => {
     expect(compareLocale(reference, locales.get(lng)!, lng)).toEqual([]);
+  });
+
+  it.each(folders)(`when %s's ${INTENTS_FILE} is compared with ${REFERENCE}'s, then it has the same intents, each with ${MIN_UTTERANCES}+ utterances`, (lng) => {
+    expect(intentFileProblems(lng)).toEqual([]);
   });
 
   it.each(folders)('when %s is read, then no value is empty and every $t() names a key', (lng) => {

@@ -1,0 +1,160 @@
+// One locale's intent classifier: an NLP.js neural classifier trained in-process from that locale's utterance
+// file (no cloud, no model file), plus enum entities for method and language names. Weights start at zero and
+// documents go in a fixed order, so the same corpus always trains the same model and gives the same answers.
+import { containerBootstrap } from '@nlpjs/core';
+import { Nlp, type NlpEntity, type NlpNer } from '@nlpjs/nlp';
+import { LangEn } from '@nlpjs/lang-en-min';
+import { LangEs } from '@nlpjs/lang-es';
+import { isMethodKind } from '../domain/methodKinds';
+import { findNumberEntities, type Entities, type EntityOptions, type LanguageChoice } from './entities';
+import type { IntentCorpus } from './intentCorpus';
+import { isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
+
+export interface Understanding {
+  /** "none" when nothing was understood well enough: the step says "I didn't catch that" and what can be said. */
+  readonly intent: Intent | 'none';
+  /** The classifier's confidence (0–1); 1 for a message that is only a code, a number or a method's name. */
+  readonly score: number;
+  readonly entities: Entities;
+}
+
+/** Where the person is: the step decides which answer a bare entity is, and how sure a command must be to win. */
+export interface UnderstandContext {
+  /** A `help.steps.*` name: "choosingMethod", "enteringPhone", "codeSent", … */
+  readonly step?: string;
+}
+
+export interface RecognizerOptions extends EntityOptions {
+  /** Below this score a message is "none". */
+  readonly threshold: number;
+}
+
+/** Entities each step asks for: at such a step, a message carrying one is an answer unless a command is sure. */
+const STEP_EXPECTS: Readonly<Record<string, 'code' | 'phone' | 'method'>> = {
+  codeSent: 'code',
+  emailCode: 'code',
+  scanningApp: 'code',
+  enteringPhone: 'phone',
+  enteringOfficePhone: 'phone',
+  choosingMethod: 'method',
+  addMethod: 'method',
+};
+
+/** Intents that say nothing by themselves: "hi, it's 425 555 0123" is a phone number. */
+const FILLER: readonly Intent[] = ['greeting'];
+
+/** Commands whose argument is a method: "remove the app" is a removal, not a choice of the app. */
+const METHOD_COMMANDS: readonly Intent[] = ['addMethod', 'removeMethod'];
+
+/** At a step expecting an entity, a trained intent must be at least this sure to outrank the answer. */
+const SURE_OVER_ANSWER = 0.9;
+
+/** Longer messages are cut: nobody types a paragraph to a sign-in bot, and the classifier's cost grows with length. */
+export const MAX_UNDERSTOOD_CHARACTERS = 300;
+
+const LANGUAGE_PACKS: Readonly<Record<string, unknown>> = { en: LangEn, es: LangEs };
+
+/** The NLP.js language of a locale ("es-US" → "es"), or an error naming the packs that exist. */
+export function nlpLanguageOf(locale: string): string {
+  const language = locale.split('-')[0]!.toLowerCase();
+  if (!(language in LANGUAGE_PACKS)) {
+    throw new Error(`No NLP.js language pack for ${locale}: Signet has ${Object.keys(LANGUAGE_PACKS).join(', ')}`);
+  }
+  return language;
+}
+
+export class IntentRecognizer {
+  private constructor(
+    private readonly nlp: Nlp,
+    private readonly ner: NlpNer,
+    private readonly language: string,
+    private readonly options: RecognizerOptions,
+  ) {}
+
+  static async train(corpus: IntentCorpus, options: RecognizerOptions): Promise<IntentRecognizer> {
+    const language = nlpLanguageOf(corpus.locale);
+    const nlp = await newNlp(language);
+    for (const intent of TRAINED_INTENTS) for (const utterance of corpus.utterances[intent]) nlp.addDocument(language, utterance, intent);
+    await nlp.train();
+    // Names go to a second, untrained instance: NLP.js would otherwise put "@method" in place of "email" or
+    // "office phone" in every utterance, and "can I use my school email" would look like "can I use my office phone".
+    const { ner } = await newNlp(language);
+    for (const [kind, names] of Object.entries(corpus.methods)) ner.addRuleOptionTexts(language, 'method', kind, [...(names ?? [])]);
+    for (const [choice, names] of Object.entries(corpus.languages)) ner.addRuleOptionTexts(language, 'language', choice, [...(names ?? [])]);
+    return new IntentRecognizer(nlp, ner, language, options);
+  }
+
+  async understand(input: string, context: UnderstandContext = {}): Promise<Understanding> {
+    const text = input.normalize('NFKC').slice(0, MAX_UNDERSTOOD_CHARACTERS).trim();
+    if (text === '') return { intent: 'none', score: 0, entities: {} };
+    const numbers = findNumberEntities(text, this.options);
+    const words = wordCount(numbers.rest);
+    const result = words > 0 ? await this.nlp.process(this.language, numbers.rest) : undefined;
+    const named = namedEntities(words > 0 ? (await this.ner.process({ locale: this.language, text: numbers.rest })).entities : []);
+    const entities: Entities = { ...numbers.entities, ...named.entities };
+
+    const trained = result !== undefined && isTrainedIntent(result.intent) && result.score >= this.options.threshold ? { intent: result.intent, score: result.score } : undefined;
+    const expected = context.step === undefined ? undefined : STEP_EXPECTS[context.step];
+    // "email" is a choice of that method, whatever the classifier makes of one word; so is "the app" where a method
+    // is asked for, or where the classifier is not sure of something else ("no cell phone"); a command about a
+    // method ("remove the app") stays that command.
+    const extraWords = words - named.methodWords;
+    const onlyAMethod =
+      named.methodWords > 0 &&
+      (extraWords === 0 || (extraWords === 1 && (expected === 'method' || trained === undefined || trained.score < SURE_OVER_ANSWER))) &&
+      !(trained !== undefined && METHOD_COMMANDS.includes(trained.intent));
+    const answer = answerIntent(entities, expected, onlyAMethod);
+    // A bare code or number is an answer; with words, it is one unless a trained intent is sure of itself.
+    if (
+      answer !== undefined &&
+      (trained === undefined || words === 0 || answer.bare || FILLER.includes(trained.intent) || (answer.expected && trained.score < SURE_OVER_ANSWER))
+    ) {
+      return { intent: answer.intent, score: 1, entities };
+    }
+    if (trained !== undefined) return { ...trained, entities };
+    return { intent: 'none', score: result?.score ?? 0, entities };
+  }
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter((w) => [...w].some((c) => c.toLowerCase() !== c.toUpperCase())).length;
+}
+
+/** An NLP.js instance of its own container (nothing shared between locales or instances), console log off. */
+async function newNlp(language: string): Promise<Nlp> {
+  const container = await containerBootstrap();
+  container.use(LANGUAGE_PACKS[language]);
+  container.registerConfiguration(
+    'nlu-??',
+    { keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false },
+    true,
+  );
+  return new Nlp({ container, languages: [language], autoSave: false, autoLoad: false, calculateSentiment: false });
+}
+
+/** The answer a message's entities make, and whether the step asked for that kind of answer. */
+function answerIntent(
+  entities: Entities,
+  expected: 'code' | 'phone' | 'method' | undefined,
+  onlyAMethod: boolean,
+): { intent: Intent; expected: boolean; bare: boolean } | undefined {
+  if (entities.code !== undefined) return { intent: 'giveCode', expected: expected === 'code', bare: false };
+  if (entities.phone !== undefined) return { intent: 'givePhone', expected: expected === 'phone', bare: false };
+  if (entities.method !== undefined && (expected === 'method' || onlyAMethod)) return { intent: 'chooseMethod', expected: expected === 'method', bare: onlyAMethod };
+  return undefined;
+}
+
+/** The first method and language NLP.js's enum extractor found, and how many words the method's name took. */
+function namedEntities(found: readonly NlpEntity[]): { entities: Pick<Entities, 'method' | 'language'>; methodWords: number } {
+  const method = found.find((e) => e.entity === 'method' && isMethodKind(e.option));
+  const language = found.find((e) => e.entity === 'language' && (e.option === 'en' || e.option === 'es'))?.option as LanguageChoice | undefined;
+  const kind = method?.option;
+  return {
+    entities: {
+      ...(kind !== undefined && isMethodKind(kind) ? { method: kind } : {}),
+      ...(language !== undefined ? { language } : {}),
+    },
+    // The extractor may report "app" and "authenticator app" both: the longest name is what was said.
+    methodWords: Math.max(0, ...found.filter((e) => e.entity === 'method' && e.option === kind).map((e) => wordCount(e.sourceText ?? ''))),
+  };
+}

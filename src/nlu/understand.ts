@@ -1,0 +1,66 @@
+// The NLU the channels call: understand(text, locale, { step }) → intent, score, entities. One recognizer per
+// locale, trained on first use (or all at once by warmUp at start-up) and kept; concurrent first calls share one
+// training. A locale without its own utterances uses the closest one of the same language, then the fallback.
+import type { CountryCode } from 'libphonenumber-js';
+import { defaultIntentLocalesDir, hasIntentCorpus, loadIntentCorpus } from './intentCorpus';
+import { IntentRecognizer, type UnderstandContext, type Understanding } from './intentRecognizer';
+
+export interface NluOptions {
+  /** The locales to understand (the organisation's offered locales); each needs locales/<lng>/intents.json. */
+  readonly locales: readonly string[];
+  readonly fallback: string;
+  readonly defaultCountry: CountryCode;
+  /** The organisation's code length; 6 (the authenticator app's) is always accepted too. */
+  readonly codeLength?: number;
+  readonly threshold?: number;
+  readonly localesDir?: string;
+}
+
+export interface Nlu {
+  understand(text: string, locale: string, context?: UnderstandContext): Promise<Understanding>;
+  /** Trains every locale now (start-up), so the first person does not wait for it. */
+  warmUp(): Promise<void>;
+  /** The locale whose utterances answer `requested`. */
+  localeFor(requested: string): string;
+}
+
+/** Chosen on the held-out corpus: lower lets unrelated chatter through as a guess, higher loses short commands. */
+export const DEFAULT_THRESHOLD = 0.5;
+
+export function createNlu(options: NluOptions): Nlu {
+  const localesDir = options.localesDir ?? defaultIntentLocalesDir();
+  const locales = [...new Set([...options.locales, options.fallback])];
+  const missing = locales.filter((lng) => !hasIntentCorpus(localesDir, lng));
+  if (missing.length > 0) throw new Error(`No locales/<lng>/intents.json for ${missing.join(', ')} in ${localesDir}`);
+  const recognizerOptions = {
+    defaultCountry: options.defaultCountry,
+    codeLengths: [...new Set([6, options.codeLength ?? 6])],
+    threshold: options.threshold ?? DEFAULT_THRESHOLD,
+  };
+  const trained = new Map<string, Promise<IntentRecognizer>>();
+  const recognizer = (locale: string): Promise<IntentRecognizer> => {
+    let pending = trained.get(locale);
+    if (pending === undefined) {
+      pending = IntentRecognizer.train(loadIntentCorpus(localesDir, locale), recognizerOptions);
+      // A failed training is not kept: the next message tries again.
+      pending.catch(() => trained.delete(locale));
+      trained.set(locale, pending);
+    }
+    return pending;
+  };
+
+  const byLower = new Map(locales.map((lng) => [lng.toLowerCase(), lng]));
+  const localeFor = (requested: string): string => {
+    const cleaned = requested.trim().replace(/_/g, '-').toLowerCase();
+    const language = cleaned.split('-')[0];
+    return byLower.get(cleaned) ?? locales.find((lng) => lng.toLowerCase().split('-')[0] === language) ?? options.fallback;
+  };
+
+  return {
+    understand: async (text, locale, context) => (await recognizer(localeFor(locale))).understand(text, context),
+    warmUp: async () => {
+      for (const locale of locales) await recognizer(locale);
+    },
+    localeFor,
+  };
+}
