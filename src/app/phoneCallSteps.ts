@@ -2,7 +2,7 @@
 // failing its attempt, and the script of what the call says next. A script names prompts by attempt number; the
 // channel turns that into its own callback address.
 import { reply, type Reply } from '../domain/effects';
-import type { DeliveryFailure } from '../domain/enrollmentRecord';
+import { isSameSend, type DeliveryFailure } from '../domain/enrollmentRecord';
 import type { SealedSecret } from '../domain/user';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { EnrollmentService } from '../enrollment/enrollmentService';
@@ -44,28 +44,34 @@ export interface CallTarget {
 
 const NOTHING: CallTarget = { waiting: false, failed: false, sealedCode: null, denied: false };
 
+/**
+ * The call's record as stored now. The call is told apart from an earlier or later one by its address (the
+ * enrollment's send number, or the challenge id: a challenge places one call); only records saved before sends
+ * were numbered also compare the CallSid they stored.
+ */
 export async function loadCallTarget(deps: PhoneCallDeps, context: CallbackContext, callSid: string): Promise<CallTarget> {
   const { stores, clock } = deps;
   const { purpose } = context;
-  const sameCall = (ref: string | null): boolean => ref === null || ref === callSid;
   if (purpose.kind === 'enrollment') {
     const enrollment = (await stores.users.get(purpose.userId))?.enrollment;
     if (!enrollment || enrollment.id !== purpose.refId) return NOTHING;
     const step = enrollment.step;
     if (step.name === 'failed') return { ...NOTHING, denied: step.reason === 'deniedByPhone' };
-    const waiting = step.name === 'codeSent' && step.delivery === 'voice' && sameCall(step.deliveryRef) && clock.now() < step.expiresAt;
-    return { waiting, failed: step.name === 'codeSent' && step.deliveryFailure !== null, sealedCode: step.name === 'codeSent' ? step.sealedCode : null, denied: false };
+    if (step.name !== 'codeSent') return NOTHING;
+    const waiting = step.delivery === 'voice' && isSameSend(step, purpose.send, callSid) && clock.now() < step.expiresAt;
+    return { waiting, failed: step.deliveryFailure !== null, sealedCode: step.sealedCode, denied: false };
   }
   const challenge = await stores.challenges.get(purpose.refId);
   if (!challenge || challenge.userId !== purpose.userId || challenge.method !== 'voice') return NOTHING;
-  const waiting = challenge.status === 'pending' && sameCall(challenge.deliveryRef) && clock.now() < challenge.expiresAt;
+  const sameCall = challenge.deliveryRef == null || challenge.deliveryRef === callSid;
+  const waiting = challenge.status === 'pending' && sameCall && clock.now() < challenge.expiresAt;
   return { waiting, failed: false, sealedCode: challenge.sealedCode, denied: challenge.status === 'denied' && challenge.reason === 'deniedByUser' };
 }
 
 /** Ends the call's attempt with `reason` in the machine that placed it. */
 export async function failCall(deps: PhoneCallDeps, context: CallbackContext, callSid: string, reason: DeliveryFailure): Promise<void> {
   const { purpose } = context;
-  if (purpose.kind === 'enrollment') await deps.enrollment.apply(purpose.userId, { type: 'deliveryFailed', reason, deliveryRef: callSid }, { channel: 'voice' });
+  if (purpose.kind === 'enrollment') await deps.enrollment.apply(purpose.userId, { type: 'deliveryFailed', reason, deliveryRef: callSid, send: purpose.send }, { channel: 'voice' });
   else await deps.verification.apply(purpose.refId, { type: 'deliveryFailed', reason }, 'voice');
 }
 

@@ -51,7 +51,7 @@ export class PressKey {
   private async apply(context: CallbackContext, callSid: string, key: string): Promise<readonly Reply[]> {
     const { enrollment, verification } = this.deps;
     const { purpose } = context;
-    if (purpose.kind === 'enrollment') return enrollment.apply(purpose.userId, { type: 'callKeyPressed', key, callRef: callSid }, { channel: 'voice' });
+    if (purpose.kind === 'enrollment') return enrollment.apply(purpose.userId, { type: 'callKeyPressed', key, callRef: callSid, send: purpose.send }, { channel: 'voice' });
     return (await verification.apply(purpose.refId, { type: 'callKeyPressed', key }, 'voice')).replies;
   }
 

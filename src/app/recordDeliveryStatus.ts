@@ -1,7 +1,7 @@
 // Use case "a text's delivery status is reported": every report is recorded; a text that did not arrive becomes a
 // delivery failure for the enrollment or challenge it carried (only the live attempt), with the provider's code in
 // the audit log. The channel has already translated the provider's status and code into a DeliveryFailure.
-import type { DeliveryFailure } from '../domain/enrollmentRecord';
+import { isSameSend, type DeliveryFailure } from '../domain/enrollmentRecord';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { EnrollmentService } from '../enrollment/enrollmentService';
 import type { VerificationService } from '../verification/verificationService';
@@ -43,13 +43,15 @@ export class RecordDeliveryStatus {
     if (purpose.kind === 'enrollment') {
       const current = (await stores.users.get(purpose.userId))?.enrollment;
       const step = current?.step;
-      // The machine ignores a report for an older text (deliveryRef differs); only a live attempt is failed.
+      // Only the live attempt is failed: a report for an older text (another send number) changes nothing.
       if (current?.id !== purpose.refId || step?.name !== 'codeSent' || step.deliveryFailure !== null) return;
-      await enrollment.apply(purpose.userId, { type: 'deliveryFailed', reason, deliveryRef: report.messageSid }, { channel: 'sms' });
+      if (!isSameSend(step, purpose.send, report.messageSid)) return;
+      await enrollment.apply(purpose.userId, { type: 'deliveryFailed', reason, deliveryRef: report.messageSid, send: purpose.send }, { channel: 'sms' });
       return;
     }
+    // A challenge sends one text, so its id (in the address) names the attempt; older records also stored the sid.
     const challenge = await stores.challenges.get(purpose.refId);
-    if (!challenge || challenge.status !== 'pending' || (challenge.deliveryRef !== null && challenge.deliveryRef !== report.messageSid)) return;
+    if (!challenge || challenge.status !== 'pending' || (challenge.deliveryRef != null && challenge.deliveryRef !== report.messageSid)) return;
     await verification.apply(challenge.id, { type: 'deliveryFailed', reason }, 'sms');
   }
 }

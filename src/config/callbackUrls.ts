@@ -1,5 +1,6 @@
-// The webhook addresses Signet gives Twilio. Each carries the delivery's purpose in its query string: Twilio
-// signs the full URL, so the purpose cannot be forged, and a webhook finds its record before any CallSid is saved.
+// The webhook addresses Signet gives Twilio. Each carries the delivery's purpose in its query string (the record,
+// and for an enrollment which send it is): Twilio signs the full URL, so the purpose cannot be forged, and a
+// webhook finds its record and attempt without the provider's id ever being saved.
 import type { DeliveryPurpose } from '../domain/effects';
 
 export type CallMode = 'pressKey' | 'readCode';
@@ -24,6 +25,7 @@ export function callbackQuery(context: CallbackContext, extra: Readonly<Record<s
     kind: context.purpose.kind,
     user: context.purpose.userId,
     ref: context.purpose.refId,
+    ...(context.purpose.send !== undefined ? { send: String(context.purpose.send) } : {}),
     locale: context.locale,
     ...(context.mode ? { mode: context.mode } : {}),
     ...extra,
@@ -42,7 +44,10 @@ export function parseCallbackContext(query: URLSearchParams): CallbackContext | 
   const refId = query.get('ref');
   const locale = query.get('locale');
   const mode = query.get('mode');
+  const send = query.get('send');
   if ((kind !== 'enrollment' && kind !== 'verification') || !userId || !refId || !locale) return null;
   if (mode !== null && mode !== 'pressKey' && mode !== 'readCode') return null;
-  return { purpose: { kind, userId, refId }, locale, mode };
+  // Absent on addresses given out before sends were numbered; those still work (see isSameSend).
+  if (send !== null && !/^[1-9]\d{0,8}$/.test(send)) return null;
+  return { purpose: { kind, userId, refId, ...(send !== null ? { send: Number(send) } : {}) }, locale, mode };
 }

@@ -44,7 +44,11 @@ export interface Challenge {
   readonly attempts: number;
   readonly context: SignInContext;
   readonly locale: string;
-  readonly deliveryRef: string | null;
+  /**
+   * The provider's call or message id: only on challenges saved before callbacks were matched by the challenge id
+   * in their URL (a challenge sends once). New challenges leave it out.
+   */
+  readonly deliveryRef?: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly endedAt: number | null;
@@ -63,7 +67,6 @@ export type ChallengeEvent =
   | { readonly type: 'callKeyPressed'; readonly key: string }
   | { readonly type: 'cardAnswered'; readonly answer: { readonly kind: 'number'; readonly value: number } | { readonly kind: 'deny' } }
   | { readonly type: 'passcodeChecked'; readonly valid: boolean }
-  | { readonly type: 'deliveryAccepted'; readonly deliveryRef: string }
   | { readonly type: 'deliveryFailed'; readonly reason: DeliveryFailure }
   /** Nothing happened but time: lets a read notice that the challenge has expired. */
   | { readonly type: 'checkExpiry' }

@@ -17,6 +17,12 @@ export interface DeliveryPurpose {
   readonly userId: string;
   /** The enrollment or challenge id. */
   readonly refId: string;
+  /**
+   * Which send of the enrollment this is (1, 2, … per code or call issued), carried in the provider's callback
+   * URLs so a callback is matched to its attempt without saving the provider's id. A challenge sends once, so its
+   * id is enough and it has none.
+   */
+  readonly send?: number;
 }
 
 export type Effect =

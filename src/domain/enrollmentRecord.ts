@@ -65,8 +65,13 @@ export type EnrollmentStep =
       readonly sentAt: number;
       readonly expiresAt: number;
       readonly resendAvailableAt: number;
-      /** The Twilio call or message id, once known, so status callbacks find this enrollment. */
-      readonly deliveryRef: string | null;
+      /** Which send of the enrollment this code or call is (Enrollment.sends when it went out); callbacks carry it. */
+      readonly send?: number;
+      /**
+       * The provider's call or message id: only on steps saved before sends were numbered, which matched their
+       * callbacks on it. New steps leave it out (recording it took a second save after every send).
+       */
+      readonly deliveryRef?: string | null;
       readonly deliveryFailure: DeliveryFailure | null;
     }
   | { readonly name: 'verified'; readonly methodId: string; readonly at: number }
@@ -99,4 +104,17 @@ export interface Enrollment {
   readonly updatedAt: number;
   /** No new code may go out before this, even after "back" and the same number or address again. */
   readonly nextSendAt?: number | null;
+  /** How many codes or calls this enrollment has sent; the next is number sends + 1. Absent: none yet. */
+  readonly sends?: number;
+}
+
+/**
+ * Whether a callback is about this code step's send: `send` is the number its URL carries (absent on URLs from
+ * before sends were numbered), `ref` the provider's call or message id. A step from before then is matched on
+ * the id it stored, as it was; a numbered step only by its number, so a report for an older text or call after a
+ * resend, or one from before the upgrade, changes nothing.
+ */
+export function isSameSend(step: Extract<EnrollmentStep, { name: 'codeSent' }>, send: number | undefined, ref: string | undefined): boolean {
+  if (step.send !== undefined) return send === step.send;
+  return ref === undefined || step.deliveryRef == null || ref === step.deliveryRef;
 }

@@ -149,11 +149,11 @@ function handle(user: User, enrollment: Enrollment, event: EnrollmentEvent, ctx:
     case 'expired':
       if (event.type === 'resend') return resend(user, enrollment, step.previous, event.delivery, ctx, at, { ignoreCooldown: true });
       if (event.type === 'callKeyPressed') return at(step, [reply('voice.enrollment.expired')]);
-      if (event.type === 'deliveryFailed' || event.type === 'deliveryAccepted') return at(step, []);
+      if (event.type === 'deliveryFailed') return at(step, []);
       return at(step, [reply('enrollment.code.expired')]);
 
     case 'locked':
-      if (event.type === 'deliveryFailed' || event.type === 'deliveryAccepted') return at(step, []);
+      if (event.type === 'deliveryFailed') return at(step, []);
       return at(step, [lockedReply(step.until, ctx.now)]);
 
     default:

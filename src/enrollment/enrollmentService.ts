@@ -2,7 +2,6 @@
 // (retrying a lost race on fresh data), then carry out the effects and feed their outcome back as events.
 import type { Effect, Reply } from '../domain/effects';
 import type { Channel, NewUser, User } from '../domain/user';
-import type { DeliveryReceipt } from '../ports/deliveryPorts';
 import { type Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
 import type { RandomSource } from '../security/random';
@@ -37,7 +36,7 @@ export interface Origin {
   readonly actor?: string;
 }
 
-// An effect's outcome (a text refused, a call id) is fed back as an event; bound how deep that can go.
+// A send's refusal is fed back as an event; bound how deep that can go.
 const MAX_FEEDBACK_DEPTH = 3;
 
 export class EnrollmentService {
@@ -132,18 +131,23 @@ export class EnrollmentService {
     return { result, feedback: await this.run(result.effects, saved), saved };
   }
 
+  /**
+   * Runs the effects; a send refused comes back as a failure of that send. An accepted one changes nothing: its
+   * callbacks find the step by the send number in their URL, so the provider's id needs no second save.
+   */
   private async run(effects: readonly Effect[], user: User): Promise<EnrollmentEvent[]> {
     const events: EnrollmentEvent[] = [];
     for (const effect of effects) {
       const receipt = await this.deps.effects.run(effect, user.locale);
-      if (receipt) events.push(receiptEvent(receipt));
+      if (receipt && !receipt.ok) events.push({ type: 'deliveryFailed', reason: receipt.failure, ...sendOf(effect) });
     }
     return events;
   }
 }
 
-function receiptEvent(receipt: DeliveryReceipt): EnrollmentEvent {
-  return receipt.ok ? { type: 'deliveryAccepted', deliveryRef: receipt.ref } : { type: 'deliveryFailed', reason: receipt.failure };
+function sendOf(effect: Effect): { send?: number } {
+  const send = 'purpose' in effect ? effect.purpose.send : undefined;
+  return send !== undefined ? { send } : {};
 }
 
 function actorOf(origin: Origin): { actor?: string } {

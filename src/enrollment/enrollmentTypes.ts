@@ -30,10 +30,13 @@ export type EnrollmentEvent =
   | { readonly type: 'submitEmail'; readonly address: string }
   | { readonly type: 'submitAnswers'; readonly answers: readonly SecurityAnswerInput[] }
   | { readonly type: 'submitCode'; readonly code: string }
-  /** A key pressed on an enrollment call: '#' confirms, '0' says "this wasn't me". */
-  | { readonly type: 'callKeyPressed'; readonly key: string; readonly callRef: string }
-  | { readonly type: 'deliveryAccepted'; readonly deliveryRef: string }
-  | { readonly type: 'deliveryFailed'; readonly reason: DeliveryFailure; readonly deliveryRef?: string }
+  /**
+   * A key pressed on an enrollment call: '#' confirms, '0' says "this wasn't me". `send`: the call's send number
+   * (from its URL; see isSameSend); callRef: its CallSid.
+   */
+  | { readonly type: 'callKeyPressed'; readonly key: string; readonly callRef: string; readonly send?: number }
+  /** A text, call or mail that will not arrive: `send` and `deliveryRef` say which (see isSameSend). */
+  | { readonly type: 'deliveryFailed'; readonly reason: DeliveryFailure; readonly deliveryRef?: string; readonly send?: number }
   | { readonly type: 'resend'; readonly delivery?: PhoneDelivery }
   | { readonly type: 'back' }
   | { readonly type: 'differentMethod' }

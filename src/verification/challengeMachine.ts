@@ -59,7 +59,6 @@ export function createChallenge(input: NewChallenge, ctx: ChallengeContext): Cha
     attempts: 0,
     context: input.context,
     locale: input.locale,
-    deliveryRef: null,
     createdAt: ctx.now,
     expiresAt: ctx.now + ctx.codes.lifetimeMs,
     endedAt: null,
@@ -134,8 +133,6 @@ export function transitionChallenge(challenge: Challenge, event: ChallengeEvent,
         ? withReply(end(challenge, 'approved', 'cardApproved', via, ctx), 'verification.approved')
         : withReply(end(challenge, 'denied', 'wrongNumberChosen', via, ctx), 'verification.wrongNumber');
     }
-    case 'deliveryAccepted':
-      return same([], { deliveryRef: event.deliveryRef });
     case 'deliveryFailed':
       return withReply(end(challenge, 'failed', event.reason, via, ctx), `delivery.failed.${event.reason}`);
     case 'checkExpiry':

@@ -85,11 +85,9 @@ export class VerificationService {
       throw error;
     }
     for (const effect of created.effects) {
+      // An accepted send changes nothing: its callbacks find the challenge by the id in their URL.
       const receipt = await this.deps.effects.run(effect, input.locale);
-      if (receipt) {
-        const outcome = await this.apply(challenge.id, receipt.ok ? { type: 'deliveryAccepted', deliveryRef: receipt.ref } : { type: 'deliveryFailed', reason: receipt.failure }, 'system', challenge);
-        challenge = outcome.challenge;
-      }
+      if (receipt && !receipt.ok) challenge = (await this.apply(challenge.id, { type: 'deliveryFailed', reason: receipt.failure }, 'system', challenge)).challenge;
     }
     return challenge;
   }

@@ -83,11 +83,10 @@ describe('verification API over Twilio', () => {
       const { id } = (await start('voice')).json<{ id: string }>();
       const call = app.api.calls().at(-1)!;
       expect(call.params['To']).toBe(PHONE);
-      const challenge = (await app.stores.challenges.get(id))!;
-      const answer = await app.post(pathOf(call.params['Url']), { CallSid: challenge.deliveryRef!, CallStatus: 'in-progress' });
+      const answer = await app.post(pathOf(call.params['Url']), { CallSid: call.sid!, CallStatus: 'in-progress' });
       const gather = flatten(parseXml(answer.text)).find((e) => e.name === 'Gather')!;
       expect(gather.attributes['finishOnKey']).toBe('');
-      await app.post(pathOf(gather.attributes['action']), { CallSid: challenge.deliveryRef!, Digits: digit });
+      await app.post(pathOf(gather.attributes['action']), { CallSid: call.sid!, Digits: digit });
       expect((await api('GET', `/api/v1/verifications/${id}`)).json()).toMatchObject({ status, reason });
     }
   });
@@ -95,8 +94,7 @@ describe('verification API over Twilio', () => {
   it('when the call is not answered, then the relying system reads failed with the reason', async () => {
     const { id } = (await start('voice')).json<{ id: string }>();
     const call = app.api.calls().at(-1)!;
-    const challenge = (await app.stores.challenges.get(id))!;
-    await app.post(pathOf(call.params['StatusCallback']), { CallSid: challenge.deliveryRef!, CallStatus: 'no-answer' });
+    await app.post(pathOf(call.params['StatusCallback']), { CallSid: call.sid!, CallStatus: 'no-answer' });
     expect((await api('GET', `/api/v1/verifications/${id}`)).json()).toMatchObject({ status: 'failed', reason: 'noAnswer' });
   });
 });

@@ -39,6 +39,30 @@ describe('answerCall', () => {
 });
 
 describe('pressKey', () => {
+  it('when # is pressed on the older call after the person asked to be called again, then that call is not expected and the new one still waits', async () => {
+    const app = phoneUseCases();
+    await enrollPhone(app, 'voice');
+    const older = app.lastContext('call');
+    const olderSid = app.lastRef('call');
+    app.clock.advance(60_000);
+    await app.core.enrollment.apply(PROFILE.id, { type: 'resend' }, { channel: 'teams' });
+    expect(steps(await app.pressKey.press(older, olderSid, '#', 1))).toEqual(['say:voice.enrollment.notExpected', 'hangup']);
+    expect(await enrollmentStep(app)).toMatchObject({ name: 'codeSent', send: 2 });
+    await app.recordCallStatus.record(older, { callSid: olderSid, status: 'no-answer', errorCode: null, answeredByMachine: false, failure: 'noAnswer' });
+    expect(await enrollmentStep(app)).toMatchObject({ name: 'codeSent', deliveryFailure: null });
+    await app.pressKey.press(app.lastContext('call'), app.lastRef('call'), '#', 1);
+    expect((await enrollmentStep(app))?.name).toBe('verified');
+  });
+
+  it('when a key comes from an address without a send number (given out before the upgrade), then a numbered call refuses it', async () => {
+    const app = phoneUseCases();
+    await enrollPhone(app, 'voice');
+    const { send: _send, ...unnumbered } = app.lastContext('call').purpose;
+    const legacy = { ...app.lastContext('call'), purpose: unnumbered };
+    expect(steps(await app.pressKey.press(legacy, app.lastRef('call'), '#', 1))).toEqual(['say:voice.enrollment.notExpected', 'hangup']);
+    expect((await enrollmentStep(app))?.name).toBe('codeSent');
+  });
+
   it('when # is pressed on an enrollment call, then the phone is verified and the call ends', async () => {
     const app = phoneUseCases();
     await enrollPhone(app, 'voice');

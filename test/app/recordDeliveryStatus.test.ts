@@ -25,12 +25,39 @@ describe('recordDeliveryStatus', () => {
     expect((await app.stores.users.get(PROFILE.id))?.enrollment?.step).toMatchObject({ name: 'codeSent', deliveryFailure: 'optedOut' });
   });
 
-  it('when a sign-in text fails but the challenge has moved on to another text, then the challenge is left as it is', async () => {
+  it('when an enrollment text fails after a resend, then the report for the older send changes nothing and the live one fails', async () => {
+    const app = phoneUseCases();
+    await enrollPhone(app, 'sms');
+    const older = app.lastContext('sms');
+    const olderRef = app.lastRef('sms');
+    app.clock.advance(60_000);
+    await app.core.enrollment.apply(PROFILE.id, { type: 'resend' }, { channel: 'teams' });
+    expect(older.purpose.send).toBe(1);
+    expect(app.lastContext('sms').purpose.send).toBe(2);
+    const version = (await app.stores.users.get(PROFILE.id))!.version;
+    await app.recordDeliveryStatus.record(older, { messageSid: olderRef, status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
+    // Not even saved: the use case sees it is another send before asking the machine.
+    expect((await app.stores.users.get(PROFILE.id))!.version).toBe(version);
+    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: app.lastRef('sms'), status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
+    expect((await app.stores.users.get(PROFILE.id))?.enrollment?.step).toMatchObject({ name: 'codeSent', send: 2, deliveryFailure: 'unreachable' });
+  });
+
+  it('when a sign-in text fails, then its challenge (named in the address) fails, with no provider id stored', async () => {
     const app = phoneUseCases();
     const challenge = await startSignIn(app, 'sms');
-    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: 'SMan-older-text', status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
-    expect(await app.stores.challenges.get(challenge.id)).toMatchObject({ status: 'pending' });
+    expect(challenge).not.toHaveProperty('deliveryRef');
+    expect(challenge.version).toBe(1);
     await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: app.lastRef('sms'), status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
-    expect((await app.stores.challenges.get(challenge.id))?.status).not.toBe('pending');
+    expect(await app.stores.challenges.get(challenge.id)).toMatchObject({ status: 'failed', reason: 'unreachable' });
+  });
+
+  it('when a challenge saved before the upgrade holds another text\'s id, then a report for this one leaves it as it is', async () => {
+    const app = phoneUseCases();
+    const challenge = await startSignIn(app, 'sms');
+    await app.stores.challenges.replace({ ...challenge, deliveryRef: 'SMstored-by-an-older-version' });
+    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: app.lastRef('sms'), status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
+    expect(await app.stores.challenges.get(challenge.id)).toMatchObject({ status: 'pending' });
+    await app.recordDeliveryStatus.record(app.lastContext('sms'), { messageSid: 'SMstored-by-an-older-version', status: 'failed', errorCode: 30003, to: PHONE, failure: 'unreachable' });
+    expect((await app.stores.challenges.get(challenge.id))?.status).toBe('failed');
   });
 });

@@ -283,10 +283,11 @@ describe('enrollment machine: phone by call', () => {
   const CALL: EnrollmentEvent = { type: 'submitPhone', number: GOOD_MOBILE, delivery: 'voice' };
 
   it('when # is pressed on the call, then the phone is verified and the Teams chat is told', () => {
-    const placed = run(newUser(), [START, MOBILE, CALL, { type: 'deliveryAccepted', deliveryRef: 'CA1' }]);
-    expect(stepOf(placed.state)).toMatchObject({ name: 'codeSent', delivery: 'voice', codeHash: null, deliveryRef: 'CA1' });
+    const placed = run(newUser(), [START, MOBILE, CALL]);
+    expect(stepOf(placed.state)).toMatchObject({ name: 'codeSent', delivery: 'voice', codeHash: null, send: 1 });
+    expect(placed.last.effects[0]).toMatchObject({ type: 'placeCall', purpose: { kind: 'enrollment', refId: placed.state.enrollment!.id, send: 1 } });
     const voiceCtx = machineContext({ channel: 'voice' });
-    const done = run(placed.state, [{ type: 'callKeyPressed', key: '#', callRef: 'CA1' }], voiceCtx);
+    const done = run(placed.state, [{ type: 'callKeyPressed', key: '#', callRef: 'CA1', send: 1 }], voiceCtx);
     expect(stepOf(done.state).name).toBe('verified');
     expect(done.last.effects).toContainEqual({ type: 'notifyUser', userId: 'aad-1', channel: 'teams', message: { key: 'enrollment.verified.phone', params: { phone: '+1 425 555 0123' } } });
   });
@@ -296,8 +297,8 @@ describe('enrollment machine: phone by call', () => {
     ['*', 'voice.enrollment.pressKeyAgain', 'codeSent'],
     ['0', 'voice.enrollment.denied', 'failed'],
   ])('when %p is pressed, then the caller hears %s and the step is %s', (key, replyKey, stepName) => {
-    const placed = run(newUser(), [START, MOBILE, CALL, { type: 'deliveryAccepted', deliveryRef: 'CA1' }]);
-    const pressed = run(placed.state, [{ type: 'callKeyPressed', key, callRef: 'CA1' }], machineContext({ channel: 'voice' }));
+    const placed = run(newUser(), [START, MOBILE, CALL]);
+    const pressed = run(placed.state, [{ type: 'callKeyPressed', key, callRef: 'CA1', send: 1 }], machineContext({ channel: 'voice' }));
     expect(keys(pressed.last.replies)).toEqual([replyKey]);
     expect(stepOf(pressed.state).name).toBe(stepName);
     if (key === '0') {
@@ -306,11 +307,41 @@ describe('enrollment machine: phone by call', () => {
     }
   });
 
-  it('when a key arrives from an older call, then it changes nothing', () => {
-    const placed = run(newUser(), [START, MOBILE, CALL, { type: 'deliveryAccepted', deliveryRef: 'CA2' }]);
-    const stale = run(placed.state, [{ type: 'callKeyPressed', key: '#', callRef: 'CA1' }]);
+  it('when a key arrives from an older call (an earlier send number), then it changes nothing', () => {
+    const placed = run(newUser(), [START, MOBILE, CALL, { advance: 30_000 }, { type: 'resend' }]);
+    expect(stepOf(placed.state)).toMatchObject({ name: 'codeSent', send: 2 });
+    expect(placed.last.effects[0]).toMatchObject({ type: 'placeCall', purpose: { send: 2 } });
+    const stale = run(placed.state, [{ type: 'callKeyPressed', key: '#', callRef: 'CA1', send: 1 }]);
     expect(stepOf(stale.state).name).toBe('codeSent');
     expect(keys(stale.last.replies)).toEqual(['voice.enrollment.notExpected']);
+    expect(stepOf(run(placed.state, [{ type: 'callKeyPressed', key: '#', callRef: 'CA2', send: 2 }]).state).name).toBe('verified');
+  });
+
+  it('when going back and calling again, then the send number keeps counting (the enrollment counts its sends)', () => {
+    const again = run(newUser(), [START, MOBILE, CALL, { type: 'back' }, { advance: 30_000 }, CALL]);
+    expect(stepOf(again.state)).toMatchObject({ name: 'codeSent', send: 2 });
+    expect(again.state.enrollment?.sends).toBe(2);
+    expect(keys(run(again.state, [{ type: 'callKeyPressed', key: '#', callRef: 'CA1', send: 1 }]).last.replies)).toEqual(['voice.enrollment.notExpected']);
+  });
+
+  it('when a key arrives from an address without a send number (given out before sends were numbered), then a numbered step refuses it', () => {
+    const placed = run(newUser(), [START, MOBILE, CALL]);
+    const legacyUrl = run(placed.state, [{ type: 'callKeyPressed', key: '#', callRef: 'CA1' }]);
+    expect(keys(legacyUrl.last.replies)).toEqual(['voice.enrollment.notExpected']);
+  });
+
+  it('when a step saved before sends were numbered holds a call id, then keys are matched on that id as before', () => {
+    const placed = run(newUser(), [START, MOBILE, CALL]);
+    const { send: _send, ...unnumbered } = stepOf(placed.state) as Step<'codeSent'>;
+    const { sends: _sends, ...enrollment } = placed.state.enrollment!;
+    const legacy: User = { ...placed.state, enrollment: { ...enrollment, step: { ...unnumbered, deliveryRef: 'CA2' } } };
+    expect(keys(run(legacy, [{ type: 'callKeyPressed', key: '#', callRef: 'CA1' }]).last.replies)).toEqual(['voice.enrollment.notExpected']);
+    expect(stepOf(run(legacy, [{ type: 'callKeyPressed', key: '#', callRef: 'CA2' }]).state).name).toBe('verified');
+    const failed = run(legacy, [{ type: 'deliveryFailed', reason: 'noAnswer', deliveryRef: 'CA1' }]);
+    expect((stepOf(failed.state) as Step<'codeSent'>).deliveryFailure).toBeNull();
+    // Its next send is numbered.
+    const resent = run(legacy, [{ advance: 30_000 }, { type: 'resend' }]);
+    expect(stepOf(resent.state)).toMatchObject({ name: 'codeSent', send: 1 });
   });
 
   it('when the organisation reads codes aloud, then the code is sealed for the call and typing it verifies', () => {
@@ -325,11 +356,18 @@ describe('enrollment machine: phone by call', () => {
   });
 
   it('when the call is not answered, then the person is told in the channel they started from', () => {
-    const placed = run(newUser(), [START, MOBILE, CALL, { type: 'deliveryAccepted', deliveryRef: 'CA1' }]);
-    const failed = run(placed.state, [{ type: 'deliveryFailed', reason: 'noAnswer', deliveryRef: 'CA1' }], machineContext({ channel: 'voice' }));
+    const placed = run(newUser(), [START, MOBILE, CALL]);
+    const failed = run(placed.state, [{ type: 'deliveryFailed', reason: 'noAnswer', deliveryRef: 'CA1', send: 1 }], machineContext({ channel: 'voice' }));
     expect(failed.last.replies).toEqual([]);
     expect(failed.last.effects).toContainEqual(expect.objectContaining({ type: 'notifyUser', channel: 'teams', message: expect.objectContaining({ key: 'delivery.failed.noAnswer' }) }));
     expect((stepOf(failed.state) as Step<'codeSent'>).deliveryFailure).toBe('noAnswer');
+  });
+
+  it('when an older call is reported unanswered after a resend, then nothing changes and nobody is told', () => {
+    const placed = run(newUser(), [START, MOBILE, CALL, { advance: 30_000 }, { type: 'resend' }]);
+    const stale = run(placed.state, [{ type: 'deliveryFailed', reason: 'noAnswer', deliveryRef: 'CA1', send: 1 }], machineContext({ channel: 'voice' }));
+    expect(stale.last.effects).toEqual([]);
+    expect((stepOf(stale.state) as Step<'codeSent'>).deliveryFailure).toBeNull();
   });
 
   it('when an office phone asks for a text, then it is called instead, with its extension', () => {

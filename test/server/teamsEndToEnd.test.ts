@@ -138,9 +138,9 @@ describe('Teams over HTTP with main()', () => {
     expect(texts(connector.calls).pop()).toContain("We're calling +1 425 555 0123 now");
     const user = await running!.core.enrollment.ensureUser({ id: USER_ID, tenantId: null, upn: 'unused', displayName: 'unused', locale: 'en-US' });
     const step = user.enrollment!.step;
-    const callRef = step.name === 'codeSent' ? (step.deliveryRef ?? '') : '';
+    const send = step.name === 'codeSent' ? step.send : undefined;
     const before = connector.calls.length;
-    await running!.core.enrollment.apply(USER_ID, { type: 'callKeyPressed', key: '#', callRef }, { channel: 'voice' });
+    await running!.core.enrollment.apply(USER_ID, { type: 'callKeyPressed', key: '#', callRef: 'CA1', send }, { channel: 'voice' });
     const proactive = connector.calls.slice(before).filter((c) => c.method === 'POST');
     expect(proactive.map((c) => c.path)).toEqual([
       expect.stringMatching(new RegExp(`^/v3/conversations/${encodeURIComponent(CONVERSATION).replace(/[%.;]/g, '\\$&')}/activities/`)),

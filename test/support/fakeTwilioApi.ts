@@ -1,6 +1,6 @@
 // A local HTTP server playing Twilio's REST API for the real twilio SDK (protocols.md 3.5): records each create
-// (path, decoded form fields, repeated fields as arrays, Basic-auth user) and answers 201 with a sid, or the
-// error queued with failNext (400 + {code, message}, as Twilio answers a refusal).
+// (path, decoded form fields, repeated fields as arrays, Basic-auth user, the sid answered) and answers 201 with a
+// sid, or the error queued with failNext (400 + {code, message}, as Twilio answers a refusal).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeHttp } from '../server/serverHarness';
@@ -10,6 +10,8 @@ export interface TwilioApiRequest {
   readonly path: string;
   readonly username: string;
   readonly params: Readonly<Record<string, string | string[]>>;
+  /** The sid the create was answered with (the webhooks' MessageSid or CallSid); null when it was refused. */
+  readonly sid: string | null;
 }
 
 export interface FakeTwilioApi {
@@ -38,9 +40,10 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
       }
       const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
       const path = req.url ?? '';
-      requests.push({ method: req.method ?? '', path, username: auth.split(':')[0] ?? '', params });
+      const recorded = { method: req.method ?? '', path, username: auth.split(':')[0] ?? '', params };
       res.setHeader('Content-Type', 'application/json');
       if (failure) {
+        requests.push({ ...recorded, sid: null });
         const { code, status } = failure;
         failure = null;
         res.writeHead(status);
@@ -50,6 +53,7 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
       counter += 1;
       const prefix = path.endsWith('/Calls.json') ? 'CA' : 'SM';
       const sid = `${prefix}${counter.toString(16).padStart(32, '0')}`;
+      requests.push({ ...recorded, sid });
       res.writeHead(201);
       res.end(JSON.stringify({ sid, status: 'queued', to: params['To'], from: params['From'] ?? null, account_sid: path.split('/')[3] }));
     });

@@ -142,7 +142,7 @@ describe('verification service', () => {
   it('when a new challenge starts, then the pending one is cancelled as superseded', async () => {
     const { service } = setup();
     const first = await service.start(input('sms'), 'api');
-    expect(first.deliveryRef).toMatch(/^SM/);
+    expect(first.status).toBe('pending');
     const second = await service.start(input('sms'), 'api');
     expect((await service.get(first.id))).toMatchObject({ status: 'cancelled', reason: 'superseded' });
     expect((await service.get(second.id))?.status).toBe('pending');

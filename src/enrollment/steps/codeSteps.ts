@@ -1,6 +1,6 @@
 // The steps of a code challenge, shared by the phone and e-mail methods: the code or call sent (with the resend
 // cool-down), what the person can do while it is out (code, key press, delivery reports, resend), and completion.
-import { phoneDeliveries } from '../../domain/enrollmentRecord';
+import { isSameSend, phoneDeliveries } from '../../domain/enrollmentRecord';
 import { reply, type Effect, type Reply } from '../../domain/effects';
 import type { SecurityMethod, User } from '../../domain/user';
 import { maskEmail } from '../../domain/rules/emailAddresses';
@@ -21,7 +21,7 @@ export function onCodeSent(user: User, enrollment: Enrollment, step: CodeSentSte
       return wrongAttempt(user, step, ctx, at, (attempts) => ({ ...step, attempts }), 'enrollment.code.wrong');
     }
     case 'callKeyPressed': {
-      if (step.delivery !== 'voice' || (step.deliveryRef !== null && event.callRef !== step.deliveryRef)) {
+      if (step.delivery !== 'voice' || !isSameSend(step, event.send, event.callRef)) {
         return at(step, [reply('voice.enrollment.notExpected')]);
       }
       if (event.key === '0') {
@@ -34,10 +34,8 @@ export function onCodeSent(user: User, enrollment: Enrollment, step: CodeSentSte
       if (step.codeHash === null && event.key === '#') return completeChallenge(user, enrollment, step, ctx, at);
       return at(step, [reply(step.codeHash === null ? 'voice.enrollment.pressKeyAgain' : 'voice.enrollment.readCode')]);
     }
-    case 'deliveryAccepted':
-      return at({ ...step, deliveryRef: event.deliveryRef }, []);
     case 'deliveryFailed': {
-      if (event.deliveryRef !== undefined && step.deliveryRef !== null && event.deliveryRef !== step.deliveryRef) return at(step, []);
+      if (!isSameSend(step, event.send, event.deliveryRef)) return at(step, []);
       const message = reply(`delivery.failed.${event.reason}`, { targetKey: step.delivery === 'email' ? 'delivery.target.email' : 'delivery.target.phone' });
       const effects: Effect[] = [audit(user, ctx, 'enrollment:deliveryFailed', { kind: step.kind, reason: event.reason })];
       const replies: Reply[] = [];
@@ -80,13 +78,14 @@ export function resend(
   return sendChallenge(user, enrollment, step.kind, step.target, next, step.attempts, ctx, at);
 }
 
-/** Issues a code or call and stamps the enrollment's resend cool-down when something actually went out. */
+/** Issues a code or call; when something actually went out, stamps the enrollment's resend cool-down and send count. */
 export function sendChallenge(...args: Parameters<typeof issueChallenge>): Result {
   const ctx = args[6];
   const result = issueChallenge(...args);
   if (result.effects.length === 0) return result;
   const sent = result.state.enrollment!;
-  return { ...result, state: { ...result.state, enrollment: { ...sent, nextSendAt: ctx.now + ctx.policy.codes.resendCooldownMs } } };
+  const sends = sent.step.name === 'codeSent' ? sent.step.send : undefined;
+  return { ...result, state: { ...result.state, enrollment: { ...sent, nextSendAt: ctx.now + ctx.policy.codes.resendCooldownMs, sends } } };
 }
 
 export function issueChallenge(
@@ -109,7 +108,9 @@ export function issueChallenge(
   const pressKey = delivery === 'voice' && voiceMode === 'pressKey';
   const code = pressKey ? null : generateNumericCode(ctx.random, codes.length);
   const minutes = Math.round(codes.lifetimeMs / 60_000);
-  const purpose = { kind: 'enrollment', userId: user.id, refId: enrollment.id } as const;
+  // Numbered so that the provider's callbacks (which carry it) find this send and no other.
+  const send = (enrollment.sends ?? 0) + 1;
+  const purpose = { kind: 'enrollment', userId: user.id, refId: enrollment.id, send } as const;
   const step: CodeSentStep = {
     name: 'codeSent',
     kind,
@@ -121,7 +122,7 @@ export function issueChallenge(
     sentAt: ctx.now,
     expiresAt: ctx.now + codes.lifetimeMs,
     resendAvailableAt: ctx.now + codes.resendCooldownMs,
-    deliveryRef: null,
+    send,
     deliveryFailure: null,
   };
   const org = ctx.policy.organisationName;

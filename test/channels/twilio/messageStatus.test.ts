@@ -18,8 +18,8 @@ describe('message status callbacks', () => {
     return { statusPath: pathOf(sent.params['StatusCallback']) };
   };
   const sidOf = async (userId: string) => {
-    const step = (await app.stores.users.get(userId))?.enrollment?.step;
-    return step?.name === 'codeSent' ? step.deliveryRef! : '';
+    expect((await app.stores.users.get(userId))?.enrollment?.step.name).toBe('codeSent');
+    return app.api.messages().at(-1)!.sid!;
   };
 
   it('when the text is sent then delivered, then both statuses are recorded and nothing else happens', async () => {
@@ -65,6 +65,23 @@ describe('message status callbacks', () => {
     app.clock.advance(60_000);
     await app.core.enrollment.apply(user.id, { type: 'resend' }, { channel: 'teams' });
     expect(app.api.messages()).toHaveLength(1);
+  });
+
+  it('when the first text is reported undelivered after a resend, then its address (send 1) says it is an older attempt and nothing changes', async () => {
+    const user = await enrollPhone(app, 'sms');
+    const first = app.api.messages().at(-1)!;
+    app.clock.advance(60_000);
+    await app.core.enrollment.apply(user.id, { type: 'resend' }, { channel: 'teams' });
+    const second = app.api.messages().at(-1)!;
+    expect(String(first.params['StatusCallback'])).toContain('send=1');
+    expect(String(second.params['StatusCallback'])).toContain('send=2');
+    await app.post(pathOf(first.params['StatusCallback']), { MessageSid: first.sid!, MessageStatus: 'undelivered', ErrorCode: '30003', To: PHONE });
+    const step = (await app.stores.users.get(user.id))?.enrollment?.step;
+    expect(step).toMatchObject({ name: 'codeSent', send: 2, deliveryFailure: null });
+    expect(app.notifications.items.filter((n) => n.message.key === 'delivery.failed.unreachable')).toEqual([]);
+    // The live one, by its own address, does fail the attempt.
+    await app.post(pathOf(second.params['StatusCallback']), { MessageSid: second.sid!, MessageStatus: 'undelivered', ErrorCode: '30003', To: PHONE });
+    expect((await app.stores.users.get(user.id))?.enrollment?.step).toMatchObject({ name: 'codeSent', deliveryFailure: 'unreachable' });
   });
 
   it('when a status callback is forged, then 403 and nothing is recorded', async () => {

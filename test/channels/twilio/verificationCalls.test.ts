@@ -20,7 +20,7 @@ describe('sign-in verification calls', () => {
       'api',
     );
     const call = app.api.calls().at(-1)!;
-    const sid = challenge.deliveryRef!;
+    const sid = call.sid!;
     const answer = await app.post(pathOf(call.params['Url']), { CallSid: sid, CallStatus: 'in-progress' });
     const gather = flatten(parseXml(answer.text)).find((e) => e.name === 'Gather')!;
     return { challenge, sid, gather, statusPath: pathOf(call.params['StatusCallback']) };
