@@ -22,7 +22,7 @@ export class MemoryRateLimits implements RateLimitRepository {
     return { allowed: true, retryAfterMs: 0 };
   }
 
-  async takeAll(requests: readonly RateLimitRequest[], now: number): Promise<RateLimitsDecision> {
+  async takeAll(requests: readonly RateLimitRequest[], now: number, keep: readonly number[] = []): Promise<RateLimitsDecision> {
     for (const r of requests) requireLimitArguments(r.scope, r.key, r.limit, r.windowMs, now);
     this.pruneNowAndThen(now);
     // Checked first, then taken, with no await between: all or none, and nothing to give back.
@@ -40,13 +40,13 @@ export class MemoryRateLimits implements RateLimitRepository {
       }
       return { id, end };
     });
-    if (refusedBy.length > 0) return { allowed: false, refusedBy, retryAfterMs };
-    for (const { id, end } of planned) {
+    const taking = refusedBy.length === 0 ? planned : planned.filter((_, i) => keep.includes(i) && !refusedBy.includes(i));
+    for (const { id, end } of taking) {
       const window = this.windows.get(id) ?? { end, taken: 0 };
       window.taken += 1;
       this.windows.set(id, window);
     }
-    return { allowed: true };
+    return refusedBy.length === 0 ? { allowed: true } : { allowed: false, refusedBy, retryAfterMs };
   }
 
   /** How many windows are held (for the bound test). */

@@ -89,15 +89,23 @@ export class MongoRateLimits implements RateLimitRepository {
     return allowed ? { allowed: true, retryAfterMs: 0 } : refused;
   }
 
-  async takeAll(requests: readonly RateLimitRequest[], now: number): Promise<RateLimitsDecision> {
+  async takeAll(requests: readonly RateLimitRequest[], now: number, keep: readonly number[] = []): Promise<RateLimitsDecision> {
     for (const r of requests) requireLimitArguments(r.scope, r.key, r.limit, r.windowMs, now);
     const windows = requests.map((r) => ({ ...r, ...windowOf(now, r.windowMs) }));
     const full = windows.flatMap((w, i) => (w.limit === 0 ? [i] : []));
-    if (full.length > 0) return refusal(windows, full, now);
+    // Nothing to take but what is kept: take those alone.
+    if (full.length > 0) {
+      const kept = windows.filter((w, i) => w.limit > 0 && keep.includes(i));
+      if (kept.length > 0) {
+        const keptRefusal = await this.takeAll(kept, now);
+        if (!keptRefusal.allowed) full.push(...keptRefusal.refusedBy.map((k) => windows.indexOf(kept[k]!)));
+      }
+      return refusal(windows, [...new Set(full)].sort((a, b) => a - b), now);
+    }
     if (windows.length === 0) return { allowed: true };
     const strategy = await guarded(() => this.options.strategy());
     this.pruneNowAndThen(now, strategy);
-    const refusedBy = strategy === 'conditional' ? await this.countTakeAll(windows) : await this.slotTakeAll(windows);
+    const refusedBy = strategy === 'conditional' ? await this.countTakeAll(windows, keep) : await this.slotTakeAll(windows, keep);
     return refusedBy.length === 0 ? { allowed: true } : refusal(windows, refusedBy, now);
   }
 
@@ -109,7 +117,7 @@ export class MongoRateLimits implements RateLimitRepository {
    * reported (FerretDB stops at the first error and names the wrong statement). Those that did not land on a
    * window with room are tried once more. Refused: the increments that landed are taken back.
    */
-  private async countTakeAll(windows: readonly LimitWindow[]): Promise<number[]> {
+  private async countTakeAll(windows: readonly LimitWindow[], keep: readonly number[]): Promise<number[]> {
     const ids = windows.map((w) => JSON.stringify([w.scope, w.key, w.windowMs, w.start]));
     const call = randomUUID();
     const tokens = windows.map((_, i) => `${call}:${i}`);
@@ -144,7 +152,7 @@ export class MongoRateLimits implements RateLimitRepository {
     const missed = [...first.filter((m) => m.full), ...(again.length > 0 ? await attempt(again) : [])];
     const refused = missed.map((m) => m.position).sort((a, b) => a - b);
     if (refused.length > 0) {
-      const landed = windows.map((_, i) => i).filter((i) => !refused.includes(i));
+      const landed = windows.map((_, i) => i).filter((i) => !refused.includes(i) && !keep.includes(i));
       if (landed.length > 0) {
         await guarded(() =>
           counters.bulkWrite(
@@ -157,14 +165,16 @@ export class MongoRateLimits implements RateLimitRepository {
     return refused;
   }
 
-  /** Each limit's slot as take does; refused: the slots the others took are deleted (at worst a hole no taker refills). */
-  private async slotTakeAll(windows: readonly LimitWindow[]): Promise<number[]> {
+  /** Each limit's slot as take does, in order; refused: the slots the others took are deleted (a later take refills the hole). */
+  private async slotTakeAll(windows: readonly LimitWindow[], keep: readonly number[]): Promise<number[]> {
     const taken: string[] = [];
     const refused: number[] = [];
     for (const [i, w] of windows.entries()) {
+      // Once one is refused, the rest would only be given back (and meanwhile refuse racers): kept ones only.
+      if (refused.length > 0 && !keep.includes(i)) continue;
       const slotId = await this.slotTakeId(w.scope, w.key, w.limit, w.windowMs, w.start, w.end);
       if (slotId === null) refused.push(i);
-      else taken.push(slotId);
+      else if (!keep.includes(i)) taken.push(slotId);
     }
     if (refused.length > 0 && taken.length > 0) await guarded(() => this.options.slots.deleteMany({ _id: { $in: taken } }));
     return refused;
@@ -193,9 +203,11 @@ export class MongoRateLimits implements RateLimitRepository {
 
   /** The _id of the slot taken, or null when the window is full. */
   private async slotTakeId(scope: string, key: string, limit: number, windowMs: number, start: number, end: number): Promise<string | null> {
-    // Taken slots are a prefix (a caller only tries slot i+1 after finding slot i taken): start at their count.
-    let slot = await guarded(() => this.options.slots.countDocuments({ scope, key, windowMs, windowStart: start }));
-    for (; slot < limit; slot++) {
+    // The free slots below the limit, lowest first (a slot given back by takeAll leaves a hole, filled here).
+    const held = await guarded(() => this.options.slots.find({ scope, key, windowMs, windowStart: start }, { projection: { slot: 1 } }).toArray());
+    const taken = new Set(held.map((d) => d.slot));
+    for (let slot = 0; slot < limit; slot++) {
+      if (taken.has(slot)) continue;
       const _id = JSON.stringify([scope, key, windowMs, start, slot]);
       try {
         await this.options.slots.insertOne({ _id, scope, key, windowMs, windowStart: start, slot, purgeAt: new Date(end) });

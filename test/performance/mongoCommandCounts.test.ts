@@ -118,7 +118,7 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
     const telephony = new RuleCheckedTelephony(outbox, { stores, clock, rules: { allowedCountries: [], perNumberPerHour, perUserPerHour } });
     const core = createCore({ config: { org, encryptionKey: key }, stores, telephony, mailer: outbox, notifier: new NotificationOutbox(), render: keyRenderer, clock, random: seededRandom('api') });
     const verificationStores = createMongoVerificationStores(stores.db);
-    const requestSignIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification) });
+    const requestSignIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification), sendReservations: telephony });
     const checkSignInCode = new CheckSignInCode({ verification: core.verification, readSignIn: new ReadSignIn(core.verification), verificationStores, clock, passKey: key });
     const client = { id: 'portal', name: 'Portal', secretHash: '', createdAt: T0, revokedAt: null } as never;
 
@@ -143,11 +143,11 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
  * while retries must get the first answer byte for byte: the claim must precede processing (at most once across
  * instances) and the answer exists only after it, and a retry can come after a fast first delivery whose
  * response was lost, so "write the answer only when a retry waits" would leave that retry nothing to repeat;
- * API start ≤ 5 (now 9: the user and the person's challenges read; three limit takes, one counter update each —
- * the person's challenge allowance, then the person's and the number's hourly sends, two layers apart and each its
- * own atomic operation; the opt-out read before a text; the turn claimed and the challenge inserted, two unique
- * inserts; the delivery receipt saved as a second state change after the send, because the challenge must exist
- * before anything is sent). The pass and the help-desk unlock are read only when they can change the answer, and
+ * API start ≤ 5 (now 7: the user and the person's challenges read; the opt-out read before a text; the three
+ * limits — the person's challenge allowance and the text's hourly sends per person and per number — taken in one
+ * bulk of counter updates (takeAll, reserved by the sending rules and carried to the send as its permit); the turn
+ * claimed and the challenge inserted, two unique inserts; the delivery receipt saved as a second state change after
+ * the send, because the challenge must exist before anything is sent). The pass and the help-desk unlock are read only when they can change the answer, and
  * the turns only when the history cannot name the latest one. API code check ≤ 3 is met.
  */
-const TARGETS = { teamsTurn: 5, smsCodeReply: 5, ledgerWrites: 2, apiStart: 9, apiCodeCheck: 3 };
+const TARGETS = { teamsTurn: 5, smsCodeReply: 5, ledgerWrites: 2, apiStart: 7, apiCodeCheck: 3 };

@@ -710,6 +710,21 @@ export function describeStoreConformance<S extends Stores>(
           expect([await left(a), await left(c)]).toEqual([3, 5]);
         });
 
+        test('when one limit is full, then a kept one is still taken and the others are given back', async () => {
+          const [a, b, c] = [limit('u1', 3, 'challenge:user'), limit('u1', 4), limit('+14255550123', 1, 'send:number')];
+          await stores().rateLimits.take(c.scope, c.key, c.limit, c.windowMs, T0);
+          await expect(stores().rateLimits.takeAll([a, b, c], T0, [0])).resolves.toMatchObject({ allowed: false, refusedBy: [2] });
+          expect([await left(a), await left(b)]).toEqual([2, 4]);
+        });
+
+        test('when a refused set gave its units back, then the next set gets them', async () => {
+          const [a, b] = [limit('u1', 3), limit('+14255550123', 1, 'send:number')];
+          await stores().rateLimits.take(b.scope, b.key, b.limit, b.windowMs, T0);
+          await expect(stores().rateLimits.takeAll([a, b], T0)).resolves.toMatchObject({ allowed: false });
+          await expect(stores().rateLimits.takeAll([a, limit('u2', 1)], T0)).resolves.toEqual({ allowed: true });
+          expect(await left(a)).toBe(2);
+        });
+
         test('when a limit is 0, then the set is refused without taking anything', async () => {
           await expect(stores().rateLimits.takeAll([limit('u1', 2), limit('u2', 0)], T0)).resolves.toMatchObject({ allowed: false, refusedBy: [1] });
           expect(await left(limit('u1', 2))).toBe(2);
