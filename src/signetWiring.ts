@@ -97,10 +97,12 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
   // Callbacks and help-desk reports are stored as jobs before anything is reported, and run by the worker.
   const jobs = createBackgroundJobs({ config, stores, queue: stores.jobQueue, logger, clock, ...(overrides.callbackPost ? { post: overrides.callbackPost } : {}) });
   const verificationApi = createVerificationApi({ config, stores, verificationStores: stores.verification, logger, helpDesk: jobs.helpDesk });
+  // The rule-checked telephony also reserves a sign-in's send ahead (one store operation with its allowance).
+  const ruleChecked = overrides.telephony ? undefined : createTelephony({ config, stores, clock, random, logger });
   const core = createCore({
     config,
     stores,
-    telephony: overrides.telephony ?? createTelephony({ config, stores, clock, random, logger }),
+    telephony: overrides.telephony ?? ruleChecked!,
     mailer: overrides.mailer ?? defaultMailer(config, outbox),
     notifier:
       overrides.notifier ??
@@ -158,7 +160,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
   });
   if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
   const server = createServer({ config, stores, logger, i18n, bot: { adapter, handler }, telephony });
-  verificationApi.register(server, core);
+  verificationApi.register(server, core, ruleChecked);
   if (config.entra) {
     // Entra ID External MFA: discovery, JWKS, authorize and the sign-in pages (required only when configured).
     const { createEntraProvider } = require('./channels/web/entraWiring') as typeof import('./channels/web/entraWiring');

@@ -33,7 +33,7 @@ export interface TelephonyLogger {
   error(message: string, details?: Readonly<Record<string, unknown>>): void;
 }
 
-export function createTelephony(deps: { config: Config; stores: Stores; clock: Clock; random: RandomSource; logger: TelephonyLogger }): Telephony {
+export function createTelephony(deps: { config: Config; stores: Stores; clock: Clock; random: RandomSource; logger: TelephonyLogger }): RuleCheckedTelephony {
   const { config, stores, clock, random, logger } = deps;
   const inner: Telephony = config.twilio
     ? new TwilioTelephony({

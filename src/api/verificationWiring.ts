@@ -13,6 +13,7 @@ import { abusePolicyFrom } from '../verification/abusePolicy';
 import type { Challenge } from '../domain/challenge';
 import { DenialWatch } from '../verification/denialWatch';
 import type { HelpDeskNotifier } from '../ports/helpDesk';
+import type { SendReservations } from '../ports/deliveryPorts';
 import { createSignInUseCases } from '../app/signInUseCases';
 import { registerVerificationRoutes } from './verificationRoutes';
 
@@ -25,7 +26,7 @@ export interface VerificationApi {
   /** The key each client's callback signing key is derived from. */
   readonly callbackServerKey: Buffer;
   readonly onChallengeEnded: (challenge: Challenge) => void;
-  register(server: restify.Server, core: Core): void;
+  register(server: restify.Server, core: Core, sendReservations?: SendReservations): void;
 }
 
 export function createVerificationApi(deps: {
@@ -50,7 +51,7 @@ export function createVerificationApi(deps: {
     onChallengeEnded: (challenge) => {
       denialWatch.onChallengeEnded(challenge).catch((error: unknown) => logger.error('help-desk report failed', { error: error instanceof Error ? error.name : 'unknown' }));
     },
-    register(server, builtCore) {
+    register(server, builtCore, sendReservations) {
       const useCases = createSignInUseCases({
         stores,
         verificationStores,
@@ -61,6 +62,7 @@ export function createVerificationApi(deps: {
         passKey,
         clientKey,
         clientRequestsPerMinute: config.org.verification.clientRequestsPerMinute,
+        ...(sendReservations ? { sendReservations } : {}),
       });
       registerVerificationRoutes(server, {
         useCases,

@@ -1,12 +1,14 @@
 // A relying system asks Signet to verify a person (POST /api/v1/verifications): start a challenge, or say why none
 // is needed or possible. Reads like the story; the rules live in the domain and the core (abuse policy, the
-// challenge machine); the per-person cap on new challenges is one exact limit taken just before the start.
+// challenge machine); the per-person cap on new challenges is one exact limit taken just before the start, in one
+// store operation with the text's or call's own sending allowances when the telephony can reserve them.
 import type { OrgConfig } from '../config/orgConfigSchema';
 import type { ApiClient } from '../domain/apiClient';
 import type { Challenge, ChallengeMethod, SignInContext } from '../domain/challenge';
 import { isPhoneKind } from '../domain/methodKinds';
 import type { SecurityMethod, User } from '../domain/user';
 import type { Clock } from '../ports/clock';
+import type { SendPermit, SendReservations } from '../ports/deliveryPorts';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { CHALLENGE_RATE_SCOPE, decideNewChallenge, type AbusePolicy } from '../verification/abusePolicy';
@@ -20,6 +22,8 @@ export interface RequestSignInDeps {
   readonly org: Pick<OrgConfig, 'isTrustedAddress' | 'methods'>;
   readonly clock: Clock;
   readonly abuse: AbusePolicy;
+  /** Where a text's or call's sending rules are checked ahead (the rule-checked telephony); without it, at the send. */
+  readonly sendReservations?: SendReservations;
 }
 
 export interface StartRequest {
@@ -62,8 +66,8 @@ export class RequestSignIn {
     const target = await this.targetFor(user, method, passUsable);
     if (!target) return { kind: 'methodUnavailable', method };
     // Last, so that only a start that will happen uses up the person's allowance.
-    const rate = await deps.stores.rateLimits.take(CHALLENGE_RATE_SCOPE, user.id, deps.abuse.maxChallengesPerWindow, deps.abuse.rateWindowMs, now);
-    if (!rate.allowed) return { kind: 'refused', reason: 'rateLimited', until: now + rate.retryAfterMs };
+    const allowance = await this.takeAllowance(user.id, method, target.target, now);
+    if (allowance.kind === 'refused') return { kind: 'refused', reason: 'rateLimited', until: now + allowance.retryAfterMs };
     const challenge = await deps.verification.start(
       {
         userId: user.id,
@@ -77,9 +81,24 @@ export class RequestSignIn {
       },
       'api',
       // Fewer than asked for: the whole history, so the start need not read the pending ones again.
-      recent.length < RECENT_HISTORY ? { history: recent } : {},
+      { ...(recent.length < RECENT_HISTORY ? { history: recent } : {}), ...(allowance.permit ? { sendPermit: allowance.permit } : {}) },
     );
     return { kind: 'started', challenge };
+  }
+
+  /**
+   * The person's challenge allowance; for a text or a call taken with its sending allowances (one store
+   * operation) and handed on as the send's permit.
+   */
+  private async takeAllowance(userId: string, method: ChallengeMethod, target: string | null, now: number): Promise<{ kind: 'refused'; retryAfterMs: number } | { kind: 'taken'; permit: SendPermit | null }> {
+    const { abuse, stores, sendReservations } = this.deps;
+    const allowance = { scope: CHALLENGE_RATE_SCOPE, key: userId, limit: abuse.maxChallengesPerWindow, windowMs: abuse.rateWindowMs };
+    if (sendReservations && target !== null && (method === 'sms' || method === 'voice')) {
+      const reserved = await sendReservations.reserve({ to: target, userId, channel: method }, allowance, now);
+      return reserved.kind === 'refused' ? reserved : { kind: 'taken', permit: reserved.permit };
+    }
+    const rate = await stores.rateLimits.take(allowance.scope, allowance.key, allowance.limit, allowance.windowMs, now);
+    return rate.allowed ? { kind: 'taken', permit: null } : { kind: 'refused', retryAfterMs: rate.retryAfterMs };
   }
 
   /**

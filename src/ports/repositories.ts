@@ -210,7 +210,30 @@ export interface RateLimitRepository {
    * concurrent callers in one window get `allowed: true`. `limit` is a non-negative integer, `windowMs` positive.
    */
   take(scope: string, key: string, limit: number, windowMs: number, now: number): Promise<RateLimitDecision>;
+  /**
+   * Takes one unit of each limit at once, all or none: when any is refused, the units the others took are given
+   * back before it answers (an extra store operation, on the refused path only), so nothing is held — except at
+   * the positions in `keep`, whose units are held whenever their own limit allows (not named in refusedBy). Each limit
+   * is still exact on its own (every unit is one atomic store write, never count-then-act); the set is not one
+   * transaction, so for a moment a unit to be given back is held, and a racer may be refused because of it
+   * (errs on the side of fewer). One store operation where the adapter can (MongoDB's counters).
+   */
+  takeAll(requests: readonly RateLimitRequest[], now: number, keep?: readonly number[]): Promise<RateLimitsDecision>;
 }
+
+/** One limit of RateLimitRepository.takeAll: take's arguments. */
+export interface RateLimitRequest {
+  readonly scope: string;
+  readonly key: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** The answer of one RateLimitRepository.takeAll. */
+export type RateLimitsDecision =
+  | { readonly allowed: true }
+  /** `refusedBy`: the positions of the requests whose limit was full; `retryAfterMs`: until the last of their windows ends. */
+  | { readonly allowed: false; readonly refusedBy: readonly number[]; readonly retryAfterMs: number };
 
 /**
  * One place in a person's sequence of sign-in challenges. Turn n+1 is claimed only after the challenge of turn n

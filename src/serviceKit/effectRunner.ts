@@ -1,7 +1,7 @@
 // Carries out the machines' effects through the delivery ports and the audit log. A provider that throws is
 // turned into a delivery failure, so the person hears "we couldn't send it" rather than nothing.
 import type { Effect } from '../domain/effects';
-import type { DeliveryReceipt, Mailer, ReplyRenderer, Telephony, UserNotifier } from '../ports/deliveryPorts';
+import type { DeliveryReceipt, Mailer, ReplyRenderer, SendPermit, Telephony, UserNotifier } from '../ports/deliveryPorts';
 import type { AuditLog } from '../ports/repositories';
 import type { Clock } from '../ports/clock';
 
@@ -18,15 +18,18 @@ export interface EffectRunnerDeps {
 export class EffectRunner {
   constructor(private readonly deps: EffectRunnerDeps) {}
 
-  /** Runs one effect; for a text, call or mail returns the provider's receipt so the machine can learn of it. */
-  async run(effect: Effect, _locale: string): Promise<DeliveryReceipt | null> {
+  /**
+   * Runs one effect; for a text, call or mail returns the provider's receipt so the machine can learn of it.
+   * `permit`: the text's or call's sending rules, checked ahead by the caller (passed on to the telephony).
+   */
+  async run(effect: Effect, _locale: string, permit?: SendPermit): Promise<DeliveryReceipt | null> {
     const { deps } = this;
     try {
       switch (effect.type) {
         case 'sendSms':
-          return await deps.telephony.sendSms({ to: effect.to, body: deps.render(effect.locale, effect.message), locale: effect.locale, purpose: effect.purpose });
+          return await deps.telephony.sendSms({ to: effect.to, body: deps.render(effect.locale, effect.message), locale: effect.locale, purpose: effect.purpose, ...(permit ? { permit } : {}) });
         case 'placeCall':
-          return await deps.telephony.placeCall({ to: effect.to, extension: effect.extension, mode: effect.mode, locale: effect.locale, purpose: effect.purpose });
+          return await deps.telephony.placeCall({ to: effect.to, extension: effect.extension, mode: effect.mode, locale: effect.locale, purpose: effect.purpose, ...(permit ? { permit } : {}) });
         case 'sendEmail':
           return await deps.mailer.sendMail({
             to: effect.to,

@@ -2,6 +2,7 @@
 // challenge turns), apply events with the same load → transition → compare-and-set save → effects loop as
 // enrollment, and check authenticator codes with replay protection recorded on the user before approval.
 import type { Reply } from '../domain/effects';
+import type { SendPermit } from '../ports/deliveryPorts';
 import type { AuthenticatorAppMethod, Channel, User } from '../domain/user';
 import { CHALLENGE_TURN_RETENTION_MS, type ChallengeTurn, type Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
@@ -68,9 +69,10 @@ export class VerificationService {
    * serialised by the person's challenge turns: turn n+1 is claimed (an atomic unique insert) only once the
    * challenge of turn n has ended, and a challenge is created only by the owner of its turn, so two can never be
    * pending together. Nothing is sent before the turn is held. `known.history` spares reads: ALL the person's
-   * challenges, newest first, just read by the caller (a partial list must not be passed).
+   * challenges, newest first, just read by the caller (a partial list must not be passed). `known.sendPermit`:
+   * the sending rules of its text or call, checked by the caller (SendReservations), handed to the send.
    */
-  async start(input: NewChallenge, via: Channel, known: { readonly history?: readonly Challenge[] } = {}): Promise<Challenge> {
+  async start(input: NewChallenge, via: Channel, known: { readonly history?: readonly Challenge[]; readonly sendPermit?: SendPermit } = {}): Promise<Challenge> {
     const { challenges } = this.deps.stores;
     const created = createChallenge(input, this.context());
     const turn = await this.takeTurn(created.state, via, known.history);
@@ -86,7 +88,7 @@ export class VerificationService {
     }
     for (const effect of created.effects) {
       // An accepted send changes nothing: its callbacks find the challenge by the id in their URL.
-      const receipt = await this.deps.effects.run(effect, input.locale);
+      const receipt = await this.deps.effects.run(effect, input.locale, known.sendPermit);
       if (receipt && !receipt.ok) challenge = (await this.apply(challenge.id, { type: 'deliveryFailed', reason: receipt.failure }, 'system', challenge)).challenge;
     }
     return challenge;

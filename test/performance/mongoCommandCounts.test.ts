@@ -118,7 +118,7 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
     const telephony = new RuleCheckedTelephony(outbox, { stores, clock, rules: { allowedCountries: [], perNumberPerHour, perUserPerHour } });
     const core = createCore({ config: { org, encryptionKey: key }, stores, telephony, mailer: outbox, notifier: new NotificationOutbox(), render: keyRenderer, clock, random: seededRandom('api') });
     const verificationStores = createMongoVerificationStores(stores.db);
-    const requestSignIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification) });
+    const requestSignIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse: abusePolicyFrom(org.verification), sendReservations: telephony });
     const checkSignInCode = new CheckSignInCode({ verification: core.verification, readSignIn: new ReadSignIn(core.verification), verificationStores, clock, passKey: key });
     const client = { id: 'portal', name: 'Portal', secretHash: '', createdAt: T0, revokedAt: null } as never;
 
@@ -141,10 +141,11 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
  *   conversation reference only when it changed). A send needs no second save: its callbacks find the attempt by
  *   the record id and the enrollment's send number in their signed URL (src/config/callbackUrls.ts).
  * - API code check ≤ 3: met.
- * - API start ≤ 5: not met (8): the user and the person's challenges read; three limit takes, one counter update
- *   each — the person's challenge allowance, then the person's and the number's hourly sends, two layers apart
- *   and each its own atomic operation; the opt-out read before a text; the turn claimed and the challenge
- *   inserted, two unique inserts. The pass and the help-desk unlock are read only when they can change the
+ * - API start ≤ 5: not met (6): the user and the person's challenges read; the opt-out read before a text; the
+ *   three limits — the person's challenge allowance and the text's hourly sends per person and per number — taken
+ *   in one bulk of counter updates (takeAll, reserved by the sending rules and carried to the send as its permit);
+ *   the turn claimed and the challenge inserted, two unique inserts (one unique insert would need a sparse unique
+ *   key on new challenges only: FerretDB 1.24 refuses partial indexes). The pass and the help-desk unlock are read only when they can change the
  *   answer, and the turns only when the history cannot name the latest one.
  * - SMS code reply ≤ 4 and one ledger write per webhook: not met (5 and 2: ledger claim, user found, user saved,
  *   audit, ledger answer). Writing the answer after processing ("insert it; a duplicate key means another copy
@@ -163,4 +164,4 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
  *   4. The list is bounded: a retry behind more newer webhooks than it keeps is processed again against current
  *      state (harmless for a code: "nothing in progress"), so it is sized above Twilio's retry count.
  */
-const TARGETS = { teamsTurn: 4, smsCodeReply: 5, ledgerWrites: 2, apiStart: 8, apiCodeCheck: 3 };
+const TARGETS = { teamsTurn: 4, smsCodeReply: 5, ledgerWrites: 2, apiStart: 6, apiCodeCheck: 3 };

@@ -688,6 +688,66 @@ export function describeStoreConformance<S extends Stores>(
         expect(results.filter((r) => r.allowed)).toHaveLength(7);
       });
 
+      describe('several at once (takeAll)', () => {
+        const limit = (key: string, max: number, scope = 'send:user') => ({ scope, key, limit: max, windowMs: HOUR });
+        /** How many more takes of one limit its window allows now (taking them all). */
+        const left = async (l: ReturnType<typeof limit>, now = T0): Promise<number> => {
+          let n = 0;
+          while ((await stores().rateLimits.take(l.scope, l.key, l.limit, l.windowMs, now)).allowed) n++;
+          return n;
+        };
+
+        test('when every limit has room, then one unit of each is taken', async () => {
+          const [a, b] = [limit('u1', 3), limit('+14255550123', 2, 'send:number')];
+          await expect(stores().rateLimits.takeAll([a, b], T0)).resolves.toEqual({ allowed: true });
+          expect([await left(a), await left(b)]).toEqual([2, 1]);
+        });
+
+        test('when one limit is full, then it is named with the time until its window ends, and the others keep every unit', async () => {
+          const [a, b, c] = [limit('u1', 3), limit('+14255550123', 1, 'send:number'), limit('u1', 5, 'challenge:user')];
+          await stores().rateLimits.take(b.scope, b.key, b.limit, b.windowMs, T0);
+          await expect(stores().rateLimits.takeAll([a, b, c], T0 + 15 * MINUTE)).resolves.toEqual({ allowed: false, refusedBy: [1], retryAfterMs: 45 * MINUTE });
+          expect([await left(a), await left(c)]).toEqual([3, 5]);
+        });
+
+        test('when one limit is full, then a kept one is still taken and the others are given back', async () => {
+          const [a, b, c] = [limit('u1', 3, 'challenge:user'), limit('u1', 4), limit('+14255550123', 1, 'send:number')];
+          await stores().rateLimits.take(c.scope, c.key, c.limit, c.windowMs, T0);
+          await expect(stores().rateLimits.takeAll([a, b, c], T0, [0])).resolves.toMatchObject({ allowed: false, refusedBy: [2] });
+          expect([await left(a), await left(b)]).toEqual([2, 4]);
+        });
+
+        test('when a refused set gave its units back, then the next set gets them', async () => {
+          const [a, b] = [limit('u1', 3), limit('+14255550123', 1, 'send:number')];
+          await stores().rateLimits.take(b.scope, b.key, b.limit, b.windowMs, T0);
+          await expect(stores().rateLimits.takeAll([a, b], T0)).resolves.toMatchObject({ allowed: false });
+          await expect(stores().rateLimits.takeAll([a, limit('u2', 1)], T0)).resolves.toEqual({ allowed: true });
+          expect(await left(a)).toBe(2);
+        });
+
+        test('when a limit is 0, then the set is refused without taking anything', async () => {
+          await expect(stores().rateLimits.takeAll([limit('u1', 2), limit('u2', 0)], T0)).resolves.toMatchObject({ allowed: false, refusedBy: [1] });
+          expect(await left(limit('u1', 2))).toBe(2);
+        });
+
+        test('when 20 sets of two limits (7 and 5) race, then at most 5 are allowed, at least one is, and no limit ever holds more than its allowance', async () => {
+          const [a, b] = [limit('racer', 7), limit('+14255550123', 5, 'send:number')];
+          const takes = Array.from({ length: 20 }, () => () => stores().rateLimits.takeAll([a, b], T0));
+          const results = (await atomic(stores())) ? await Promise.all(takes.map((t) => t())) : await sequentially(takes);
+          const allowed = results.filter((r) => r.allowed).length;
+          expect(allowed).toBeGreaterThanOrEqual(1);
+          expect(allowed).toBeLessThanOrEqual(5);
+          // A refused set gave its units back: what is held is exactly (or, for a freed slot, less than) the allowed sets.
+          expect(allowed + (await left(a))).toBeLessThanOrEqual(7);
+          expect(allowed + (await left(b))).toBeLessThanOrEqual(5);
+        });
+
+        test('when a request is not what its type says, then it is refused with a TypeError', async () => {
+          await expect(stores().rateLimits.takeAll([limit('u1', 1), { ...limit('u1', 1), key: OPERATOR }], T0)).rejects.toBeInstanceOf(TypeError);
+          await expect(stores().rateLimits.takeAll([{ ...limit('u1', 1), limit: OPERATOR_NUMBER }], T0)).rejects.toBeInstanceOf(TypeError);
+        });
+      });
+
       test('when a scope, key or limit is not what its type says, then it is refused with a TypeError', async () => {
         await expect(stores().rateLimits.take('s', OPERATOR, 1, HOUR, T0)).rejects.toBeInstanceOf(TypeError);
         await expect(stores().rateLimits.take('s', 'k', OPERATOR_NUMBER, HOUR, T0)).rejects.toBeInstanceOf(TypeError);

@@ -67,7 +67,7 @@ function instance(stores: Stores, verificationStores: VerificationStores, clock:
   const cards = new NotificationOutbox();
   const telephony = new RuleCheckedTelephony(outbox, { stores, clock, rules: { allowedCountries: [], perNumberPerHour, perUserPerHour } });
   const core = createCore({ config: { org, encryptionKey: KEY }, stores, telephony, mailer: outbox, notifier: cards, render: keyRenderer, clock, random: seededRandom(seed) });
-  const signIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse });
+  const signIn = new RequestSignIn({ stores, verificationStores, verification: core.verification, org, clock, abuse, sendReservations: telephony });
   return { stores, outbox, cards, signIn };
 }
 
