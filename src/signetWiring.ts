@@ -150,6 +150,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     stores,
     core,
     render,
+    resolveLocale: i18n.resolveLocale,
     clock,
     random,
     logger,
