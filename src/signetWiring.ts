@@ -152,6 +152,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     stores,
     core,
     render,
+    resolveLocale: i18n.resolveLocale,
     clock,
     random,
     logger,

@@ -52,6 +52,8 @@ export function createTwilioRouteDeps(deps: {
   stores: Stores;
   core: Core;
   render: ReplyRenderer;
+  /** i18n's resolveLocale: a call's <Say> voice follows the locale its words are rendered in. */
+  resolveLocale: (requested: string) => string;
   clock: Clock;
   random: RandomSource;
   logger: TelephonyLogger;
@@ -96,6 +98,7 @@ export function createTwilioRouteDeps(deps: {
       onLedgerError: (error) => onError('ledger', error),
     }),
     render,
+    resolveLocale: deps.resolveLocale,
     defaultLocale: org.locales.default,
     organisationName: org.organisation.name,
     publicBaseUrl: config.publicBaseUrl,

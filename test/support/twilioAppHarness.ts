@@ -96,7 +96,7 @@ export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<Tw
     clock,
     random,
   });
-  const telephony = createTwilioRouteDeps({ config, stores, core, render, clock, random, logger, ...(options.retryWait ? { retryWait: options.retryWait } : {}) });
+  const telephony = createTwilioRouteDeps({ config, stores, core, render, resolveLocale: i18n.resolveLocale, clock, random, logger, ...(options.retryWait ? { retryWait: options.retryWait } : {}) });
   const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, telephony });
   options.extraRoutes?.(server, { core, stores, clock, config });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -30,6 +30,11 @@ export interface TwilioWebhookDeps {
   /** Runs each delivery once (a retry gets the first delivery's answer). */
   readonly once: Pick<WebhookOnce, 'run'>;
   readonly render: ReplyRenderer;
+  /**
+   * The offered locale a requested one reaches (i18n's rule: es-MX → es-US). A call's words and its <Say> voice
+   * both follow it, so Spanish words are never read by the English voice, nor English words by a Spanish one.
+   */
+  readonly resolveLocale: (requested: string) => string;
   readonly defaultLocale: string;
   /** Signs the texts sent without a person's context (e.g. "still working"). */
   readonly organisationName: string;
@@ -59,9 +64,10 @@ export class TwilioWebhooks {
 
   /** /voice/answer and /voice/key. */
   async voice(step: string, query: URLSearchParams, params: WebhookParams): Promise<string> {
-    const context = parseCallbackContext(query);
+    const parsed = parseCallbackContext(query);
     const callSid = params['CallSid'];
-    if (!context || !callSid || (step !== 'answer' && step !== 'key')) return this.voiceFault(this.deps.defaultLocale, reply('common.unexpectedError'));
+    if (!parsed || !callSid || (step !== 'answer' && step !== 'key')) return this.voiceFault(this.deps.defaultLocale, reply('common.unexpectedError'));
+    const context: CallbackContext = { ...parsed, locale: this.deps.resolveLocale(parsed.locale) };
     const attempt = Math.max(1, Math.min(9, Number.parseInt(query.get('attempt') ?? '1', 10) || 1));
     const id = step === 'answer' ? `${callSid}:answer` : `${callSid}:key:${attempt}`;
     // A read-aloud call's answer holds the code: what is kept for a retry is a goodbye, never the code.

@@ -16,14 +16,19 @@ export interface VoiceScript {
   readonly steps: readonly VoiceStep[];
 }
 
-type SayAttributes = { language: 'en-US' | 'en-GB'; voice: 'Polly.Joanna' | 'Polly.Amy' };
+type SayAttributes =
+  | { language: 'en-US'; voice: 'Polly.Joanna' }
+  | { language: 'en-GB'; voice: 'Polly.Amy' }
+  | { language: 'es-US'; voice: 'Polly.Lupe' };
 
 /** <Say> language and voice per locale (protocols.md 2.2); an unknown locale speaks American English. */
 const VOICES: Readonly<Record<string, SayAttributes>> = {
   'en-US': { language: 'en-US', voice: 'Polly.Joanna' },
   'en-GB': { language: 'en-GB', voice: 'Polly.Amy' },
+  'es-US': { language: 'es-US', voice: 'Polly.Lupe' },
 };
 
+/** The voice of an offered locale (the channel resolves a call's locale first, as the words are). */
 export function sayAttributes(locale: string): SayAttributes {
   return VOICES[locale] ?? VOICES['en-US']!;
 }

@@ -23,7 +23,7 @@ describe('TwiML template', () => {
     expect(renderSms('en-GB', [], render)).toBe(builderSms([]));
   });
 
-  it.each(['en-US', 'en-GB', 'fr-FR'])('writes the same voice script as the XML builder in %s', (locale) => {
+  it.each(['en-US', 'en-GB', 'es-US', 'fr-FR'])('writes the same voice script as the XML builder in %s', (locale) => {
     const action = 'https://signet.example/api/twilio/voice/answer?call=a&b="c"\t<d>';
     for (const text of TEXTS) {
       const script: VoiceScript = {
@@ -41,6 +41,12 @@ describe('TwiML template', () => {
       expected.hangup();
       expect(renderVoice(script, render)).toBe(expected.toString());
     }
+  });
+
+  it('when the locale is es-US, then <Say> speaks Spanish (US) with the Polly voice Twilio lists for it', () => {
+    expect(sayAttributes('es-US')).toEqual({ language: 'es-US', voice: 'Polly.Lupe' });
+    const twiml = renderVoice({ locale: 'es-US', steps: [{ type: 'say', message: reply('Hola') }] }, render);
+    expect(twiml).toContain('<Say language="es-US" voice="Polly.Lupe">Hola</Say>');
   });
 
   it('drops characters XML cannot carry (the builder threw on them, a 500 for the webhook) and keeps the rest', () => {

@@ -222,6 +222,37 @@ describe('voice prompts per locale', () => {
   });
 });
 
+describe('Spanish calls', () => {
+  it.each(['es-US', 'es-MX'])('when a person whose Teams locale is %s is called, then the prompt is Spanish, read by the es-US Polly voice', async (locale) => {
+    const app = await startTwilioApp({ org: { locales: { offered: ['en-US', 'en-GB', 'es-US'], default: 'en-US' } } });
+    try {
+      await enrollPhone(app, 'voice', { user: { id: 'aad-phone-1', tenantId: null, upn: 'pat.phone@signet-demo.example', displayName: 'Pat', locale } });
+      const call = await placedCall(app);
+      const prompt = gatherOf((await app.post(call.answerPath, callParams(call.sid))).text).children[0]!;
+      expect(prompt.attributes).toMatchObject({ language: 'es-US', voice: 'Polly.Lupe' });
+      expect(prompt.text).toContain('presione ahora la tecla numeral');
+      expect(prompt.text).toBe(app.render('es-US', { key: 'voice.call.pressKeyIntro.enrollment', params: { org: app.config.org.organisation.name } }));
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('Spanish-speaking person, organisation without Spanish', () => {
+  it('when an es-MX person is called and es-US is not offered, then the English words are read by the English voice', async () => {
+    const app = await startTwilioApp({ org: { locales: { offered: ['en-US', 'en-GB'], default: 'en-US' } } });
+    try {
+      await enrollPhone(app, 'voice', { user: { id: 'aad-phone-1', tenantId: null, upn: 'pat.phone@signet-demo.example', displayName: 'Pat', locale: 'es-MX' } });
+      const call = await placedCall(app);
+      const prompt = gatherOf((await app.post(call.answerPath, callParams(call.sid))).text).children[0]!;
+      expect(prompt.text).toContain('pound key');
+      expect(prompt.attributes).toMatchObject({ language: 'en-US', voice: 'Polly.Joanna' });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('voice calls over Twilio (read the code)', () => {
   let app: TwilioApp;
   beforeEach(async () => {
