@@ -32,9 +32,15 @@ export interface CompareAndSetOptions<T> {
   readonly loaded?: T | undefined;
   /** Fresh reads a lost race is retried with. */
   readonly attempts?: number;
+  /** Waits before fresh read n (n ≥ 1); default 2^n ms. Injected so tests of the loop itself need not wait. */
+  readonly pause?: (retry: number) => Promise<void>;
 }
 
 export const DEFAULT_ATTEMPTS = 5;
+
+// A lost race usually means another writer is mid-save (on FerretDB its version claim is held until its replace
+// lands): re-reading at once only finds the same version again, so each retry waits a little longer (2+4+8+16 ms).
+const backOff = (retry: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2 ** retry));
 
 /**
  * Decides on the current record and saves the decision if nobody saved in between, else decides again on fresh
@@ -57,7 +63,10 @@ export async function compareAndSet<T, R>(
   options: CompareAndSetOptions<T> & { readonly missing?: () => Error } = {},
 ): Promise<Committed<T, R> | null> {
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
-  for (let attempt = options.loaded !== undefined ? -1 : 0; attempt < attempts; attempt++) {
+  const pause = options.pause ?? backOff;
+  const first = options.loaded !== undefined ? -1 : 0;
+  for (let attempt = first; attempt < attempts; attempt++) {
+    if (attempt > Math.max(first, 0)) await pause(attempt);
     const current = attempt === -1 && options.loaded !== undefined ? options.loaded : await record.read();
     if (current === null) {
       if (options.missing) throw options.missing();

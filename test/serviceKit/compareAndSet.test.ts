@@ -65,4 +65,12 @@ describe('compareAndSet', () => {
     expect(await compareAndSet(racingRecord(null).record, increment)).toBeNull();
     await expect(compareAndSet(racingRecord(null).record, increment, { missing: () => new RangeError('gone') })).rejects.toThrow('gone');
   });
+
+  it('when races are lost, then each fresh read after the first waits longer than the one before', async () => {
+    const r = racingRecord({ version: 1, n: 0 }, 3);
+    const pauses: number[] = [];
+    await compareAndSet(r.record, increment, { pause: async (retry) => void pauses.push(retry) });
+    expect(pauses).toEqual([1, 2, 3]);
+    expect(r.calls.reads).toBe(4);
+  });
 });
