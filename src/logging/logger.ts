@@ -43,8 +43,21 @@ const SECRET_KEY_QUALIFIERS = new Set(['api', 'private', 'secret', 'signing', 'e
 // Field names are cut before they are split, so no key, however long, makes redaction slow.
 const MAX_NAME_LENGTH = 100;
 
+// Field names come from a small, fixed vocabulary (the code's own), and splitting one into words is several regular
+// expressions: the verdict is remembered per name, in a bounded map so odd names from data cannot grow it for ever.
+const secretVerdicts = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 1000;
+
 /** True when values under the field name `name` are never written, whatever their depth or type. */
 export function isSecretFieldName(name: string): boolean {
+  const known = secretVerdicts.get(name);
+  if (known !== undefined) return known;
+  const verdict = decideSecretFieldName(name);
+  if (name.length <= MAX_NAME_LENGTH && secretVerdicts.size < MAX_REMEMBERED_NAMES) secretVerdicts.set(name, verdict);
+  return verdict;
+}
+
+function decideSecretFieldName(name: string): boolean {
   const cut = name.slice(0, MAX_NAME_LENGTH);
   const lower = cut.toLowerCase();
   if (SECRET_SUBSTRINGS.some((part) => lower.includes(part))) return true;
@@ -81,7 +94,7 @@ const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
-function createPino(level: LogLevel, sink: LogSink, now: () => Date): pino.Logger {
+function createPino(level: LogLevel, sink: LogSink, now: () => Date, redactNested = true): pino.Logger {
   const stream = {
     write(chunk: string): void {
       try {
@@ -97,20 +110,27 @@ function createPino(level: LogLevel, sink: LogSink, now: () => Date): pino.Logge
       base: undefined,
       timestamp: () => `,"time":${JSON.stringify(now().toISOString())}`,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: NESTED_PATHS, censor },
+      ...(redactNested ? { redact: { paths: NESTED_PATHS, censor } } : {}),
     },
     stream,
   );
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const out = createPino(options.level, options.sink ?? stdoutSink, options.now ?? (() => new Date()));
+  const sink = options.sink ?? stdoutSink;
+  const now = options.now ?? (() => new Date());
+  const out = createPino(options.level, sink, now);
+  // A line whose fields are all plain values (most: a request line, an event with ids and counts) has nothing
+  // nested for the redaction paths to censor, and its top-level names were already checked in `envelope`; walking
+  // the paths anyway cost three times the rest of the line, so such lines go through an instance without them.
+  const flat = createPino(options.level, sink, now, false);
 
   const make = (bindings: LogFields): Logger => {
     const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
       if (!out.isLevelEnabled(level)) return;
       try {
-        out[level](envelope(msg, bindings, fields));
+        const line = envelope(msg, bindings, fields);
+        (hasNestedValue(line) ? out : flat)[level](line);
       } catch {
         // A field that cannot be serialised costs the line, never the request.
       }
@@ -133,10 +153,26 @@ function envelope(msg: string, bindings: LogFields, fields: LogFields | undefine
   for (const source of [bindings, fields ?? {}]) {
     for (const [key, value] of Object.entries(source)) {
       // A field may not overwrite the envelope; it is kept under a prefixed name instead.
-      line[RESERVED.has(key) ? `field_${key}` : key] = isSecretFieldName(key) ? REDACTED : toPlain(value, 0, new WeakSet<object>());
+      line[RESERVED.has(key) ? `field_${key}` : key] = isSecretFieldName(key) ? REDACTED : plainField(value);
     }
   }
   return line;
+}
+
+/** A field's value as toPlain copies it; a plain value needs no cycle tracking, so none is allocated for it. */
+function plainField(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? toPlain(value, 0, new WeakSet<object>()) : toPlain(value, 0, NO_ANCESTORS);
+}
+
+/** Never read: toPlain only tracks ancestors of objects. */
+const NO_ANCESTORS = new WeakSet<object>();
+
+function hasNestedValue(line: Readonly<Record<string, unknown>>): boolean {
+  for (const key in line) {
+    const value = line[key];
+    if (value !== null && typeof value === 'object') return true;
+  }
+  return false;
 }
 
 // redact() answers with what the logger writes: the same pino instance and paths, read back from its own line.

@@ -169,3 +169,24 @@ describe('pino redaction paths', () => {
     expect(lines[0]).toContain('"countryCode":"GB"');
   });
 });
+
+describe('lines without nested values', () => {
+  // Such lines skip the redaction paths (nothing nested to censor); they must read exactly like the others.
+  it('when every field is a plain value, then secrets among them are censored and the line reads as a nested one would', () => {
+    const { logger, lines, parsed } = capture();
+    logger.child({ apiToken: 'tok-AAAA' }).info('request', { method: 'POST', status: 200, ms: 0.3, code: '123456', none: null });
+    logger.child({ apiToken: 'tok-AAAA' }).info('request', { method: 'POST', status: 200, ms: 0.3, code: '123456', none: null, nested: {} });
+    expect(lines.join('\n')).not.toContain('tok-AAAA');
+    expect(lines.join('\n')).not.toContain('123456');
+    const [flat, nested] = parsed();
+    expect(flat).toEqual({ level: 'info', time: FIXED.toISOString(), msg: 'request', apiToken: REDACTED, method: 'POST', status: 200, ms: 0.3, code: REDACTED, none: null });
+    expect(lines[1]).toBe(lines[0]!.replace(/}$/, ',"nested":{}}'));
+    expect(nested).toMatchObject({ ...flat, nested: {} });
+  });
+
+  it('when the same field name is judged again, then the verdict is the same', () => {
+    const { logger, parsed } = capture();
+    for (let i = 0; i < 3; i += 1) logger.info('again', { verificationCode: '654321', statusCode: 200 });
+    expect(parsed().map((l) => [l['verificationCode'], l['statusCode']])).toEqual([[REDACTED, 200], [REDACTED, 200], [REDACTED, 200]]);
+  });
+});

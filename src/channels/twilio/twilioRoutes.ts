@@ -6,7 +6,7 @@ import type * as restify from 'restify';
 import type { SimulatedPhone } from '../../app/simulatedPhone';
 import type { ReadRequest } from '../../httpRequests';
 import { callbackQuery, TWILIO_PATHS } from '../../config/callbackUrls';
-import { isSignedByTwilio } from './twilioSignature';
+import { twilioSignatureCheck, type SignedFields } from './twilioSignature';
 import type { TwilioWebhooks, WebhookParams } from './twilioWebhooks';
 
 export interface TwilioRouteDeps {
@@ -21,16 +21,17 @@ export interface TwilioRouteDeps {
 const XML = { 'Content-Type': 'text/xml; charset=utf-8' };
 
 export function registerTwilioRoutes(server: restify.Server, deps: TwilioRouteDeps): void {
+  const isSigned = deps.authToken === undefined ? undefined : twilioSignatureCheck(deps.authToken, deps.publicBaseUrl);
   const signed =
     (handle: (req: restify.Request, params: Record<string, string>) => Promise<string>): restify.RequestHandler =>
     async (req: ReadRequest, res) => {
-      const params = formFields(req.body);
+      const fields = signedFields(req);
       const signature = req.header('X-Twilio-Signature') || undefined;
-      if (deps.authToken === undefined || !isSignedByTwilio(deps.authToken, signature, deps.publicBaseUrl, req.url ?? '', signedFields(req))) {
+      if (isSigned === undefined || !isSigned(signature, req.url ?? '', fields)) {
         res.sendRaw(403, 'Twilio request validation failed.', { 'Content-Type': 'text/plain; charset=utf-8' });
         return;
       }
-      res.sendRaw(200, await handle(req, params), XML);
+      res.sendRaw(200, await handle(req, lastValues(fields)), XML);
     };
 
   server.post(TWILIO_PATHS.sms, signed((_req, params) => deps.webhooks.sms(params)));
@@ -81,15 +82,27 @@ function queryOf(req: restify.Request): URLSearchParams {
 }
 
 /** Every field as received, repeated names kept as arrays: Twilio signs them all (protocols.md 1.1, 1.4). */
-function signedFields(req: ReadRequest): Record<string, string | string[]> {
+function signedFields(req: ReadRequest): SignedFields {
   if (req.rawBody === undefined) return formFields(req.body);
-  const form = new URLSearchParams(req.rawBody);
-  const fields: Record<string, string | string[]> = {};
-  for (const name of new Set(form.keys())) {
-    const values = form.getAll(name);
-    fields[name] = values.length === 1 ? values[0]! : values;
+  // No prototype: a field named "__proto__" is a field like any other (and signed like one).
+  const fields = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of new URLSearchParams(req.rawBody)) {
+    const seen = fields[name];
+    if (seen === undefined) fields[name] = value;
+    else if (typeof seen === 'string') fields[name] = [seen, value];
+    else seen.push(value);
   }
   return fields;
+}
+
+/** One value per field, the last of a repeated name (as the parsed body has it): what the handlers read. */
+function lastValues(fields: SignedFields): Record<string, string> {
+  const params = Object.create(null) as Record<string, string>;
+  for (const name of Object.keys(fields)) {
+    const value = fields[name]!;
+    params[name] = typeof value === 'string' ? value : value[value.length - 1]!;
+  }
+  return params;
 }
 
 function formFields(body: unknown): Record<string, string> {
