@@ -1,7 +1,7 @@
 // The Telephony port over the twilio SDK: texts through the Messages API, calls through the Calls API with
 // Signet's own TwiML and status-callback URLs (PUBLIC_BASE_URL + purpose). Refusals Twilio explains become
 // DeliveryFailures; nothing here logs a number or a message body.
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import type { DeliveryReceipt, OutboundCall, OutboundSms, Telephony } from '../ports/deliveryPorts';
 import type { TwilioConfig } from '../config/loadConfig';
 import { callbackUrl, TWILIO_PATHS } from '../config/callbackUrls';
@@ -20,12 +20,23 @@ export interface TwilioTelephonyOptions {
 /** The events we ask call status callbacks for: only the final one carries the outcome we need. */
 const CALL_EVENTS = ['completed'];
 
-export class TwilioTelephony implements Telephony {
-  private readonly client: twilio.Twilio;
+/** The SDK, required on the first send: loading it costs ~0.5 s and ~20 MB, which start-up and readiness need not pay. */
+function sdk(): typeof twilio {
+  return require('twilio') as typeof twilio;
+}
 
-  constructor(private readonly options: TwilioTelephonyOptions) {
-    const { config } = options;
-    this.client = twilio(config.accountSid, config.authToken, config.apiBaseUrl ? { httpClient: rebasedRequestClient(config.apiBaseUrl) } : {});
+export class TwilioTelephony implements Telephony {
+  private sdkClient: twilio.Twilio | undefined;
+
+  constructor(private readonly options: TwilioTelephonyOptions) {}
+
+  private get client(): twilio.Twilio {
+    if (this.sdkClient === undefined) {
+      const { config } = this.options;
+      const httpClient = config.apiBaseUrl ? { httpClient: rebasedRequestClient(sdk(), config.apiBaseUrl) } : {};
+      this.sdkClient = sdk()(config.accountSid, config.authToken, httpClient);
+    }
+    return this.sdkClient;
   }
 
   async sendSms(message: OutboundSms): Promise<DeliveryReceipt> {
@@ -69,7 +80,7 @@ export class TwilioTelephony implements Telephony {
   }
 
   private refused(operation: 'sendSms' | 'placeCall', error: unknown): DeliveryReceipt {
-    const rest = error instanceof twilio.RestException ? error : null;
+    const rest = error instanceof sdk().RestException ? error : null;
     this.options.onError?.(operation, { status: rest?.status ?? null, code: rest?.code ?? null });
     return { ok: false, failure: failureForTwilioCode(rest?.code) };
   }

@@ -15,3 +15,30 @@ describe('modules loaded by requiring the composition root', () => {
     expect(loaded).toBe(false);
   });
 });
+
+describe('the twilio SDK', () => {
+  afterEach(() => jest.resetModules());
+
+  it('is loaded by the first send, not when the Twilio adapter is built at start-up', async () => {
+    let loaded = false;
+    let telephony: import('../../src/telephony/twilioTelephony').TwilioTelephony | undefined;
+    jest.isolateModules(() => {
+      jest.doMock('twilio', () => {
+        loaded = true;
+        return jest.requireActual('twilio');
+      });
+      const { TwilioTelephony } = require('../../src/telephony/twilioTelephony') as typeof import('../../src/telephony/twilioTelephony');
+      telephony = new TwilioTelephony({
+        config: { accountSid: `AC${'0'.repeat(32)}`, authToken: 'token', fromNumber: '+12065550100', apiBaseUrl: 'http://127.0.0.1:9' },
+        publicBaseUrl: 'https://signet.example.test',
+        answeringMachineDetection: false,
+      } as ConstructorParameters<typeof TwilioTelephony>[0]);
+    });
+    expect(loaded).toBe(false);
+    const purpose = { kind: 'enrollment', userId: 'u1', refId: 'e1' } as const;
+    // Port 9 (discard) refuses the connection: the send fails, but only after the SDK was loaded to make it.
+    const receipt = await telephony!.sendSms({ to: '+14255550123', body: 'hello', locale: 'en-US', purpose });
+    expect(loaded).toBe(true);
+    expect(receipt.ok).toBe(false);
+  });
+});
