@@ -1,8 +1,7 @@
 // A relying system passes on the code the person typed (POST /api/v1/verifications/:id/code): a texted or spoken
 // code, an authenticator-app code or a temporary access pass, each checked the way its method requires.
 import type { ApiClient } from '../domain/apiClient';
-import type { Challenge } from '../domain/challenge';
-import { checkTemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
+import { useTemporaryPass } from './useTemporaryPass';
 import type { Clock } from '../ports/clock';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import type { ChallengeOutcome, VerificationService } from '../verification/verificationService';
@@ -30,19 +29,9 @@ export class CheckSignInCode {
       case 'app':
         return verification.submitAppCode(id, code, 'api');
       case 'tap':
-        return verification.apply(id, { type: 'passcodeChecked', valid: await this.usePass(challenge, code) }, 'api');
+        return verification.apply(id, { type: 'passcodeChecked', valid: await useTemporaryPass(this.deps, challenge, code) }, 'api');
       default:
         return verification.apply(id, { type: 'submitCode', code }, 'api', challenge);
     }
-  }
-
-  /** A pass counts only if it checks out AND this caller is the one that marks it used. */
-  private async usePass(challenge: Challenge, code: string): Promise<boolean> {
-    const { passes } = this.deps.verificationStores;
-    const now = this.deps.clock.now();
-    if (challenge.status !== 'pending' || now >= challenge.expiresAt) return false;
-    const pass = await passes.getForUser(challenge.userId);
-    if (!pass || checkTemporaryAccessPass(pass, code, now, this.deps.passKey) !== 'valid') return false;
-    return passes.markUsed(challenge.userId, pass.id, now);
   }
 }

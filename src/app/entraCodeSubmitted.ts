@@ -1,8 +1,7 @@
 // The person typed a code on the Entra sign-in page: a texted or read-aloud code, an authenticator code (replay-
 // checked by the core) or a temporary access pass (used once). The core counts the attempts and locks.
 import type { Reply } from '../domain/effects';
-import { checkTemporaryAccessPass } from '../helpdesk/temporaryAccessPass';
-import type { Challenge } from '../domain/challenge';
+import { useTemporaryPass } from './useTemporaryPass';
 import { loadSignIn, type EntraSignInDeps } from './entraSignInRules';
 
 export type CodeOutcome =
@@ -26,19 +25,9 @@ export class EntraCodeSubmitted {
       case 'app':
         return { kind: 'checked', replies: (await verification.submitAppCode(challengeId, code, 'web')).replies };
       case 'tap':
-        return { kind: 'checked', replies: (await verification.apply(challengeId, { type: 'passcodeChecked', valid: await this.usePass(challenge, code) }, 'web')).replies };
+        return { kind: 'checked', replies: (await verification.apply(challengeId, { type: 'passcodeChecked', valid: await useTemporaryPass(this.deps, challenge, code) }, 'web')).replies };
       default:
         return { kind: 'checked', replies: (await verification.apply(challengeId, { type: 'submitCode', code }, 'web', challenge)).replies };
     }
-  }
-
-  /** A pass counts only if it checks out AND this caller is the one that marks it used. */
-  private async usePass(challenge: Challenge, code: string): Promise<boolean> {
-    const { passes } = this.deps.verificationStores;
-    const now = this.deps.clock.now();
-    if (challenge.status !== 'pending' || now >= challenge.expiresAt) return false;
-    const pass = await passes.getForUser(challenge.userId);
-    if (!pass || checkTemporaryAccessPass(pass, code, now, this.deps.passKey) !== 'valid') return false;
-    return passes.markUsed(challenge.userId, pass.id, now);
   }
 }
