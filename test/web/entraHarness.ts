@@ -23,6 +23,12 @@ import { cryptoRandom } from '../../src/security/random';
 import { keyRenderer, testOrg } from '../support/coreHarness';
 import { request, type HttpResult } from '../server/serverHarness';
 import { EntraStandIn, TENANT } from '../support/entraStandIn';
+import { createTelephony, createTwilioRouteDeps } from '../../src/telephonyWiring';
+import { createReplyRenderer } from '../../src/renderReply';
+import { systemClock } from '../../src/ports/clock';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi';
+import { formBody, twilioSignature } from '../support/twilioSigner';
+import { ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER } from '../support/twilioAppHarness';
 
 export const KEY = Buffer.alloc(32, 23);
 export const OID = '3f6a2b1c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
@@ -40,6 +46,10 @@ export interface EntraHarness {
   readonly appSecret: string;
   readonly user: User;
   readonly logText: () => string;
+  /** With `twilio: true`: the local Twilio REST stand-in the SDK talks to, else null. */
+  readonly twilio: FakeTwilioApi | null;
+  /** Posts a Twilio webhook signed with the account's auth token over the public URL of the path. */
+  postTwilio(pathAndQuery: string, params: Record<string, string>): Promise<HttpResult>;
   close(): Promise<void>;
 }
 
@@ -50,6 +60,8 @@ export interface EntraHarnessOptions {
   readonly teams?: boolean;
   readonly tenantIds?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Texts and calls through the twilio SDK against the local Twilio REST stand-in, with the webhook routes mounted. */
+  readonly twilio?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -63,11 +75,14 @@ async function freePort(): Promise<number> {
 export async function startEntraHarness(options: EntraHarnessOptions = {}): Promise<EntraHarness> {
   const standIn = await new EntraStandIn().start();
   const port = await freePort();
+  const twilio = options.twilio ? await startFakeTwilioApi() : null;
+  const twilioEnv = twilio ? { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: FROM_NUMBER, TWILIO_API_BASE_URL: twilio.url } : {};
   const base = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     SIGNET_ENCRYPTION_KEY: KEY.toString('hex'),
     ...standIn.env({ redirectUris: options.redirectUris ?? [standIn.redirectUri] }),
+    ...twilioEnv,
     ...options.env,
   });
   const org = testOrg({ organisation: { name: 'Signet Demo School', domains: ['signet-demo.example'], tenantIds: [...(options.tenantIds ?? [TENANT])] } } as never);
@@ -79,7 +94,10 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   const i18n = await createI18n({ supported: org.locales.offered, fallback: org.locales.default });
   const outbox = new Outbox();
   const notifications = new NotificationOutbox();
-  const core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier: notifications, render: keyRenderer });
+  const core = twilio
+    ? createCore({ config, stores, telephony: createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }), mailer: outbox, notifier: notifications, render: createReplyRenderer(i18n) })
+    : createCore({ config, stores, telephony: outbox, mailer: outbox, notifier: notifications, render: keyRenderer });
+  const telephonyRoutes = twilio ? createTwilioRouteDeps({ config, stores, core, render: createReplyRenderer(i18n), clock: systemClock, random: cryptoRandom, logger }) : undefined;
   const secrets = createSecretOps(KEY, cryptoRandom);
   const appSecret = generateTotpSecret(cryptoRandom);
   const methods: SecurityMethod[] = [
@@ -93,7 +111,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   if (options.teams !== false) await stores.conversations.save({ userId: OID, channel: 'teams', reference: '{}', updatedAt: Date.now() });
   const passKey = Buffer.alloc(32, 5);
   const provider = await createEntraProvider({ config, entra: config.entra!, stores, verification: { verificationStores, passKey }, core, i18n, logger });
-  const server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, extraRoutes: (s) => provider.register(s) });
+  const server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, ...(telephonyRoutes ? { telephony: telephonyRoutes } : {}), extraRoutes: (s) => provider.register(s) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -108,10 +126,18 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
     appSecret,
     user,
     logText: () => lines.join('\n'),
+    twilio,
+    postTwilio: (pathAndQuery, params) =>
+      request(`http://127.0.0.1:${port}`, pathAndQuery, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(AUTH_TOKEN, `${config.publicBaseUrl}${pathAndQuery}`, params) },
+        body: formBody(params),
+      }),
     close: async () => {
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await standIn.stop();
+      await twilio?.close();
     },
   };
 }
