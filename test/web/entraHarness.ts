@@ -3,7 +3,11 @@
 // that keeps the sign-in cookie.
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import { ActivityHandler } from 'botbuilder';
+import { ActivityHandler, MemoryStorage } from 'botbuilder';
+import { SignetBot } from '../../src/channels/teams/signetBot';
+import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
+import { TeamsNotifier } from '../../src/channels/teams/teamsNotifier';
+import type { UserNotifier } from '../../src/ports/deliveryPorts';
 import { loadConfig, type AppConfig } from '../../src/config/loadConfig';
 import { createI18n } from '../../src/i18n';
 import { createLogger } from '../../src/logging/logger';
@@ -21,7 +25,7 @@ import { createSecretOps } from '../../src/enrollment/enrollmentPolicy';
 import { generateTotpSecret } from '../../src/security/totp';
 import { cryptoRandom } from '../../src/security/random';
 import { keyRenderer, testOrg } from '../support/coreHarness';
-import { request, type HttpResult } from '../server/serverHarness';
+import { request, startFakeConnector, type HttpResult } from '../server/serverHarness';
 import { EntraStandIn, TENANT } from '../support/entraStandIn';
 import { createTelephony, createTwilioRouteDeps } from '../../src/telephonyWiring';
 import { createReplyRenderer } from '../../src/renderReply';
@@ -48,6 +52,8 @@ export interface EntraHarness {
   readonly logText: () => string;
   /** With `twilio: true`: the local Twilio REST stand-in the SDK talks to, else null. */
   readonly twilio: FakeTwilioApi | null;
+  /** With `bot: true`: the local Bot Connector the bot's messages and cards reach, else null. */
+  readonly connector: Awaited<ReturnType<typeof startFakeConnector>> | null;
   /** Posts a Twilio webhook signed with the account's auth token over the public URL of the path. */
   postTwilio(pathAndQuery: string, params: Record<string, string>): Promise<HttpResult>;
   close(): Promise<void>;
@@ -62,6 +68,8 @@ export interface EntraHarnessOptions {
   readonly env?: Record<string, string>;
   /** Texts and calls through the twilio SDK against the local Twilio REST stand-in, with the webhook routes mounted. */
   readonly twilio?: boolean;
+  /** The real Teams bot at /api/messages, its notices sent to a local Bot Connector (the conversation is not pre-saved). */
+  readonly bot?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -76,6 +84,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   const standIn = await new EntraStandIn().start();
   const port = await freePort();
   const twilio = options.twilio ? await startFakeTwilioApi() : null;
+  const connector = options.bot ? await startFakeConnector() : null;
   const twilioEnv = twilio ? { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: FROM_NUMBER, TWILIO_API_BASE_URL: twilio.url } : {};
   const base = loadConfig({
     NODE_ENV: 'test',
@@ -94,9 +103,16 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   const i18n = await createI18n({ supported: org.locales.offered, fallback: org.locales.default });
   const outbox = new Outbox();
   const notifications = new NotificationOutbox();
-  const core = twilio
-    ? createCore({ config, stores, telephony: createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }), mailer: outbox, notifier: notifications, render: createReplyRenderer(i18n) })
-    : createCore({ config, stores, telephony: outbox, mailer: outbox, notifier: notifications, render: keyRenderer });
+  const botAdapter = createBotAdapter(config.bot);
+  const notifier: UserNotifier = connector
+    ? new TeamsNotifier({ adapter: botAdapter, appId: '', conversations: stores.conversations, render: createReplyRenderer(i18n), defaultLocale: 'en-US' })
+    : notifications;
+  const render = twilio || connector ? createReplyRenderer(i18n) : keyRenderer;
+  const telephony = twilio ? createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }) : outbox;
+  const core = createCore({ config, stores, telephony, mailer: outbox, notifier, render });
+  const handler = connector
+    ? new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, ...createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock: systemClock }), storage: new MemoryStorage(), authEnabled: false })
+    : new ActivityHandler();
   const telephonyRoutes = twilio ? createTwilioRouteDeps({ config, stores, core, render: createReplyRenderer(i18n), clock: systemClock, random: cryptoRandom, logger }) : undefined;
   const secrets = createSecretOps(KEY, cryptoRandom);
   const appSecret = generateTotpSecret(cryptoRandom);
@@ -108,10 +124,10 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   const created = await stores.users.create({ id: OID, tenantId: TENANT, upn: 'jane.doe@signet-demo.example', displayName: 'Jane Doe', locale: 'en-US' }, Date.now());
   const user = await stores.users.replace({ ...created, methods, defaultMethodId: 'm1' });
   if (!user) throw new Error('could not give the test user methods');
-  if (options.teams !== false) await stores.conversations.save({ userId: OID, channel: 'teams', reference: '{}', updatedAt: Date.now() });
+  if (options.teams !== false && !connector) await stores.conversations.save({ userId: OID, channel: 'teams', reference: '{}', updatedAt: Date.now() });
   const passKey = Buffer.alloc(32, 5);
   const provider = await createEntraProvider({ config, entra: config.entra!, stores, verification: { verificationStores, passKey }, core, i18n, logger });
-  const server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, ...(telephonyRoutes ? { telephony: telephonyRoutes } : {}), extraRoutes: (s) => provider.register(s) });
+  const server = createServer({ config, stores, logger, i18n, bot: { adapter: botAdapter, handler }, ...(telephonyRoutes ? { telephony: telephonyRoutes } : {}), extraRoutes: (s) => provider.register(s) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -127,6 +143,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
     user,
     logText: () => lines.join('\n'),
     twilio,
+    connector,
     postTwilio: (pathAndQuery, params) =>
       request(`http://127.0.0.1:${port}`, pathAndQuery, {
         method: 'POST',
@@ -138,6 +155,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await standIn.stop();
       await twilio?.close();
+      await connector?.close();
     },
   };
 }

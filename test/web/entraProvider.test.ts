@@ -1,6 +1,7 @@
 // Signet as an Entra ID External MFA provider over HTTP, against the Entra stand-in: discovery and JWKS, every
 // negative case of the authorize request, and each method end to end until the stand-in accepts the answer
-// (the text's reply and the call's key press over signed Twilio webhooks: entraOverTwilio.test.ts).
+// (the text's reply and the call's key press over signed Twilio webhooks: entraOverTwilio.test.ts; the Teams card
+// through the Bot Connector stand-in and /api/messages: entraOverTeams.test.ts).
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { generateTotp } from '../../src/security/totp';
 import { issueTemporaryAccessPass } from '../../src/helpdesk/temporaryAccessPass';
@@ -59,12 +60,6 @@ function lastSmsCode(): string {
   const match = sms?.type === 'sms' ? /"code":"(\d+)"/.exec(sms.body) : null;
   if (!match) throw new Error('no code texted');
   return match[1]!;
-}
-
-async function pendingChallengeId(): Promise<string> {
-  const [latest] = await h.stores.challenges.listRecentByUser(OID, 1);
-  if (!latest || latest.status !== 'pending') throw new Error('no pending challenge');
-  return latest.id;
 }
 
 describe('discovery and keys', () => {
@@ -217,26 +212,6 @@ describe('the sign-in, each method end to end', () => {
     const checked = await h.standIn.checkAnswer(answer, expected());
     expect(checked.claims['amr']).toEqual(['sms']);
     expect(checked.claims['acr']).toBe(ACR_POSSESSION);
-  });
-
-  test('when the person approves in Teams with the matching number, then the answer has amr pop', async () => {
-    const browser = new BrowserClient(h.url);
-    const waiting = await choose(browser, (await authorize(browser)).text, 'teams');
-    const challenge = (await h.stores.challenges.get(await pendingChallengeId()))!;
-    expect(waiting).toContain(`Choose the number ${challenge.numberToMatch}`);
-    expect(h.notifications.items.at(-1)).toMatchObject({ userId: OID, channel: 'teams' });
-    await h.core.verification.apply(challenge.id, { type: 'cardAnswered', answer: { kind: 'number', value: challenge.numberToMatch! } }, 'teams');
-    const done = await browser.get(signInPath(waiting));
-    const checked = await h.standIn.checkAnswer(formFields(done.text, h.standIn.redirectUri)!, expected());
-    expect(checked.claims['amr']).toEqual(['pop']);
-  });
-
-  test('when the person denies in Teams, then Entra is told access_denied', async () => {
-    const browser = new BrowserClient(h.url);
-    const waiting = await choose(browser, (await authorize(browser)).text, 'teams');
-    await h.core.verification.apply(await pendingChallengeId(), { type: 'cardAnswered', answer: { kind: 'deny' } }, 'teams');
-    const ended = await browser.get(signInPath(waiting));
-    expect(formFields(ended.text, h.standIn.redirectUri)).toEqual({ error: 'access_denied', state: 'state-opaque-77' });
   });
 
   test('when the person types an authenticator code, then the answer has amr otp; without state or nonce none is echoed', async () => {
