@@ -1,7 +1,8 @@
 // The person picked how to confirm an Entra sign-in: the same checks as every sign-in challenge (lockout after
 // failures, push-fatigue denials, the per-person cap taken atomically from the store), then the verification
 // core starts the challenge (texts, calls or notifies in Teams) and the sign-in remembers it.
-import type { ChallengeMethod } from '../domain/challenge';
+import { challengeTarget } from '../domain/rules/signInTargets';
+import { isPassUsable } from '../domain/temporaryAccessPass';
 import { CHALLENGE_RATE_SCOPE, decideNewChallenge } from '../verification/abusePolicy';
 import { loadSignIn, offeredMethods, type EntraSignInDeps } from './entraSignInRules';
 import type { User } from '../domain/user';
@@ -27,10 +28,10 @@ export class EntraMethodChosen {
     const { signIn } = loaded;
     const user = signIn.userId === null ? null : await deps.stores.users.get(signIn.userId);
     if (!user) return { kind: 'unavailable' };
-    const pass = await this.usablePass(user);
-    const offered = offeredMethods(user, deps.org, { teams: (await deps.stores.conversations.get(user.id, 'teams')) !== null, pass });
-    const chosen = offered.find((o) => o.method === method);
-    if (!chosen) return { kind: 'unavailable' };
+    const has = { teams: (await deps.stores.conversations.get(user.id, 'teams')) !== null, pass: await this.usablePass(user) };
+    const chosen = offeredMethods(user, deps.org, has).find((o) => o.method === method);
+    const target = chosen ? challengeTarget(user, deps.org.methods.usage, chosen.method, has) : null;
+    if (!chosen || !target) return { kind: 'unavailable' };
 
     const now = deps.clock.now();
     const recent = await deps.stores.challenges.listRecentByUser(user.id, RECENT_HISTORY);
@@ -39,7 +40,6 @@ export class EntraMethodChosen {
     const rate = await deps.stores.rateLimits.take(CHALLENGE_RATE_SCOPE, user.id, deps.abuse.maxChallengesPerWindow, deps.abuse.rateWindowMs, now);
     if (!rate.allowed) return { kind: 'refused', reason: 'rateLimited', until: now + rate.retryAfterMs };
 
-    const target = targetFor(user, chosen.method, deps.org);
     const challenge = await deps.verification.start(
       {
         userId: user.id,
@@ -63,28 +63,6 @@ export class EntraMethodChosen {
   }
 
   private async usablePass(user: User): Promise<boolean> {
-    const pass = await this.deps.verificationStores.passes.getForUser(user.id);
-    const now = this.deps.clock.now();
-    return pass !== null && pass.revokedAt === null && now < pass.expiresAt && !(pass.oneTime && pass.usedAt !== null);
-  }
-}
-
-function targetFor(user: User, method: ChallengeMethod, org: EntraSignInDeps['org']): { target: string | null; extension: string | null } {
-  const mfa = user.methods.filter((m) => org.methods.usage[m.kind].mfa);
-  const byDefault = <T extends { id: string }>(list: T[]): T | undefined => list.find((m) => m.id === user.defaultMethodId) ?? list[0];
-  switch (method) {
-    case 'sms': {
-      const phone = byDefault(mfa.filter((m) => m.kind === 'mobilePhone' || m.kind === 'alternatePhone')) as { number: string } | undefined;
-      return { target: phone?.number ?? null, extension: null };
-    }
-    case 'voice': {
-      const phone = byDefault(mfa.filter((m) => m.kind === 'mobilePhone' || m.kind === 'alternatePhone' || m.kind === 'officePhone'));
-      if (!phone || !('number' in phone)) return { target: null, extension: null };
-      return { target: phone.number, extension: phone.kind === 'officePhone' ? phone.extension : null };
-    }
-    case 'app':
-      return { target: mfa.find((m) => m.kind === 'authenticatorApp')?.id ?? null, extension: null };
-    default:
-      return { target: null, extension: null };
+    return isPassUsable(await this.deps.verificationStores.passes.getForUser(user.id), this.deps.clock.now());
   }
 }

@@ -7,6 +7,7 @@ import type { ChallengeMethod } from '../domain/challenge';
 import type { EntraSignIn } from '../domain/entraSignIn';
 import type { SecurityMethod, User } from '../domain/user';
 import { isPhoneKind } from '../domain/methodKinds';
+import { signInMethods } from '../domain/rules/signInTargets';
 import type { Clock } from '../ports/clock';
 import type { EntraStores } from '../ports/entraRepositories';
 import type { Stores } from '../ports/repositories';
@@ -75,7 +76,7 @@ export interface OfferedMethod {
 
 /** The methods this person may answer with, the default first. */
 export function offeredMethods(user: User, org: EntraSignInDeps['org'], has: { readonly teams: boolean; readonly pass: boolean }): OfferedMethod[] {
-  const mfa = user.methods.filter((m) => org.methods.usage[m.kind].mfa);
+  const mfa = signInMethods(user, org.methods.usage);
   const ordered = [...mfa].sort((a, b) => (a.id === user.defaultMethodId ? -1 : b.id === user.defaultMethodId ? 1 : 0));
   const out: OfferedMethod[] = [];
   const add = (method: ChallengeMethod, hint: string | null, from: SecurityMethod | null): void => {

@@ -5,8 +5,8 @@
 import type { OrgConfig } from '../config/orgConfigSchema';
 import type { ApiClient } from '../domain/apiClient';
 import type { Challenge, ChallengeMethod, SignInContext } from '../domain/challenge';
-import { isPhoneKind } from '../domain/methodKinds';
-import type { SecurityMethod, User } from '../domain/user';
+import { challengeTarget, signInMethods, type ChallengeTarget } from '../domain/rules/signInTargets';
+import type { User } from '../domain/user';
 import type { Clock } from '../ports/clock';
 import type { SendPermit, SendReservations } from '../ports/deliveryPorts';
 import type { Stores } from '../ports/repositories';
@@ -52,7 +52,7 @@ export class RequestSignIn {
     const user = (await deps.stores.users.findByUpn(request.user)) ?? (await deps.stores.users.get(request.user));
     if (!user) return { kind: 'unknownUser' };
     if (request.context.ip !== null && deps.org.isTrustedAddress(request.context.ip)) return { kind: 'notRequired', reason: 'trustedNetwork' };
-    const mfa = this.mfaMethods(user);
+    const mfa = signInMethods(user, deps.org.methods.usage);
     const now = deps.clock.now();
     // The pass matters only to someone with no MFA method or a caller asking for it: read it only then.
     const passUsable = (mfa.length === 0 || request.method === 'tap') && isPassUsable(await deps.verificationStores.passes.getForUser(user.id), now);
@@ -112,34 +112,10 @@ export class RequestSignIn {
     return decision.allowed ? null : { kind: 'refused', reason: decision.reason, until: decision.until };
   }
 
-  /** Only methods that count for MFA may answer a sign-in challenge. */
-  private mfaMethods(user: User): SecurityMethod[] {
-    return user.methods.filter((m) => this.deps.org.methods.usage[m.kind].mfa);
-  }
-
-  private async targetFor(user: User, method: ChallengeMethod, passUsable: boolean): Promise<{ target: string | null; extension: string | null } | null> {
-    const mfa = this.mfaMethods(user);
-    const phones = mfa.filter((m): m is Extract<SecurityMethod, { number: string }> => isPhoneKind(m.kind) && 'number' in m);
-    const preferDefault = <T extends SecurityMethod>(list: T[]): T | undefined => list.find((m) => m.id === user.defaultMethodId) ?? list[0];
-    switch (method) {
-      case 'sms': {
-        const phone = preferDefault(phones.filter((p) => p.kind !== 'officePhone'));
-        return phone ? { target: phone.number, extension: null } : null;
-      }
-      case 'voice': {
-        const phone = preferDefault(phones);
-        if (!phone) return null;
-        return { target: phone.number, extension: phone.kind === 'officePhone' ? phone.extension : null };
-      }
-      case 'app': {
-        const app = mfa.find((m) => m.kind === 'authenticatorApp');
-        return app ? { target: app.id, extension: null } : null;
-      }
-      case 'teams':
-        return (await this.deps.stores.conversations.get(user.id, 'teams')) ? { target: null, extension: null } : null;
-      case 'tap':
-        return passUsable ? { target: null, extension: null } : null;
-    }
+  private async targetFor(user: User, method: ChallengeMethod, passUsable: boolean): Promise<ChallengeTarget | null> {
+    // Teams is asked about only when it is the method: one read fewer for every other start.
+    const teams = method === 'teams' && (await this.deps.stores.conversations.get(user.id, 'teams')) !== null;
+    return challengeTarget(user, this.deps.org.methods.usage, method, { teams, pass: passUsable });
   }
 }
 

@@ -3,7 +3,11 @@
 // that keeps the sign-in cookie.
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import { ActivityHandler } from 'botbuilder';
+import { ActivityHandler, MemoryStorage } from 'botbuilder';
+import { SignetBot } from '../../src/channels/teams/signetBot';
+import { createTeamsUseCases } from '../../src/channels/teams/teamsWiring';
+import { TeamsNotifier } from '../../src/channels/teams/teamsNotifier';
+import type { UserNotifier } from '../../src/ports/deliveryPorts';
 import { loadConfig, type AppConfig } from '../../src/config/loadConfig';
 import { createI18n } from '../../src/i18n';
 import { createLogger } from '../../src/logging/logger';
@@ -21,8 +25,14 @@ import { createSecretOps } from '../../src/enrollment/enrollmentPolicy';
 import { generateTotpSecret } from '../../src/security/totp';
 import { cryptoRandom } from '../../src/security/random';
 import { keyRenderer, testOrg } from '../support/coreHarness';
-import { request, type HttpResult } from '../server/serverHarness';
+import { request, startFakeConnector, type HttpResult } from '../server/serverHarness';
 import { EntraStandIn, TENANT } from '../support/entraStandIn';
+import { createTelephony, createTwilioRouteDeps } from '../../src/telephonyWiring';
+import { createReplyRenderer } from '../../src/renderReply';
+import { systemClock } from '../../src/ports/clock';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi';
+import { formBody, twilioSignature } from '../support/twilioSigner';
+import { ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER } from '../support/twilioAppHarness';
 
 export const KEY = Buffer.alloc(32, 23);
 export const OID = '3f6a2b1c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
@@ -40,6 +50,12 @@ export interface EntraHarness {
   readonly appSecret: string;
   readonly user: User;
   readonly logText: () => string;
+  /** With `twilio: true`: the local Twilio REST stand-in the SDK talks to, else null. */
+  readonly twilio: FakeTwilioApi | null;
+  /** With `bot: true`: the local Bot Connector the bot's messages and cards reach, else null. */
+  readonly connector: Awaited<ReturnType<typeof startFakeConnector>> | null;
+  /** Posts a Twilio webhook signed with the account's auth token over the public URL of the path. */
+  postTwilio(pathAndQuery: string, params: Record<string, string>): Promise<HttpResult>;
   close(): Promise<void>;
 }
 
@@ -50,6 +66,10 @@ export interface EntraHarnessOptions {
   readonly teams?: boolean;
   readonly tenantIds?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Texts and calls through the twilio SDK against the local Twilio REST stand-in, with the webhook routes mounted. */
+  readonly twilio?: boolean;
+  /** The real Teams bot at /api/messages, its notices sent to a local Bot Connector (the conversation is not pre-saved). */
+  readonly bot?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -63,11 +83,15 @@ async function freePort(): Promise<number> {
 export async function startEntraHarness(options: EntraHarnessOptions = {}): Promise<EntraHarness> {
   const standIn = await new EntraStandIn().start();
   const port = await freePort();
+  const twilio = options.twilio ? await startFakeTwilioApi() : null;
+  const connector = options.bot ? await startFakeConnector() : null;
+  const twilioEnv = twilio ? { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: FROM_NUMBER, TWILIO_API_BASE_URL: twilio.url } : {};
   const base = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     SIGNET_ENCRYPTION_KEY: KEY.toString('hex'),
     ...standIn.env({ redirectUris: options.redirectUris ?? [standIn.redirectUri] }),
+    ...twilioEnv,
     ...options.env,
   });
   const org = testOrg({ organisation: { name: 'Signet Demo School', domains: ['signet-demo.example'], tenantIds: [...(options.tenantIds ?? [TENANT])] } } as never);
@@ -79,7 +103,17 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   const i18n = await createI18n({ supported: org.locales.offered, fallback: org.locales.default });
   const outbox = new Outbox();
   const notifications = new NotificationOutbox();
-  const core = createCore({ config, stores, telephony: outbox, mailer: outbox, notifier: notifications, render: keyRenderer });
+  const botAdapter = createBotAdapter(config.bot);
+  const notifier: UserNotifier = connector
+    ? new TeamsNotifier({ adapter: botAdapter, appId: '', conversations: stores.conversations, render: createReplyRenderer(i18n), defaultLocale: 'en-US' })
+    : notifications;
+  const render = twilio || connector ? createReplyRenderer(i18n) : keyRenderer;
+  const telephony = twilio ? createTelephony({ config, stores, clock: systemClock, random: cryptoRandom, logger }) : outbox;
+  const core = createCore({ config, stores, telephony, mailer: outbox, notifier, render });
+  const handler = connector
+    ? new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, ...createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock: systemClock }), storage: new MemoryStorage(), authEnabled: false })
+    : new ActivityHandler();
+  const telephonyRoutes = twilio ? createTwilioRouteDeps({ config, stores, core, render: createReplyRenderer(i18n), clock: systemClock, random: cryptoRandom, logger }) : undefined;
   const secrets = createSecretOps(KEY, cryptoRandom);
   const appSecret = generateTotpSecret(cryptoRandom);
   const methods: SecurityMethod[] = [
@@ -90,10 +124,10 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   const created = await stores.users.create({ id: OID, tenantId: TENANT, upn: 'jane.doe@signet-demo.example', displayName: 'Jane Doe', locale: 'en-US' }, Date.now());
   const user = await stores.users.replace({ ...created, methods, defaultMethodId: 'm1' });
   if (!user) throw new Error('could not give the test user methods');
-  if (options.teams !== false) await stores.conversations.save({ userId: OID, channel: 'teams', reference: '{}', updatedAt: Date.now() });
+  if (options.teams !== false && !connector) await stores.conversations.save({ userId: OID, channel: 'teams', reference: '{}', updatedAt: Date.now() });
   const passKey = Buffer.alloc(32, 5);
   const provider = await createEntraProvider({ config, entra: config.entra!, stores, verification: { verificationStores, passKey }, core, i18n, logger });
-  const server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, extraRoutes: (s) => provider.register(s) });
+  const server = createServer({ config, stores, logger, i18n, bot: { adapter: botAdapter, handler }, ...(telephonyRoutes ? { telephony: telephonyRoutes } : {}), extraRoutes: (s) => provider.register(s) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -108,10 +142,20 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
     appSecret,
     user,
     logText: () => lines.join('\n'),
+    twilio,
+    connector,
+    postTwilio: (pathAndQuery, params) =>
+      request(`http://127.0.0.1:${port}`, pathAndQuery, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(AUTH_TOKEN, `${config.publicBaseUrl}${pathAndQuery}`, params) },
+        body: formBody(params),
+      }),
     close: async () => {
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await standIn.stop();
+      await twilio?.close();
+      await connector?.close();
     },
   };
 }
