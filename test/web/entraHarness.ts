@@ -113,7 +113,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   const handler = connector
     ? new SignetBot({ i18n, org: config.org, enrollment: core.enrollment, ...createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock: systemClock }), storage: new MemoryStorage(), authEnabled: false })
     : new ActivityHandler();
-  const telephonyRoutes = twilio ? createTwilioRouteDeps({ config, stores, core, render: createReplyRenderer(i18n), clock: systemClock, random: cryptoRandom, logger }) : undefined;
+  const telephonyRoutes = twilio ? createTwilioRouteDeps({ config, stores, core, render: createReplyRenderer(i18n), resolveLocale: i18n.resolveLocale, clock: systemClock, random: cryptoRandom, logger }) : undefined;
   const secrets = createSecretOps(KEY, cryptoRandom);
   const appSecret = generateTotpSecret(cryptoRandom);
   const methods: SecurityMethod[] = [
