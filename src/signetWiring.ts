@@ -165,7 +165,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
   if (config.entra) {
     // Entra ID External MFA: discovery, JWKS, authorize and the sign-in pages (required only when configured).
     const { createEntraProvider } = require('./channels/web/entraWiring') as typeof import('./channels/web/entraWiring');
-    (await createEntraProvider({ config, entra: config.entra, stores, verification: verificationApi, core, i18n, logger })).register(server);
+    (await createEntraProvider({ config, entra: config.entra, stores, entraStores: stores.entra, verification: verificationApi, core, i18n, logger })).register(server);
   }
   return { config, stores, i18n, render, clock, core, helpDesk, verificationApi, jobs, outbox, server, bot: () => handler.bot, botStorage };
 }

@@ -78,12 +78,23 @@ class MongoEntraSignIns implements EntraSignInRepository {
   }
 }
 
-export async function createMongoEntraStores(db: Db): Promise<EntraStores> {
+/** Creates the Entra collections' indexes (idempotent). */
+export async function ensureEntraIndexes(db: Db): Promise<void> {
   for (const [name, indexes] of Object.entries(ENTRA_INDEXES)) {
     await guarded(() => db.collection(name).createIndexes([...indexes]));
   }
+}
+
+/** The Entra repositories on `db`, without touching the server (start-up must survive an unreachable database). */
+export function openMongoEntraStores(db: Db): EntraStores {
   return {
     signingKeys: new MongoSigningKeys(db.collection<KeyDoc>(ENTRA_COLLECTIONS.keys)),
     signIns: new MongoEntraSignIns(db.collection<SignInDoc>(ENTRA_COLLECTIONS.signIns), db.collection<MarkerDoc>(ENTRA_COLLECTIONS.markers), db.collection<ClaimDocument>('versionClaims')),
   };
+}
+
+/** Indexes first, then the repositories: for commands and tests that need both at once. */
+export async function createMongoEntraStores(db: Db): Promise<EntraStores> {
+  await ensureEntraIndexes(db);
+  return openMongoEntraStores(db);
 }

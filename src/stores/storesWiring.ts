@@ -1,11 +1,13 @@
 // The one place that picks the storage backend: every repository Signet uses (the main stores, the verification
-// stores, the job queue and the Teams dialog state) on memory or on MongoDB, opened from configuration.
+// stores, the job queue, the Entra provider's keys and sign-ins, and the Teams dialog state) on memory or on MongoDB, opened from configuration.
 import { MemoryStorage, type Storage } from 'botbuilder';
 import type { AppConfig } from '../config/loadConfig';
 import type { Logger } from '../logging/logger';
+import type { EntraStores } from '../ports/entraRepositories';
 import type { JobQueue } from '../ports/jobQueue';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
+import { createMemoryEntraStores } from './memoryEntraStores';
 import { MemoryJobQueue } from './memoryJobQueue';
 import { createMemoryStores, type MemoryStores } from './memoryStores';
 import { createMemoryVerificationStores } from './memoryVerificationStores';
@@ -15,6 +17,8 @@ import type { MongoStores } from './mongoStores';
 export interface SignetStores extends Stores {
   readonly verification: VerificationStores;
   readonly jobQueue: JobQueue;
+  /** Entra External MFA: signing keys and sign-ins (unused while the provider is off). */
+  readonly entra: EntraStores;
   /** The Teams dialog (UI) state, beside the records. */
   readonly botStorage: Storage;
 }
@@ -41,13 +45,17 @@ export async function createStores(config: StoresConfig, logger: Logger): Promis
 /** Adds the companions of the main stores on the same backend (tests open the main stores with their own options). */
 export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>): SignetStores {
   if (base.kind === 'memory') {
-    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), botStorage: new MemoryStorage() };
+    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), botStorage: new MemoryStorage() };
   }
   // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
   const { createMongoVerificationStores } = require('./mongoVerificationStores') as typeof import('./mongoVerificationStores');
   const { createMongoJobQueue } = require('./mongoJobQueue') as typeof import('./mongoJobQueue');
   const { createMongoBotStorage } = require('./mongoBotStorage') as typeof import('./mongoBotStorage');
+  const { ensureEntraIndexes, openMongoEntraStores } = require('./mongoEntraStores') as typeof import('./mongoEntraStores');
+  const warnIndexes = (what: string) => (error: unknown) => logger.warn(`could not create the ${what} indexes`, { error: error instanceof Error ? error.name : typeof error });
   const jobQueue = createMongoJobQueue(base.db);
-  jobQueue.ensureIndexes().catch((error: unknown) => logger.warn('could not create the job queue indexes', { error: error instanceof Error ? error.name : typeof error }));
-  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, botStorage: createMongoBotStorage(base.db) };
+  jobQueue.ensureIndexes().catch(warnIndexes('job queue'));
+  ensureEntraIndexes(base.db).catch(warnIndexes('Entra'));
+  const entra = openMongoEntraStores(base.db);
+  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, entra, botStorage: createMongoBotStorage(base.db) };
 }

@@ -1,6 +1,7 @@
 // A Signet server with the Entra External MFA provider mounted, pointed at the Entra stand-in: memory stores,
 // simulated telephony (texts and calls land in an outbox), Teams notices recorded, and a browser-like client
 // that keeps the sign-in cookie.
+import { createMemoryEntraStores } from '../../src/stores/memoryEntraStores';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { ActivityHandler, MemoryStorage } from 'botbuilder';
@@ -126,7 +127,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   if (!user) throw new Error('could not give the test user methods');
   if (options.teams !== false && !connector) await stores.conversations.save({ userId: OID, channel: 'teams', reference: '{}', updatedAt: Date.now() });
   const passKey = Buffer.alloc(32, 5);
-  const provider = await createEntraProvider({ config, entra: config.entra!, stores, verification: { verificationStores, passKey }, core, i18n, logger });
+  const provider = await createEntraProvider({ config, entra: config.entra!, stores, entraStores: createMemoryEntraStores(), verification: { verificationStores, passKey }, core, i18n, logger });
   const server = createServer({ config, stores, logger, i18n, bot: { adapter: botAdapter, handler }, ...(telephonyRoutes ? { telephony: telephonyRoutes } : {}), extraRoutes: (s) => provider.register(s) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {

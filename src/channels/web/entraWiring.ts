@@ -13,7 +13,6 @@ import type { Stores } from '../../ports/repositories';
 import type { VerificationStores } from '../../ports/verificationRepositories';
 import { deriveKey } from '../../security/derivedKeys';
 import { cryptoRandom, type RandomSource } from '../../security/random';
-import { createMemoryEntraStores } from '../../stores/memoryEntraStores';
 import { abusePolicyFrom } from '../../verification/abusePolicy';
 import { EntraAuthorizeReceived } from '../../app/entraAuthorizeReceived';
 import { EntraCodeSubmitted } from '../../app/entraCodeSubmitted';
@@ -35,8 +34,9 @@ export interface EntraProviderDeps {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: RandomSource;
-  /** Tests pass their own stores or Entra key source; by default they follow the main store and Entra's metadata. */
-  readonly entraStores?: EntraStores;
+  /** The provider's keys and sign-ins, on the same backend as the main stores (createStores opens them). */
+  readonly entraStores: EntraStores;
+  /** Tests pass their own Entra key source; by default Entra's published metadata. */
   readonly tenantKeys?: TenantKeySource;
 }
 
@@ -51,7 +51,7 @@ export async function createEntraProvider(deps: EntraProviderDeps): Promise<Entr
   const { config, entra } = deps;
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
-  const entraStores = deps.entraStores ?? (await openEntraStores(deps.stores));
+  const { entraStores } = deps;
   const issuer = config.publicBaseUrl;
   const signingKeys = new EntraSigningKeys({ keys: entraStores.signingKeys, sealingKey: deriveKey(config.encryptionKey, 'entra signing keys'), random, clock, issuerHost: new URL(issuer).host });
   await signingKeys.ensure();
@@ -90,11 +90,4 @@ export async function createEntraProvider(deps: EntraProviderDeps): Promise<Entr
       });
     },
   };
-}
-
-export async function openEntraStores(stores: Stores): Promise<EntraStores> {
-  if (stores.kind !== 'mongodb' || !('db' in stores)) return createMemoryEntraStores();
-  // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
-  const { createMongoEntraStores } = require('../../stores/mongoEntraStores') as typeof import('../../stores/mongoEntraStores');
-  return createMongoEntraStores((stores as import('../../stores/mongoStores').MongoStores).db);
 }
