@@ -17,10 +17,12 @@ export interface ReceivedText {
 export interface TextAnswer {
   readonly locale: string;
   readonly replies: readonly Reply[];
+  /** True when this answer was saved with the record the text changed, where `recall` finds it for a retry. */
+  readonly recorded?: boolean;
 }
 
 export interface ReceiveTextDeps {
-  readonly enrollment: Pick<EnrollmentService, 'apply'>;
+  readonly enrollment: Pick<EnrollmentService, 'apply' | 'applyAnswering'>;
   readonly verification: Pick<VerificationService, 'apply'>;
   readonly stores: Pick<Stores, 'users' | 'challenges' | 'optOuts' | 'audit'>;
   readonly org: Pick<OrgConfig, 'organisation' | 'helpDesk' | 'locales'>;
@@ -30,7 +32,8 @@ export interface ReceiveTextDeps {
 export class ReceiveText {
   constructor(private readonly deps: ReceiveTextDeps) {}
 
-  async receive(text: ReceivedText): Promise<TextAnswer> {
+  /** `webhookId`: the delivery's ledger id; the answer is then saved with the record the text changes, if any. */
+  async receive(text: ReceivedText, webhookId?: string): Promise<TextAnswer> {
     const { org } = this.deps;
     const neutralLocale = org.locales.default;
     const keyword = smsKeyword(text.body);
@@ -40,15 +43,28 @@ export class ReceiveText {
       // After STOP the carrier (Twilio) confirms and blocks further texts, ours included: answer nothing.
       return keyword.keyword === 'stop' ? { locale: neutralLocale, replies: [] } : { locale: neutralLocale, replies: [reply('sms.keyword.started', { org: org.organisation.name })] };
     }
-    return (await this.codeReply(text)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
+    return (await this.codeReply(text, webhookId)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
+  }
+
+  /** The answer `receive` saved for this webhook with the record it changed, or null (see TextAnswer.recorded). */
+  async recall(webhookId: string): Promise<TextAnswer | null> {
+    const user = await this.deps.stores.users.findByAnsweredWebhook(webhookId);
+    const answer = user?.answeredWebhooks?.find((a) => a.webhookId === webhookId);
+    return answer ? { locale: answer.locale, replies: answer.replies, recorded: true } : null;
   }
 
   /** Applies the text as a code to the newest thing waiting for a texted code at this number; null when nothing is. */
-  private async codeReply(text: ReceivedText): Promise<TextAnswer | null> {
+  private async codeReply(text: ReceivedText, webhookId: string | undefined): Promise<TextAnswer | null> {
     const { stores, enrollment, verification, clock } = this.deps;
     const users = (await stores.users.findByPendingPhone(text.from)).filter((u) => u.enrollment?.step.name === 'codeSent' && u.enrollment.step.delivery === 'sms');
     const user = users.sort((a, b) => (b.enrollment?.updatedAt ?? 0) - (a.enrollment?.updatedAt ?? 0))[0];
-    if (user) return { locale: user.locale, replies: await enrollment.apply(user.id, { type: 'submitCode', code: text.body }, { channel: 'sms' }, user) };
+    if (user) {
+      const event = { type: 'submitCode', code: text.body } as const;
+      const locale = user.locale;
+      if (webhookId === undefined) return { locale, replies: await enrollment.apply(user.id, event, { channel: 'sms' }, user) };
+      const { replies, recorded } = await enrollment.applyAnswering(user.id, event, { channel: 'sms' }, { id: webhookId, locale }, user);
+      return { locale, replies, recorded };
+    }
     const challenge = (await stores.challenges.findPendingByTarget(text.from, clock.now())).find((c) => c.method === 'sms');
     if (challenge) {
       const outcome = await verification.apply(challenge.id, { type: 'submitCode', code: text.body }, 'sms', challenge);

@@ -1,6 +1,8 @@
 // Runs each webhook delivery once across instances through the WebhookLedger (claim → process → complete), and
 // makes a retry that arrives while the first delivery is still running wait, bounded, for that delivery's answer:
 // by polling the shared ledger, or sooner through an in-process promise when the first runs in this process.
+// When the processing saved its answer with the record it changed (in that record's compare-and-set save), the
+// ledger is not written again: the claim is its one write, and a retry finds the answer through `recall`.
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../ports/clock';
 import type { WebhookLedger } from '../ports/repositories';
@@ -30,8 +32,19 @@ export const DEFAULT_RETRY_WAIT: RetryWait = { boundMs: 10_000, firstPollMs: 50,
 export interface OnceOptions {
   /** What the ledger keeps for retries, when the answer itself must not be repeated (it speaks a code). */
   readonly keep?: (answer: string) => string;
+  /**
+   * The answer the first delivery saved with the record it changed (see Processed.recorded), or null when there
+   * is none (yet): how a retry finds an answer that was not written to the ledger.
+   */
+  readonly recall?: () => Promise<string | null>;
   /** A retry's answer when the first delivery is still running after the bound. */
   readonly stillWorking: () => string;
+}
+
+/** What processing answered; `recorded`: `recall` finds this very answer, so the ledger need not keep it. */
+export interface Processed {
+  readonly answer: string;
+  readonly recorded: boolean;
 }
 
 export interface WebhookOnceDeps {
@@ -55,16 +68,18 @@ export class WebhookOnce {
    * The first delivery of `id` runs `work` and gets its answer; any other gets the answer kept for the first.
    * `work` should answer faults itself; a store fault in the ledger rejects (the caller answers it).
    */
-  async run(id: string, work: () => Promise<string>, options: OnceOptions): Promise<string> {
+  async run(id: string, work: () => Promise<string | Processed>, options: OnceOptions): Promise<string> {
     if (await this.deps.ledger.claim(id, this.deps.clock.now())) return this.process(id, work, options);
     return this.awaitFirst(id, work, options);
   }
 
-  private async process(id: string, work: () => Promise<string>, options: OnceOptions): Promise<string> {
+  private async process(id: string, work: () => Promise<string | Processed>, options: OnceOptions): Promise<string> {
     const done = (async () => {
-      const answer = await work();
+      const processed = await work();
+      const { answer, recorded } = typeof processed === 'string' ? { answer: processed, recorded: false } : processed;
+      // What is recorded is the answer itself: where it must be replaced for retries, the ledger keeps that.
       const kept = options.keep ? options.keep(answer) : answer;
-      await this.deps.ledger.complete(id, kept).catch(this.deps.onLedgerError);
+      if (!(recorded && options.recall && !options.keep)) await this.deps.ledger.complete(id, kept).catch(this.deps.onLedgerError);
       return { answer, kept };
     })();
     const kept = done.then(
@@ -80,7 +95,7 @@ export class WebhookOnce {
     }
   }
 
-  private async awaitFirst(id: string, work: () => Promise<string>, options: OnceOptions): Promise<string> {
+  private async awaitFirst(id: string, work: () => Promise<string | Processed>, options: OnceOptions): Promise<string> {
     const { ledger, clock } = this.deps;
     const deadline = performance.now() + this.wait.boundMs;
     const local = this.running.get(id);
@@ -91,6 +106,10 @@ export class WebhookOnce {
     let pause = this.wait.firstPollMs;
     for (;;) {
       const entry = await ledger.get(id);
+      // Looked for only while the ledger has no answer; after the ledger read, so a takeover below never races a
+      // first delivery that saved its answer with the record.
+      const recalled = entry?.response == null && options.recall ? await options.recall() : null;
+      if (recalled !== null) return recalled;
       const now = clock.now();
       if (entry === null) {
         // Gone: it outlived the retention (or the memory bound) since it was claimed; it may be claimed afresh.

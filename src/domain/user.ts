@@ -1,6 +1,7 @@
 // The person Signet serves and the security-info methods they have registered. Times are epoch milliseconds.
 import type { MethodKind } from './methodKinds';
 import type { Enrollment } from './enrollmentRecord';
+import type { AnsweredWebhook } from './answeredWebhooks';
 
 /** A secret sealed with AES-256-GCM; every field is base64. */
 export interface SealedSecret {
@@ -82,6 +83,8 @@ export interface User {
   readonly updatedAt: number;
   /** Optimistic-concurrency version: every saved change increments it. */
   readonly version: number;
+  /** The last texts' answers whose processing saved this record, for their retries (absent until the first). */
+  readonly answeredWebhooks?: readonly AnsweredWebhook[];
 }
 
 export type NewUser = Pick<User, 'id' | 'tenantId' | 'upn' | 'displayName' | 'locale'>;

@@ -2,6 +2,7 @@
 // (retrying a lost race on fresh data), then carry out the effects and feed their outcome back as events.
 import type { Effect, Reply } from '../domain/effects';
 import type { Channel, NewUser, User } from '../domain/user';
+import { withAnsweredWebhook } from '../domain/answeredWebhooks';
 import { type Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
 import type { RandomSource } from '../security/random';
@@ -34,6 +35,12 @@ export interface EnrollmentServiceDeps {
 export interface Origin {
   readonly channel: Channel;
   readonly actor?: string;
+}
+
+/** The webhook being answered and the locale its answer is given in. */
+export interface WebhookAnswering {
+  readonly id: string;
+  readonly locale: string;
 }
 
 // A send's refusal is fed back as an event; bound how deep that can go.
@@ -75,6 +82,17 @@ export class EnrollmentService {
     return this.applyAt(userId, event, origin, 0, loaded);
   }
 
+  /**
+   * `apply` for a webhook: its answer is saved on the record in the same compare-and-set save, so that a retry of
+   * the webhook finds it there (UserRepository.findByAnsweredWebhook) and the ledger needs no second write.
+   * `recorded` is false when the record does not hold the whole answer (a refused send added replies after the
+   * save): the caller then keeps the answer itself.
+   */
+  async applyAnswering(userId: string, event: EnrollmentEvent, origin: Origin, webhook: WebhookAnswering, loaded?: User): Promise<{ readonly replies: readonly Reply[]; readonly recorded: boolean }> {
+    const { replies, firstReplies } = await this.applyAt(userId, event, origin, 0, loaded, webhook);
+    return { replies, recorded: replies.length === firstReplies };
+  }
+
   /** Removes a method or sets the default, with the same compare-and-set save and audit as enrollment. */
   async changeSecurityInfo(userId: string, request: SecurityInfoRequest, origin: Origin): Promise<readonly Reply[]> {
     const { result } = await this.saveTransition(userId, undefined, (user, now) =>
@@ -83,17 +101,28 @@ export class EnrollmentService {
     return result.replies;
   }
 
-  private async applyAt(userId: string, event: EnrollmentEvent, origin: Origin, depth: number, loaded?: User): Promise<{ replies: Reply[]; user: User }> {
-    const { result, feedback, saved } = await this.saveTransition(userId, loaded, (user, now) =>
-      transitionEnrollment(user, event, {
+  private async applyAt(
+    userId: string,
+    event: EnrollmentEvent,
+    origin: Origin,
+    depth: number,
+    loaded?: User,
+    webhook?: WebhookAnswering,
+  ): Promise<{ replies: Reply[]; user: User; firstReplies: number }> {
+    const { result, feedback, saved } = await this.saveTransition(userId, loaded, (user, now) => {
+      const result = transitionEnrollment(user, event, {
         now,
         random: this.deps.random,
         policy: this.deps.policy,
         secrets: this.deps.secrets,
         channel: origin.channel,
         ...actorOf(origin),
-      }),
-    );
+      });
+      if (!webhook) return result;
+      // Saved even when the event changes nothing else: the answer must be where the retry looks.
+      const answer = { webhookId: webhook.id, locale: webhook.locale, replies: result.replies };
+      return { ...result, state: { ...result.state, answeredWebhooks: withAnsweredWebhook(result.state.answeredWebhooks, answer) } };
+    });
     const replies = [...result.replies];
     let latest = saved;
     if (depth < MAX_FEEDBACK_DEPTH) {
@@ -106,7 +135,7 @@ export class EnrollmentService {
         current = undefined;
       }
     }
-    return { replies, user: latest };
+    return { replies, user: latest, firstReplies: result.replies.length };
   }
 
   /**

@@ -18,6 +18,8 @@ export interface UserRepository {
   findByPendingPhone(e164: string): Promise<User[]>;
   /** Users who have a registered phone method (any phone kind) with this E.164 number. */
   findByMethodPhone(e164: string): Promise<User[]>;
+  /** The user whose `answeredWebhooks` holds this webhook id, or null. Used by a webhook's retry. */
+  findByAnsweredWebhook(webhookId: string): Promise<User | null>;
   /**
    * Inserts a new user at version 1 with no methods, no enrollment and createdAt = updatedAt = now.
    * Throws DuplicateKeyError when the id or the UPN (case-insensitively) is taken.

@@ -13,6 +13,7 @@ export class MemoryUserRepository implements UserRepository {
   private readonly idByUpn = new Map<string, string>();
   private readonly byPendingPhone = new MultiIndex();
   private readonly byMethodPhone = new MultiIndex();
+  private readonly idByAnsweredWebhook = new Map<string, string>();
 
   async get(id: string): Promise<User | null> {
     const user = this.byId.get(id);
@@ -36,6 +37,12 @@ export class MemoryUserRepository implements UserRepository {
 
   async findByMethodPhone(e164: string): Promise<User[]> {
     return this.usersIn(this.byMethodPhone.get(e164));
+  }
+
+  async findByAnsweredWebhook(webhookId: string): Promise<User | null> {
+    const id = this.idByAnsweredWebhook.get(webhookId);
+    const user = id === undefined ? undefined : this.byId.get(id);
+    return user ? clone(user) : null;
   }
 
   async create(input: NewUser, now: number): Promise<User> {
@@ -75,6 +82,7 @@ export class MemoryUserRepository implements UserRepository {
     const phone = pendingPhoneOf(copy);
     if (phone !== null) this.byPendingPhone.add(phone, copy.id);
     for (const number of methodPhonesOf(copy)) this.byMethodPhone.add(number, copy.id);
+    for (const answer of copy.answeredWebhooks ?? []) this.idByAnsweredWebhook.set(answer.webhookId, copy.id);
   }
 
   private unfile(user: User): void {
@@ -82,6 +90,9 @@ export class MemoryUserRepository implements UserRepository {
     const phone = pendingPhoneOf(user);
     if (phone !== null) this.byPendingPhone.remove(phone, user.id);
     for (const number of methodPhonesOf(user)) this.byMethodPhone.remove(number, user.id);
+    for (const answer of user.answeredWebhooks ?? []) {
+      if (this.idByAnsweredWebhook.get(answer.webhookId) === user.id) this.idByAnsweredWebhook.delete(answer.webhookId);
+    }
   }
 
   // Ordered by id, as the MongoDB adapter sorts them.

@@ -18,6 +18,8 @@ export const USER_INDEXES: IndexDescription[] = [
   // index name cannot change its key on a deployed database (the older 'pendingPhone' is left where it exists).
   { key: { 'enrollment.step.target.number': 1, 'enrollment.step.name': 1, 'enrollment.step.target.type': 1 }, name: 'pendingPhoneStep' },
   { key: { 'methods.number': 1 }, name: 'methodPhone' },
+  // Multikey: a webhook's retry finds the record its first delivery saved the answer on.
+  { key: { 'answeredWebhooks.webhookId': 1 }, name: 'answeredWebhook' },
 ];
 
 export class MongoUserRepository implements UserRepository {
@@ -56,6 +58,12 @@ export class MongoUserRepository implements UserRepository {
     return docs
       .map(fromUserDocument)
       .filter((u) => u.methods.some((m) => isPhoneKind(m.kind) && 'number' in m && m.number === number));
+  }
+
+  async findByAnsweredWebhook(webhookId: string): Promise<User | null> {
+    const id = requireString(webhookId, 'webhookId');
+    const doc = await guarded(() => this.users.findOne({ 'answeredWebhooks.webhookId': id }));
+    return doc ? fromUserDocument(doc) : null;
   }
 
   async create(input: NewUser, now: number): Promise<User> {

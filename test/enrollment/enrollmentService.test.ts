@@ -142,6 +142,7 @@ describe('enrollment service', () => {
         findByUpn: (u) => users.findByUpn(u),
         findByPendingPhone: (p) => users.findByPendingPhone(p),
         findByMethodPhone: (p) => users.findByMethodPhone(p),
+        findByAnsweredWebhook: (w) => users.findByAnsweredWebhook(w),
         create: (u, now) => users.create(u, now),
         replace: (u) => (failing ? Promise.reject(new StoreUnavailableError()) : users.replace(u)),
       },

@@ -97,6 +97,7 @@ describe('MongoDB stores: adapter specifics', () => {
       ['users.findByUpn', () => opened().users.findByUpn(op)],
       ['users.findByPendingPhone', () => opened().users.findByPendingPhone(op)],
       ['users.findByMethodPhone', () => opened().users.findByMethodPhone(op)],
+      ['users.findByAnsweredWebhook', () => opened().users.findByAnsweredWebhook(op)],
       ['users.create id', () => opened().users.create(newUser({ id: op }), T0)],
       ['users.create upn', () => opened().users.create(newUser({ upn: op }), T0)],
       ['users.replace version', () => opened().users.replace({ ...user, version: { $gte: 0 } as unknown as number })],

@@ -2,6 +2,7 @@
 // an adapter that passes it can stand in for any other. Each test gets fresh, empty stores.
 import type { SecurityMethod, User } from '../../src/domain/user';
 import type { Challenge } from '../../src/domain/challenge';
+import type { AnsweredWebhook } from '../../src/domain/answeredWebhooks';
 import { type Stores } from '../../src/ports/repositories';
 import { DuplicateKeyError } from '../../src/ports/storeErrors';
 import {
@@ -304,6 +305,24 @@ export function describeStoreConformance<S extends Stores>(
         expect(sortedIdsOf(found)).toEqual([mobile.id, alternate.id, office.id].sort());
         expect(found.find((u) => u.id === alternate.id)).toEqual(alternate);
         await expect(stores().users.findByMethodPhone('+14255550000')).resolves.toEqual([]);
+      });
+    });
+
+    describe('answered webhooks', () => {
+      test('when a webhook answer is saved on a user, then its id finds that user with the answer exactly as given, and a dropped one no longer does', async () => {
+        const answer = (webhookId: string): AnsweredWebhook => ({ webhookId, locale: 'es-US', replies: [{ key: 'enrollment.phone.verified', params: { method: 'mobilePhone', attempts: 2 } }, { key: 'common.done' }] });
+        const first = await storedUser({ answeredWebhooks: [answer('sms:SMa1'), answer('sms:SMa2')] });
+        await storedUser({ answeredWebhooks: [answer('sms:SMb1')] });
+
+        const found = await stores().users.findByAnsweredWebhook('sms:SMa2');
+        expect(found).toEqual(first);
+        expect(found?.answeredWebhooks?.[1]).toEqual(answer('sms:SMa2'));
+        await expect(stores().users.findByAnsweredWebhook('sms:SMnone')).resolves.toBeNull();
+
+        const moved = must(await stores().users.replace({ ...first, answeredWebhooks: [answer('sms:SMa2'), answer('sms:SMa3')] }));
+        await expect(stores().users.findByAnsweredWebhook('sms:SMa1')).resolves.toBeNull();
+        await expect(stores().users.findByAnsweredWebhook('sms:SMa3')).resolves.toEqual(moved);
+        await expect(stores().users.findByAnsweredWebhook('sms:SMb1')).resolves.toHaveProperty('answeredWebhooks.0.webhookId', 'sms:SMb1');
       });
     });
 
@@ -787,6 +806,7 @@ export function describeStoreConformance<S extends Stores>(
         await expectNothingMatched(stores().users.findByUpn(OPERATOR));
         await expectNothingMatched(stores().users.findByPendingPhone(OPERATOR));
         await expectNothingMatched(stores().users.findByMethodPhone(OPERATOR));
+        await expectNothingMatched(stores().users.findByAnsweredWebhook(OPERATOR));
         await expectNothingMatched(stores().challenges.get(OPERATOR));
         await expectNothingMatched(stores().challenges.findPendingByUser(OPERATOR, T0));
         await expectNothingMatched(stores().challenges.findPendingByTarget(OPERATOR, T0));

@@ -13,7 +13,7 @@ import type { PressKey } from '../../app/pressKey';
 import type { ReceiveText } from '../../app/receiveText';
 import type { RecordCallStatus } from '../../app/recordCallStatus';
 import type { RecordDeliveryStatus } from '../../app/recordDeliveryStatus';
-import type { WebhookOnce } from '../../app/webhookOnce';
+import type { Processed, WebhookOnce } from '../../app/webhookOnce';
 import { renderSms, renderVoice, type VoiceScript } from './twiml';
 import { cutText, INPUT_LIMITS } from '../inputLimits';
 
@@ -22,7 +22,7 @@ export type WebhookParams = Readonly<Record<string, string | undefined>>;
 
 export interface TwilioWebhookDeps {
   /** One use case per inbound event. */
-  readonly sms: Pick<ReceiveText, 'receive'>;
+  readonly sms: Pick<ReceiveText, 'receive' | 'recall'>;
   readonly answerCall: Pick<AnswerCall, 'answer'>;
   readonly pressKey: Pick<PressKey, 'press'>;
   readonly callStatus: Pick<RecordCallStatus, 'record'>;
@@ -56,10 +56,24 @@ export class TwilioWebhooks {
     if (!sid || !from) return EMPTY_TWIML;
     const { defaultLocale, organisationName, render } = this.deps;
     const stillWorking = (): string => renderSms(defaultLocale, [reply('sms.inbound.stillWorking', { org: organisationName })], render);
-    return this.once('sms', `sms:${sid}`, this.smsFault(defaultLocale), stillWorking, async () => {
-      const answer = await this.deps.sms.receive({ from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) });
-      return renderSms(answer.locale, answer.replies, render);
-    });
+    const id = `sms:${sid}`;
+    // A code's answer is saved with the enrollment it changed; a retry finds it there (the ledger keeps the rest).
+    const recall = async (): Promise<string | null> => {
+      const answer = await this.deps.sms.recall(id);
+      return answer ? renderSms(answer.locale, answer.replies, render) : null;
+    };
+    return this.once(
+      'sms',
+      id,
+      this.smsFault(defaultLocale),
+      stillWorking,
+      async () => {
+        const answer = await this.deps.sms.receive({ from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) }, id);
+        return { answer: renderSms(answer.locale, answer.replies, render), recorded: answer.recorded === true };
+      },
+      undefined,
+      recall,
+    );
   }
 
   /** /voice/answer and /voice/key. */
@@ -132,10 +146,11 @@ export class TwilioWebhooks {
     id: string,
     onFault: (error: unknown) => string,
     stillWorking: () => string,
-    work: () => Promise<string>,
+    work: () => Promise<string | Processed>,
     kept?: (answer: string) => string,
+    recall?: () => Promise<string | null>,
   ): Promise<string> {
-    const answered = async (): Promise<string> => {
+    const answered = async (): Promise<string | Processed> => {
       try {
         return await work();
       } catch (error) {
@@ -144,7 +159,7 @@ export class TwilioWebhooks {
       }
     };
     try {
-      return await this.deps.once.run(id, answered, { stillWorking, ...(kept ? { keep: kept } : {}) });
+      return await this.deps.once.run(id, answered, { stillWorking, ...(kept ? { keep: kept } : {}), ...(recall ? { recall } : {}) });
     } catch (error) {
       // The ledger itself failed (the store is away): nothing was processed; the apology says so.
       this.deps.onError(webhook, error);
