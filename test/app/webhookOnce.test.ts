@@ -57,4 +57,29 @@ describe('WebhookOnce', () => {
     await expect(first).resolves.toBe('the code is 1, 2, 3');
     await expect(retry).resolves.toBe('goodbye');
   });
+
+  it('when the answer was saved with the record, then the ledger keeps only the claim and a retry gets the answer through recall', async () => {
+    const ledger = new MemoryWebhookLedger();
+    const once = new WebhookOnce({ ledger, clock: new FixedClock(T0), wait: FAST, onLedgerError: () => undefined });
+    let record: string | null = null;
+    const options = { stillWorking: () => STILL, recall: async () => record };
+    let runs = 0;
+    const work = async () => {
+      runs += 1;
+      record = 'answer';
+      return { answer: 'answer', recorded: true };
+    };
+    await expect(once.run('SM3', work, options)).resolves.toBe('answer');
+    await expect(ledger.get('SM3')).resolves.toMatchObject({ response: null });
+    await expect(once.run('SM3', work, options)).resolves.toBe('answer');
+    expect(runs).toBe(1);
+  });
+
+  it('when an answer that must be kept otherwise is said to be recorded, then the ledger still keeps what is kept', async () => {
+    const ledger = new MemoryWebhookLedger();
+    const once = new WebhookOnce({ ledger, clock: new FixedClock(T0), wait: FAST, onLedgerError: () => undefined });
+    const options = { stillWorking: () => STILL, keep: () => 'goodbye', recall: async () => 'the code is 1, 2, 3' };
+    await expect(once.run('CA2:key:1', async () => ({ answer: 'the code is 1, 2, 3', recorded: true }), options)).resolves.toBe('the code is 1, 2, 3');
+    await expect(once.run('CA2:key:1', async () => 'never', options)).resolves.toBe('goodbye');
+  });
 });
