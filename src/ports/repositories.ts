@@ -34,8 +34,13 @@ export interface UserRepository {
 }
 
 export interface ChallengeRepository {
-  /** Inserts a challenge (version must be 1). Throws DuplicateKeyError on an existing id. */
+  /**
+   * Inserts a challenge (version must be 1). Throws DuplicateKeyError on an existing id ('id'), or when the person
+   * already has a challenge of the same `turn` ('turn'): one atomic unique insert, so the insert is the turn's claim.
+   */
   create(challenge: Challenge): Promise<Challenge>;
+  /** The person's challenge with the highest `turn`, or null when none of theirs has a turn. */
+  latestTurn(userId: string): Promise<Challenge | null>;
   get(id: string): Promise<Challenge | null>;
   /** Same contract as UserRepository.replace: compare-and-set on version, null on a lost race. */
   replace(challenge: Challenge): Promise<Challenge | null>;

@@ -12,11 +12,22 @@ export class MemoryChallengeRepository implements ChallengeRepository {
   private readonly byUser = new MultiIndex();
   private readonly byTarget = new MultiIndex();
   private readonly pendingByExpiry = new RankedIds();
+  /** Challenge id by person and turn: the unique key that makes creating a challenge its turn's claim. */
+  private readonly idByTurn = new Map<string, string>();
 
   async create(challenge: Challenge): Promise<Challenge> {
     if (this.byId.has(challenge.id)) throw new DuplicateKeyError('id');
+    const turn = turnKeyOf(challenge);
+    if (turn !== null && this.idByTurn.has(turn)) throw new DuplicateKeyError('turn');
+    if (turn !== null) this.idByTurn.set(turn, challenge.id);
     this.store(challenge);
     return clone(challenge);
+  }
+
+  async latestTurn(userId: string): Promise<Challenge | null> {
+    let latest: Challenge | undefined;
+    for (const c of this.challengesIn(this.byUser.get(userId))) if (c.turn !== undefined && (latest === undefined || c.turn > latest.turn!)) latest = c;
+    return latest ? clone(latest) : null;
   }
 
   async get(id: string): Promise<Challenge | null> {
@@ -83,3 +94,8 @@ export class MemoryChallengeRepository implements ChallengeRepository {
 
 const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number =>
   b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
+
+/** The person and turn of a challenge that has one (a challenge's person and turn never change). */
+function turnKeyOf(challenge: Challenge): string | null {
+  return challenge.turn === undefined ? null : JSON.stringify([challenge.userId, challenge.turn]);
+}

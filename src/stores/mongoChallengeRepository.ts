@@ -6,9 +6,10 @@ import type { ChallengeRepository } from '../ports/repositories';
 import type { ClaimDocument } from './mongoVersionClaims';
 import { guarded, replaceIfVersion, requireCount, requireString, requireTime, writeGuarded } from './mongoStoreSupport';
 
-export type ChallengeDocument = Omit<Challenge, 'id'> & { readonly _id: string; readonly purgeAt?: Date };
+/** `turnKey`: [userId, turn] as JSON, on challenges that have a turn; its unique index makes the insert the turn's claim. */
+export type ChallengeDocument = Omit<Challenge, 'id'> & { readonly _id: string; readonly purgeAt?: Date; readonly turnKey?: string };
 
-const fromChallengeDocument = ({ _id, purgeAt, ...rest }: ChallengeDocument): Challenge => ({ id: _id, ...rest });
+const fromChallengeDocument = ({ _id, purgeAt, turnKey, ...rest }: ChallengeDocument): Challenge => ({ id: _id, ...rest });
 
 // Newest first; equal times fall back to the id, descending, as the memory adapter does.
 const NEWEST_CHALLENGE_FIRST = { createdAt: -1, _id: -1 } as const;
@@ -18,6 +19,10 @@ export const CHALLENGE_INDEXES: IndexDescription[] = [
   { key: { target: 1, status: 1, expiresAt: 1 }, name: 'pendingByTarget' },
   { key: { userId: 1, createdAt: -1 }, name: 'recentByUser' },
   { key: { status: 1, expiresAt: 1 }, name: 'pendingByExpiry' },
+  // One challenge per (person, turn): unique, and sparse so that challenges from before turns (no turnKey) are left
+  // out. FerretDB 1.24 drops the sparse flag but its unique indexes already let missing fields repeat.
+  { key: { turnKey: 1 }, name: 'oneChallengePerTurn', unique: true, sparse: true },
+  { key: { userId: 1, turn: -1 }, name: 'latestTurnByUser' },
 ];
 export const CHALLENGE_TTL_INDEX: IndexDescription = { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 };
 
@@ -31,8 +36,18 @@ export class MongoChallengeRepository implements ChallengeRepository {
   async create(challenge: Challenge): Promise<Challenge> {
     requireString(challenge.id, 'id');
     const copy = structuredClone(challenge);
-    await writeGuarded(() => this.challenges.insertOne(this.asDocument(copy)), async () => 'id');
+    // Two unique keys: the id, and the person's turn (see ChallengeRepository.create).
+    const taken = async (): Promise<string> => (copy.turn !== undefined && (await guarded(() => this.challenges.countDocuments({ _id: copy.id }, { limit: 1 }))) === 0 ? 'turn' : 'id');
+    await writeGuarded(() => this.challenges.insertOne(this.asDocument(copy)), taken);
     return copy;
+  }
+
+  async latestTurn(userId: string): Promise<Challenge | null> {
+    const filter = { userId: requireString(userId, 'userId') };
+    // Challenges without a turn sort after every turn (a missing field is lowest): one is returned only when no
+    // challenge has a turn, and is then not an answer.
+    const doc = await guarded(() => this.challenges.find(filter).sort({ turn: -1 }).limit(1).next());
+    return doc && doc.turn !== undefined ? fromChallengeDocument(doc) : null;
   }
 
   async get(id: string): Promise<Challenge | null> {
@@ -79,7 +94,8 @@ export class MongoChallengeRepository implements ChallengeRepository {
   }
 
   private asDocument({ id, ...rest }: Challenge): ChallengeDocument {
+    const turnKey = rest.turn !== undefined ? { turnKey: JSON.stringify([rest.userId, rest.turn]) } : {};
     // A TTL index only expires Date fields; expiresAt stays the epoch-ms number the domain uses.
-    return this.retentionMs === null ? { _id: id, ...rest } : { _id: id, ...rest, purgeAt: new Date(rest.expiresAt + this.retentionMs) };
+    return this.retentionMs === null ? { _id: id, ...rest, ...turnKey } : { _id: id, ...rest, ...turnKey, purgeAt: new Date(rest.expiresAt + this.retentionMs) };
   }
 }

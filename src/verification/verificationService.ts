@@ -4,7 +4,7 @@
 import type { Reply } from '../domain/effects';
 import type { SendPermit } from '../ports/deliveryPorts';
 import type { AuthenticatorAppMethod, Channel, User } from '../domain/user';
-import { CHALLENGE_TURN_RETENTION_MS, type ChallengeTurn, type Stores } from '../ports/repositories';
+import type { Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
 import type { RandomSource } from '../security/random';
 import type { Clock } from '../ports/clock';
@@ -24,7 +24,7 @@ export class UnknownChallengeError extends Error {
 }
 
 export interface VerificationServiceDeps {
-  readonly stores: Pick<Stores, 'users' | 'challenges' | 'challengeTurns'>;
+  readonly stores: Pick<Stores, 'users' | 'challenges'>;
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly codes: CodePolicy;
@@ -42,11 +42,9 @@ export interface VerificationServiceDeps {
   readonly beforeEnd?: (ending: Challenge) => Promise<void>;
 }
 
-/** A turn whose challenge is still not created this long after the claim is taken to be abandoned (its starter died). */
-export const ABANDONED_TURN_MS = 5_000;
-/** Rounds of "end the latest turn's challenge, claim the next turn" one start may take before giving up as busy. */
+/** Rounds of "end the latest turn's challenge, create in the next turn" one start may take before giving up as busy. */
 const MAX_TURN_ROUNDS = 400;
-/** Pause before looking again at a turn whose starter has not created its challenge yet. */
+/** Pause before looking again at a latest challenge that could not be ended. */
 const TURN_WAIT_MS = 5;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,26 +64,16 @@ export class VerificationService {
 
   /**
    * Starts a challenge; any challenge still pending for the person is superseded (one at a time). Starts are
-   * serialised by the person's challenge turns: turn n+1 is claimed (an atomic unique insert) only once the
-   * challenge of turn n has ended, and a challenge is created only by the owner of its turn, so two can never be
-   * pending together. Nothing is sent before the turn is held. `known.history` spares reads: ALL the person's
-   * challenges, newest first, just read by the caller (a partial list must not be passed). `known.sendPermit`:
-   * the sending rules of its text or call, checked by the caller (SendReservations), handed to the send.
+   * serialised by the person's challenge turns: the challenge of turn n+1 is created only once the challenge of
+   * turn n has ended, and creating it is the turn's claim (a unique insert of person and turn, atomic on MongoDB
+   * and FerretDB alike), so two can never be pending together. Nothing is sent before it is created.
+   * `known.history` spares reads: ALL the person's challenges, newest first, just read by the caller (a partial
+   * list must not be passed). `known.sendPermit`: the sending rules of its text or call, checked by the caller
+   * (SendReservations), handed to the send.
    */
   async start(input: NewChallenge, via: Channel, known: { readonly history?: readonly Challenge[]; readonly sendPermit?: SendPermit } = {}): Promise<Challenge> {
-    const { challenges } = this.deps.stores;
     const created = createChallenge(input, this.context());
-    const turn = await this.takeTurn(created.state, via, known.history);
-    const fresh: Challenge = { ...created.state, turn };
-    let challenge: Challenge;
-    try {
-      challenge = await challenges.create(fresh);
-    } catch (error) {
-      // A later start found our turn without its challenge and recorded it as superseded: nothing to send.
-      const recorded = error instanceof DuplicateKeyError ? await challenges.get(fresh.id) : null;
-      if (recorded) return recorded;
-      throw error;
-    }
+    let challenge = await this.createInNextTurn(created.state, via, known.history);
     for (const effect of created.effects) {
       // An accepted send changes nothing: its callbacks find the challenge by the id in their URL.
       const receipt = await this.deps.effects.run(effect, input.locale, known.sendPermit);
@@ -94,9 +82,13 @@ export class VerificationService {
     return challenge;
   }
 
-  /** Ends the challenge of the person's latest turn and claims the next turn for `fresh`; resolves to its number. */
-  private async takeTurn(fresh: Challenge, via: Channel, history: readonly Challenge[] | undefined): Promise<number> {
-    const { challenges, challengeTurns } = this.deps.stores;
+  /**
+   * Ends the challenge of the person's latest turn and creates `fresh` in the next turn. Of two starters after the
+   * same turn, one creates; the other's insert collides on the turn, and it reads the latest turn again, ends
+   * that challenge and tries the turn after.
+   */
+  private async createInNextTurn(fresh: Challenge, via: Channel, history: readonly Challenge[] | undefined): Promise<Challenge> {
+    const { challenges } = this.deps.stores;
     const now = this.deps.clock.now();
     // Challenges started before turns existed have no turn: supersede them as before. No new ones can appear
     // (every start takes a turn), so a history read before this start holds them all.
@@ -104,48 +96,27 @@ export class VerificationService {
     for (const old of legacy) {
       await this.apply(old.id, { type: 'supersede' }, via);
     }
-    // The stored copy is for a later start to record it as superseded; it needs no code.
-    const turnFor = (seq: number): ChallengeTurn => ({ userId: fresh.userId, seq, challenge: { ...fresh, codeHash: null, sealedCode: null, turn: seq }, at: this.deps.clock.now() });
     // The history names the latest turn when that turn's challenge is in it and has ended (or was superseded just
-    // now): then the next turn is claimed without reading the turns. If a later turn exists after all (a start
-    // since the history was read, or a turn whose challenge is not created yet), the claim loses and the loop
-    // below does it the long way.
-    const known = history ? endedLatestTurn(history, legacy, now) : null;
-    if (known !== null && (await challengeTurns.claim(turnFor(known + 1)))) return known + 1;
+    // now): then the next turn is taken without reading the latest. If a later turn exists after all (a start
+    // since the history was read), the insert collides and the loop reads it.
+    let latestTurn = history ? endedLatestTurn(history, legacy) : null;
     for (let round = 0; round < MAX_TURN_ROUNDS; round++) {
-      const latest = await challengeTurns.latest(fresh.userId);
-      if (latest && !(await this.endTurn(latest, via))) {
-        await pause(TURN_WAIT_MS);
-        continue;
+      if (latestTurn === null) {
+        const latest = await challenges.latestTurn(fresh.userId);
+        if (latest && latest.status === 'pending' && (await this.apply(latest.id, { type: 'supersede' }, via, latest)).challenge.status === 'pending') {
+          await pause(TURN_WAIT_MS);
+          continue;
+        }
+        latestTurn = latest?.turn ?? 0;
       }
-      const seq = (latest?.seq ?? 0) + 1;
-      if (await challengeTurns.claim(turnFor(seq))) return seq;
+      try {
+        return await challenges.create({ ...fresh, turn: latestTurn + 1 });
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError && error.key === 'turn')) throw error;
+        latestTurn = null;
+      }
     }
     throw new ConcurrentUpdateError();
-  }
-
-  /** True once the turn's challenge is not pending (ended before, superseded now, or recorded as superseded). */
-  private async endTurn(turn: ChallengeTurn, via: Channel): Promise<boolean> {
-    const { challenges } = this.deps.stores;
-    const existing = await challenges.get(turn.challenge.id);
-    if (existing) {
-      if (existing.status !== 'pending') return true;
-      return (await this.apply(existing.id, { type: 'supersede' }, via)).challenge.status !== 'pending';
-    }
-    // Its starter holds the turn but has not created the challenge yet: wait, unless it has been gone too long.
-    const ctx = this.context();
-    if (ctx.now - turn.at < ABANDONED_TURN_MS) return false;
-    const superseded = transitionChallenge(turn.challenge, { type: 'supersede' }, via, ctx);
-    try {
-      const saved = await challenges.create(superseded.state);
-      for (const effect of superseded.effects) await this.deps.effects.run(effect, saved.locale);
-      this.deps.onEnded?.(saved);
-      return true;
-    } catch (error) {
-      // Created just now after all: the next round supersedes it.
-      if (error instanceof DuplicateKeyError) return false;
-      throw error;
-    }
   }
 
   async get(id: string): Promise<Challenge | null> {
@@ -219,16 +190,13 @@ export class VerificationService {
 
 /**
  * The highest turn among a person's challenges, when its challenge is no longer pending (or is among those just
- * superseded) and its turn is surely still stored (so any other starter sees it and claims after it); 0 for a
- * person without any challenge (a store keeps challenges far longer than their turns, so none of their turns is
- * left but one whose challenge is not created yet, and claiming turn 1 then loses); null when no challenge
- * carries a turn, or that one may still be pending, or its turn may have been purged.
+ * superseded); 0 for a person without any challenge (creating turn 1 then collides if one was created since);
+ * null when no challenge carries a turn, or that one may still be pending.
  */
-function endedLatestTurn(history: readonly Challenge[], superseded: readonly Challenge[], now: number): number | null {
+function endedLatestTurn(history: readonly Challenge[], superseded: readonly Challenge[]): number | null {
   if (history.length === 0) return 0;
   let latest: Challenge | undefined;
   for (const c of history) if (c.turn !== undefined && (latest === undefined || c.turn > latest.turn!)) latest = c;
   if (latest?.turn === undefined) return null;
-  if (now >= latest.expiresAt + CHALLENGE_TURN_RETENTION_MS / 2) return null;
   return latest.status !== 'pending' || superseded.some((c) => c.id === latest.id) ? latest.turn : null;
 }

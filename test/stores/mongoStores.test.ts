@@ -107,6 +107,7 @@ describe('MongoDB stores: adapter specifics', () => {
       ['challenges.findPendingByUser now', () => opened().challenges.findPendingByUser('u', { $gt: 0 } as unknown as number)],
       ['challenges.findPendingByTarget', () => opened().challenges.findPendingByTarget(op, T0)],
       ['challenges.listRecentByUser', () => opened().challenges.listRecentByUser(op, 5)],
+      ['challenges.latestTurn', () => opened().challenges.latestTurn(op)],
       ['challenges.listRecentByUser limit', () => opened().challenges.listRecentByUser('u', -1)],
       ['audit.append', () => opened().audit.append(auditDraft(op, 'x'), T0)],
       ['audit.listForUser', () => opened().audit.listForUser(op, 5)],

@@ -327,6 +327,27 @@ export function describeStoreConformance<S extends Stores>(
     });
 
     describe('challenges', () => {
+      test('when challenges have turns, then a second of the same person and turn is refused as a turn duplicate, other people and challenges without a turn are not, and latestTurn finds the highest', async () => {
+        await expect(stores().challenges.latestTurn('turns-1')).resolves.toBeNull();
+        await stores().challenges.create(challenge({ userId: 'turns-1' }));
+        await stores().challenges.create(challenge({ userId: 'turns-1' }));
+        await expect(stores().challenges.latestTurn('turns-1')).resolves.toBeNull();
+        await stores().challenges.create(challenge({ userId: 'turns-1', turn: 1 }));
+        const second = await stores().challenges.create(challenge({ userId: 'turns-1', turn: 2, createdAt: T0 - MINUTE }));
+        await stores().challenges.create(challenge({ userId: 'turns-2', turn: 2 }));
+
+        await expect(stores().challenges.create(challenge({ userId: 'turns-1', turn: 2 }))).rejects.toEqual(new DuplicateKeyError('turn'));
+        await expect(stores().challenges.create({ ...second, turn: 3 })).rejects.toEqual(new DuplicateKeyError('id'));
+        await expect(stores().challenges.latestTurn('turns-1')).resolves.toEqual(second);
+        await expect(stores().challenges.latestTurn('turns-3')).resolves.toBeNull();
+      });
+
+      test(`when ${RACE_ROUNDS} starters create a challenge in the same turn at once, then exactly one is created`, async () => {
+        const results = await Promise.allSettled(Array.from({ length: RACE_ROUNDS }, () => stores().challenges.create(challenge({ userId: 'turns-race', turn: 1 }))));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual(Array(RACE_ROUNDS - 1).fill(new DuplicateKeyError('turn')));
+      });
+
       test('when a challenge is created, then get returns it exactly as given (numbers stay numbers, nulls stay null)', async () => {
         const given = challenge({
           userId: 'user-1',
@@ -811,6 +832,7 @@ export function describeStoreConformance<S extends Stores>(
         await expectNothingMatched(stores().challenges.findPendingByUser(OPERATOR, T0));
         await expectNothingMatched(stores().challenges.findPendingByTarget(OPERATOR, T0));
         await expectNothingMatched(stores().challenges.listRecentByUser(OPERATOR, 10));
+        await expectNothingMatched(stores().challenges.latestTurn(OPERATOR));
         await expectNothingMatched(stores().audit.listForUser(OPERATOR, 10));
       });
 

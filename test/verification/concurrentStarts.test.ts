@@ -18,8 +18,7 @@ import type { VerificationStores } from '../../src/ports/verificationRepositorie
 import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
 import { RuleCheckedTelephony } from '../../src/telephony/sendingRules';
 import { abusePolicyFrom } from '../../src/verification/abusePolicy';
-import { ABANDONED_TURN_MS } from '../../src/verification/verificationService';
-import type { ChallengeMethod } from '../../src/domain/challenge';
+import type { Challenge, ChallengeMethod } from '../../src/domain/challenge';
 import { keyRenderer, PROFILE, T0, testOrg } from '../support/coreHarness';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { challenge } from '../support/fixtures';
@@ -58,6 +57,7 @@ function watchingPending(stores: Stores, clock: FixedClock, seen: number[]): Sto
     findPendingByTarget: (target, now) => inner.findPendingByTarget(target, now),
     listRecentByUser: (userId, limit) => inner.listRecentByUser(userId, limit),
     findExpiredPending: (now, limit) => inner.findExpiredPending(now, limit),
+    latestTurn: (userId) => inner.latestTurn(userId),
   };
   return { ...stores, challenges };
 }
@@ -182,22 +182,31 @@ describe.each([
 });
 
 describe('challenge turns', () => {
-  it('when a starter claimed its turn but never created its challenge, then after a while the next start records that one as superseded and goes ahead', async () => {
+  it('when another start took the next turn after the history was read, then the insert collides, that challenge is superseded and the start takes the turn after', async () => {
     const stores = createMemoryStores();
     const clock = new FixedClock(T0);
     const user = await stores.users.create(PROFILE, T0);
     await stores.users.replace({ ...user, methods: METHODS, defaultMethodId: 'm1' });
-    const { signIn } = instance(stores, createMemoryVerificationStores(), clock, 'crash');
-    const lost = { ...challenge({ userId: PROFILE.id, codeHash: null, sealedCode: null }), createdAt: T0, expiresAt: T0 + 10 * 60_000 };
-    await stores.challengeTurns.claim({ userId: PROFILE.id, seq: 1, challenge: lost, at: T0 });
-    clock.advance(ABANDONED_TURN_MS);
+    const inner = stores.challenges;
+    const other = { ...challenge({ userId: PROFILE.id, id: 'other' }), createdAt: T0, expiresAt: T0 + 10 * 60_000, turn: 1 };
+    let slipped = false;
+    // The other start lands between this start's history read and its insert.
+    const challenges: ChallengeRepository = Object.assign(Object.create(inner) as ChallengeRepository, {
+      create: async (c: Challenge) => {
+        if (!slipped) {
+          slipped = true;
+          await inner.create(other);
+        }
+        return inner.create(c);
+      },
+    });
+    const { signIn } = instance({ ...stores, challenges }, createMemoryVerificationStores(), clock, 'collide');
 
     const result = await signIn.start({ id: 'portal' } as never, { user: PROFILE.upn, method: 'sms', context: { ip: null, application: 'Portal', location: null } });
 
-    expect(result.kind).toBe('started');
-    await expect(stores.challenges.get(lost.id)).resolves.toMatchObject({ status: 'cancelled', reason: 'superseded' });
-    await expect(stores.challenges.create(lost)).rejects.toBeInstanceOf(DuplicateKeyError);
-    expect((await stores.challengeTurns.latest(PROFILE.id))?.seq).toBe(2);
+    expect(result.kind === 'started' ? result.challenge.turn : null).toBe(2);
+    await expect(stores.challenges.get('other')).resolves.toMatchObject({ status: 'cancelled', reason: 'superseded' });
+    await expect(stores.challenges.create({ ...other, id: 'again' })).rejects.toEqual(new DuplicateKeyError('turn'));
     expect(await stores.challenges.findPendingByUser(PROFILE.id, clock.now())).toHaveLength(1);
   });
 
@@ -217,6 +226,7 @@ describe('challenge turns', () => {
       findPendingByTarget: (target, now) => inner.findPendingByTarget(target, now),
       listRecentByUser: (userId, limit) => inner.listRecentByUser(userId, limit),
       findExpiredPending: (now, limit) => inner.findExpiredPending(now, limit),
+      latestTurn: (userId) => inner.latestTurn(userId),
     };
     const { signIn } = instance({ ...stores, challenges }, createMemoryVerificationStores(), clock, 'legacy');
 
