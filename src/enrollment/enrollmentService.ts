@@ -85,12 +85,12 @@ export class EnrollmentService {
   /**
    * `apply` for a webhook: its answer is saved on the record in the same compare-and-set save, so that a retry of
    * the webhook finds it there (UserRepository.findByAnsweredWebhook) and the ledger needs no second write.
-   * `recorded` is false when the record does not hold the whole answer (a refused send added replies after the
-   * save): the caller then keeps the answer itself.
+   * `recorded` is false when the answer is not saved (the event sends something, whose refusal would add replies
+   * after the save): the caller then keeps the answer itself.
    */
   async applyAnswering(userId: string, event: EnrollmentEvent, origin: Origin, webhook: WebhookAnswering, loaded?: User): Promise<{ readonly replies: readonly Reply[]; readonly recorded: boolean }> {
-    const { replies, firstReplies } = await this.applyAt(userId, event, origin, 0, loaded, webhook);
-    return { replies, recorded: replies.length === firstReplies };
+    const { replies, recordedAnswer } = await this.applyAt(userId, event, origin, 0, loaded, webhook);
+    return { replies, recorded: recordedAnswer };
   }
 
   /** Removes a method or sets the default, with the same compare-and-set save and audit as enrollment. */
@@ -108,7 +108,7 @@ export class EnrollmentService {
     depth: number,
     loaded?: User,
     webhook?: WebhookAnswering,
-  ): Promise<{ replies: Reply[]; user: User; firstReplies: number }> {
+  ): Promise<{ replies: Reply[]; user: User; recordedAnswer: boolean }> {
     const { result, feedback, saved } = await this.saveTransition(userId, loaded, (user, now) => {
       const result = transitionEnrollment(user, event, {
         now,
@@ -118,8 +118,9 @@ export class EnrollmentService {
         channel: origin.channel,
         ...actorOf(origin),
       });
-      if (!webhook) return result;
-      // Saved even when the event changes nothing else: the answer must be where the retry looks.
+      // Only an answer no send can still add to (a refused send is fed back with replies of its own) is final at
+      // the save; saved even when the event changes nothing else, as the answer must be where the retry looks.
+      if (!webhook || result.effects.some(isSend)) return result;
       const answer = { webhookId: webhook.id, locale: webhook.locale, replies: result.replies };
       return { ...result, state: { ...result.state, answeredWebhooks: withAnsweredWebhook(result.state.answeredWebhooks, answer) } };
     });
@@ -135,7 +136,8 @@ export class EnrollmentService {
         current = undefined;
       }
     }
-    return { replies, user: latest, firstReplies: result.replies.length };
+    // No send, so nothing was fed back: the replies are the ones saved with the record.
+    return { replies, user: latest, recordedAnswer: webhook !== undefined && !result.effects.some(isSend) };
   }
 
   /**
@@ -181,4 +183,9 @@ function sendOf(effect: Effect): { send?: number } {
 
 function actorOf(origin: Origin): { actor?: string } {
   return origin.actor !== undefined ? { actor: origin.actor } : {};
+}
+
+/** An effect whose refusal is fed back as an event (with replies of its own). */
+function isSend(effect: Effect): boolean {
+  return effect.type === 'sendSms' || effect.type === 'placeCall' || effect.type === 'sendEmail';
 }

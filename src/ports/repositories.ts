@@ -259,6 +259,9 @@ export interface ChallengeTurn {
 }
 
 /**
+ * No longer used by challenge starts: creating the challenge now claims its turn (ChallengeRepository.create,
+ * unique on person and turn). Kept so stored turns and their adapters stay readable until they are removed.
+ *
  * The serialisation of challenge starts per person ("one pending challenge per person"). `claim` is a unique-key
  * insert of (userId, seq): atomic on MongoDB and FerretDB alike. Turns are kept at least
  * CHALLENGE_TURN_RETENTION_MS after their challenge expires, so a slow starter can never claim a number that was
