@@ -106,8 +106,9 @@ export class WebhookOnce {
     let pause = this.wait.firstPollMs;
     for (;;) {
       const entry = await ledger.get(id);
-      // Looked for only while the ledger has no answer; after the ledger read, so a takeover below never races a
-      // first delivery that saved its answer with the record.
+      // Looked for only while the ledger has no answer. Unlike a ledger answer, one saved with the record just
+      // after this look does not stop a takeover below: only a first delivery slower than takeOverAfterMs, which
+      // the takeover presumes dead anyway, can be rerun that way.
       const recalled = entry?.response == null && options.recall ? await options.recall() : null;
       if (recalled !== null) return recalled;
       const now = clock.now();

@@ -159,7 +159,9 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
  *   byte for byte. Sound because the claim, not the answer, decides who processes: a copy that loses the claim
  *   never applies the event, so a wrong code counts once. A crash before the save leaves a claim with no answer
  *   anywhere, which a retry takes over once stale (as before); a crash after it leaves the answer on the record,
- *   which the retry repeats. What still writes the ledger twice, outside the flows counted here: webhooks that
+ *   which the retry repeats. One difference: a first delivery still alive past the takeover delay (30 s) that
+ *   saves just after a retry looked for its answer is rerun, where a ledger answer would have stopped the
+ *   takeover; the takeover presumes such a delivery dead in both schemes. What still writes the ledger twice, outside the flows counted here: webhooks that
  *   save no record (STOP/START/HELP, an unknown number, a sign-in challenge's code, calls, status callbacks), an
  *   answer kept otherwise for retries (a read-aloud code), and an answer a refused send extended after the save.
  *   A retry behind more newer answers on the same record than the list keeps (8) finds none and waits for the
