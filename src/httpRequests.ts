@@ -8,6 +8,11 @@ import { ERROR_CODES, sendError } from './httpErrors';
 export interface ReadRequest extends restify.Request {
   /** The body exactly as received, decoded as UTF-8 (Twilio signatures are computed over form fields). */
   rawBody?: string;
+  /**
+   * A form body's fields as received, repeated names kept as arrays, in an object without prototype (a field named
+   * "__proto__" is a field like any other): parsed once here, so a signature check need not parse `rawBody` again.
+   */
+  formFields?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /**
@@ -100,7 +105,7 @@ export function readBody(limitBytes: number): restify.RequestHandler {
       settle(() => {
         let text: string;
         try {
-          text = decoder.decode(Buffer.concat(chunks));
+          text = decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
         } catch {
           sendError(res, 400, ERROR_CODES.invalidUtf8, 'The body is not valid UTF-8.');
           return next(false);
@@ -114,7 +119,9 @@ export function readBody(limitBytes: number): restify.RequestHandler {
             return next(false);
           }
         } else {
-          req.body = Object.fromEntries(new URLSearchParams(text));
+          const pairs = [...new URLSearchParams(text)];
+          req.body = Object.fromEntries(pairs);
+          req.formFields = fieldsOf(pairs);
         }
         return next();
       }),
@@ -122,8 +129,37 @@ export function readBody(limitBytes: number): restify.RequestHandler {
   };
 }
 
-function parseContentType(header: string | undefined): { mediaType: string; charset: string | undefined } {
-  const [type = '', ...params] = (header ?? '').split(';');
+function fieldsOf(pairs: readonly (readonly [string, string])[]): Record<string, string | string[]> {
+  const fields = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of pairs) {
+    const seen = fields[name];
+    if (seen === undefined) fields[name] = value;
+    else if (typeof seen === 'string') fields[name] = [seen, value];
+    else seen.push(value);
+  }
+  return fields;
+}
+
+interface ContentType {
+  readonly mediaType: string;
+  readonly charset: string | undefined;
+}
+
+// Clients send a handful of distinct Content-Type values; each is split once (bounded, so odd values cannot grow it).
+const contentTypes = new Map<string, ContentType>();
+const MAX_REMEMBERED_CONTENT_TYPES = 100;
+
+function parseContentType(header: string | undefined): ContentType {
+  const key = header ?? '';
+  const known = contentTypes.get(key);
+  if (known !== undefined) return known;
+  const parsed = splitContentType(key);
+  if (key.length <= 200 && contentTypes.size < MAX_REMEMBERED_CONTENT_TYPES) contentTypes.set(key, parsed);
+  return parsed;
+}
+
+function splitContentType(header: string): ContentType {
+  const [type = '', ...params] = header.split(';');
   let charset: string | undefined;
   for (const param of params) {
     const [name, value] = param.split('=');

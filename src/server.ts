@@ -47,8 +47,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   // restify re-emits socket-level server errors on itself; unheard, an EventEmitter 'error' would crash us.
   server.on('error', (err: unknown) => logger.error('http server error', { error: err }));
 
-  server.pre(logRequests(logger));
-  server.pre(retryAfterOnUnavailable(DEFAULT_RETRY_AFTER_SECONDS));
+  server.pre(beforeEveryRequest(logger, DEFAULT_RETRY_AFTER_SECONDS));
   server.use(readBody(config.bodyLimitBytes));
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, done: () => void) => {
     sendRestifyError(req, res, err, logger);
@@ -93,13 +92,25 @@ export function createServer(deps: ServerDeps): restify.Server {
   return server;
 }
 
-/** One line per request: method, path (no query string: it may hold tokens), status, duration. Never bodies. */
-function logRequests(logger: Logger): restify.RequestHandler {
+/**
+ * The one pre-route handler (one per request is cheaper than two): the request log line, and Retry-After on 503s.
+ * Log: one line per request with method, path (no query string: it may hold tokens), status, duration; never
+ * bodies. Retry-After: every 503 carries it — handlers that know better set their own; any other 503 (botbuilder,
+ * a route added later) gets `retryAfterSeconds`, added as the status line is written so no path can forget it.
+ */
+function beforeEveryRequest(logger: Logger, retryAfterSeconds: number): restify.RequestHandler {
+  const retryAfter = String(retryAfterSeconds);
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: restify.Response, statusCode: number) {
+      if (statusCode === 503 && !this.headersSent && !this.hasHeader('Retry-After')) this.setHeader('Retry-After', retryAfter);
+      // eslint-disable-next-line prefer-rest-params -- passes writeHead's overloads through untouched, without a copy
+      return writeHead.apply(this, arguments as unknown as Parameters<typeof writeHead>);
+    } as typeof res.writeHead;
     res.once('close', () => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
-      const fields = { method: req.method, path: req.getPath().slice(0, 200), status: res.statusCode, ms, ...(res.writableFinished ? {} : { aborted: true }) };
+      const fields = { method: req.method, path: pathOf(req.url), status: res.statusCode, ms, ...(res.writableFinished ? {} : { aborted: true }) };
       if (res.statusCode >= 500) logger.error('request', fields);
       else logger.info('request', fields);
     });
@@ -107,24 +118,20 @@ function logRequests(logger: Logger): restify.RequestHandler {
   };
 }
 
-/**
- * Every 503 carries Retry-After: handlers that know better set their own; any other 503 (botbuilder, a route
- * added later) gets `seconds`, added as the status line is written so no path can forget it.
- */
-function retryAfterOnUnavailable(seconds: number): restify.RequestHandler {
-  return (_req, res, next) => {
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => unknown;
-    (res as { writeHead: (...args: unknown[]) => unknown }).writeHead = (statusCode: unknown, ...rest: unknown[]) => {
-      if (statusCode === 503 && !res.headersSent && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(seconds));
-      return writeHead(statusCode, ...rest);
-    };
-    next();
-  };
+/** The path of a request target, without query or fragment, cut to 200 characters (restify's getPath parses a URL). */
+function pathOf(url: string | undefined): string {
+  const target = url ?? '';
+  let end = target.length;
+  const query = target.indexOf('?');
+  if (query >= 0) end = query;
+  const fragment = target.indexOf('#');
+  if (fragment >= 0 && fragment < end) end = fragment;
+  return target.slice(0, Math.min(end, 200));
 }
 
 function sendRestifyError(req: restify.Request, res: restify.Response, err: unknown, logger: Logger): void {
   const status = statusOf(err);
-  if (status >= 500) logger.error('request failed', { method: req.method, path: req.getPath().slice(0, 200), error: err });
+  if (status >= 500) logger.error('request failed', { method: req.method, path: pathOf(req.url), error: err });
   if (res.headersSent) return;
   const [code, message] = describeStatus(status);
   sendError(res, status >= 500 ? 500 : status, code, message);

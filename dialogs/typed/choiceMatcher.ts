@@ -28,6 +28,20 @@ export function normaliseTyped(text: string): string {
     .trim();
 }
 
+// The phrases matched against (option labels, synonyms, FAQ questions: from the locale files) are few and asked
+// for every turn, so each is normalised once; bounded, as labels can carry data. Typed text is never kept.
+const normalisedPhrases = new Map<string, string>();
+const MAX_REMEMBERED_PHRASES = 5000;
+
+/** normaliseTyped for a phrase on offer (not for what a person typed: that is not remembered). */
+function normalisedPhrase(phrase: string): string {
+  const known = normalisedPhrases.get(phrase);
+  if (known !== undefined) return known;
+  const normalised = normaliseTyped(phrase);
+  if (normalisedPhrases.size < MAX_REMEMBERED_PHRASES) normalisedPhrases.set(phrase, normalised);
+  return normalised;
+}
+
 /** Levenshtein distance, bounded: returns max+1 as soon as it must exceed max. */
 export function editDistance(a: string, b: string, max = 2): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -52,7 +66,7 @@ export function matchesPhrase(typed: string, phrases: readonly string[]): boolea
   const text = normaliseTyped(typed);
   if (text === '') return false;
   return phrases.some((p) => {
-    const phrase = normaliseTyped(p);
+    const phrase = normalisedPhrase(p);
     if (phrase === '') return false;
     if (text === phrase) return true;
     return phrase.length >= 5 && editDistance(text, phrase) <= (phrase.length >= 10 ? 2 : 1);
@@ -74,7 +88,7 @@ export function matchOption<T extends TypedOption>(typed: string, options: reado
 export function matchOptionByWords<T extends TypedOption>(typed: string, options: readonly T[]): T | undefined {
   const text = normaliseTyped(typed);
   if (text === '') return undefined;
-  const exact = options.find((o) => [o.label, ...(o.synonyms ?? [])].some((p) => normaliseTyped(p) === text));
+  const exact = options.find((o) => [o.label, ...(o.synonyms ?? [])].some((p) => normalisedPhrase(p) === text));
   if (exact) return exact;
   const close = options.filter((o) => matchesPhrase(text, [o.label, ...(o.synonyms ?? [])]));
   if (close.length === 1) return close[0];
@@ -82,7 +96,7 @@ export function matchOptionByWords<T extends TypedOption>(typed: string, options
   const words = text.split(' ').filter((w) => w.length >= 3 && !['the', 'and', 'my', 'for'].includes(w));
   if (words.length === 0) return undefined;
   const containing = options.filter((o) => {
-    const label = normaliseTyped([o.label, ...(o.synonyms ?? [])].join(' '));
+    const label = normalisedPhrase([o.label, ...(o.synonyms ?? [])].join(' '));
     return words.every((w) => label.split(' ').includes(w));
   });
   return containing.length === 1 ? containing[0] : undefined;

@@ -2,7 +2,9 @@
 //   bare   — restify reading a form body and answering fixed TwiML (the floor for an SMS webhook)
 //   echo   — a botbuilder echo bot on restify, Bot Framework auth off (the floor for a Teams turn)
 //   signet — Signet's own main() with the environment it was given
-// The port comes from PORT; the bench waits for /healthz (or Signet's /readyz).
+// The port comes from PORT; the bench waits for /healthz (or Signet's /readyz). With BENCH_PROFILE=<file>, a
+// SIGUSR2 (sent by the bench once warm-up is over) starts the V8 profiler and the profile is written on exit, so it
+// shows the steady state rather than start-up and JIT warm-up.
 // Each kind requires only what it runs, so the baselines' memory is not Signet's.
 import type * as Restify from 'restify';
 
@@ -14,6 +16,8 @@ function listen(server: Restify.Server): void {
     next();
   });
   server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1');
+  // Exiting (rather than dying of the signal) lets `node --cpu-prof` write the baseline's profile too.
+  process.once('SIGTERM', () => process.exit(0));
 }
 
 function bareRestify(): void {
@@ -44,6 +48,29 @@ function echoBot(): void {
   });
   listen(server);
 }
+
+/** The in-thread inspector answers synchronously, so the profile can be collected from the 'exit' handler. */
+function profileFromSignal(file: string): void {
+  const { Session } = require('node:inspector') as typeof import('node:inspector');
+  const { writeFileSync } = require('node:fs') as typeof import('node:fs');
+  const session = new Session();
+  session.connect();
+  let started = false;
+  process.on('SIGUSR2', () => {
+    if (started) return;
+    started = true;
+    session.post('Profiler.enable', () => session.post('Profiler.start'));
+  });
+  process.on('exit', () => {
+    if (!started) return;
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) writeFileSync(file, JSON.stringify(result.profile));
+    });
+  });
+}
+
+const profileFile = process.env['BENCH_PROFILE'];
+if (profileFile) profileFromSignal(profileFile);
 
 const kind = process.argv[2];
 switch (kind) {

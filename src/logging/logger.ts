@@ -94,6 +94,20 @@ const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
+// Lines come many to a millisecond under load: the formatted time field is kept for the millisecond it names.
+let lastTimeMs = Number.NaN;
+let lastTimeField = '';
+
+/** `,"time":"<ISO 8601>"` (an ISO date needs no JSON escaping; an invalid date is written as JSON null). */
+function timeField(date: Date): string {
+  const ms = date.getTime();
+  if (ms !== lastTimeMs) {
+    lastTimeMs = ms;
+    lastTimeField = Number.isNaN(ms) ? ',"time":null' : `,"time":"${date.toISOString()}"`;
+  }
+  return lastTimeField;
+}
+
 function createPino(level: LogLevel, sink: LogSink, now: () => Date, redactNested = true): pino.Logger {
   const stream = {
     write(chunk: string): void {
@@ -108,7 +122,7 @@ function createPino(level: LogLevel, sink: LogSink, now: () => Date, redactNeste
     {
       level,
       base: undefined,
-      timestamp: () => `,"time":${JSON.stringify(now().toISOString())}`,
+      timestamp: () => timeField(now()),
       formatters: { level: (label) => ({ level: label }) },
       ...(redactNested ? { redact: { paths: NESTED_PATHS, censor } } : {}),
     },

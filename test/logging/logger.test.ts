@@ -106,6 +106,24 @@ describe('createLogger', () => {
     expect((line['long'] as string).length).toBeLessThan(2100);
   });
 
+  it('when lines are written at several times, some within one millisecond, then each carries its own time', () => {
+    const times = ['2026-11-23T09:00:00.001Z', '2026-11-23T09:00:00.001Z', '2026-11-23T09:00:00.002Z', '2026-11-23T09:00:00.001Z'];
+    let current = '';
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', sink: (line) => lines.push(line), now: () => new Date(current) });
+    for (const [i, time] of times.entries()) {
+      current = time;
+      logger.info('tick', { i });
+    }
+    expect(lines.map((l) => (JSON.parse(l) as { time: string }).time)).toEqual(times);
+  });
+
+  it('when the clock gives an invalid date, then the line is still written, with a null time', () => {
+    const lines: string[] = [];
+    createLogger({ level: 'info', sink: (line) => lines.push(line), now: () => new Date(Number.NaN) }).info('x');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ time: null, msg: 'x' });
+  });
+
   it('when the sink throws, then logging does not throw', () => {
     const logger = createLogger({ level: 'info', sink: () => { throw new Error('EPIPE'); } });
     expect(() => logger.info('x')).not.toThrow();

@@ -52,6 +52,9 @@ import { cutTurnInput } from '../inputLimits';
 // Built at start-up from botAdapter.ts (which does not load botbuilder-dialogs); re-exported for existing callers.
 export { createBotAdapter, createTurnErrorHandler } from './botAdapter';
 
+// Where botbuilder-dialogs' DialogStateManager looks for (and caches) its memory configuration within a turn.
+const DIALOG_MEMORY_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 // A turn that changed nothing but lost the race on dialog state to another instance is re-run this many times.
 const MAX_DIALOG_ATTEMPTS = 3;
 
@@ -93,6 +96,8 @@ export class SignetBot extends ActivityHandler {
   private readonly services: DialogServices;
   private readonly turns: ConversationQueue;
   private readonly unhandledInvokes: UnhandledInvokeLog;
+  /** The dialog memory configuration botbuilder built on the first turn (see reuseDialogMemoryConfiguration). */
+  private dialogMemoryConfiguration: unknown;
 
   constructor(private readonly deps: SignetBotDeps) {
     super();
@@ -172,6 +177,15 @@ export class SignetBot extends ActivityHandler {
     return this.runDialogs(context, record.id);
   }
 
+  /**
+   * botbuilder-dialogs builds its memory scopes and path resolvers (a service collection and a dependency graph)
+   * afresh on every turn unless the turn state already holds them; they keep no per-turn state, so the first
+   * turn's set is handed to every later one. Should botbuilder rename its key, turns simply build their own again.
+   */
+  private reuseDialogMemoryConfiguration(context: TurnContext): void {
+    if (this.dialogMemoryConfiguration !== undefined) context.turnState.set(DIALOG_MEMORY_CONFIGURATION, this.dialogMemoryConfiguration);
+  }
+
   /** Keeps the conversation reference for proactive notices (the newest conversation wins). */
   private async saveReference(context: TurnContext, userId: string): Promise<string> {
     await this.deps.conversations.remember(userId, JSON.stringify(TurnContext.getConversationReference(context.activity)));
@@ -202,7 +216,9 @@ export class SignetBot extends ActivityHandler {
       await this.rememberReference(context, userId);
       replies.hold();
       const outcome = await recordWrites(async () => {
+        this.reuseDialogMemoryConfiguration(context);
         const dc = await this.dialogs.createContext(context);
+        this.dialogMemoryConfiguration ??= context.turnState.get<unknown>(DIALOG_MEMORY_CONFIGURATION);
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(DIALOG_IDS.router);
       });

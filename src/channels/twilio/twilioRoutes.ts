@@ -83,6 +83,8 @@ function queryOf(req: restify.Request): URLSearchParams {
 
 /** Every field as received, repeated names kept as arrays: Twilio signs them all (protocols.md 1.1, 1.4). */
 function signedFields(req: ReadRequest): SignedFields {
+  // readBody has parsed a form body already; only a body read some other way is parsed here.
+  if (req.formFields !== undefined) return req.formFields;
   if (req.rawBody === undefined) return formFields(req.body);
   // No prototype: a field named "__proto__" is a field like any other (and signed like one).
   const fields = Object.create(null) as Record<string, string | string[]>;
