@@ -8,6 +8,7 @@ import { VerificationService } from './verification/verificationService';
 import type { Mailer, ReplyRenderer, Telephony, UserNotifier } from './ports/deliveryPorts';
 import type { Stores } from './ports/repositories';
 import type { Challenge } from './domain/challenge';
+import type { ExternalMethodRegistry } from './ports/externalMethodRegistry';
 import { cryptoRandom, type RandomSource } from './security/random';
 import { systemClock, type Clock } from './ports/clock';
 
@@ -26,6 +27,8 @@ export interface CoreDeps {
   readonly onChallengeEnded?: (challenge: Challenge) => void;
   /** Awaited before a challenge's ending is saved (stores its callback job durably; see VerificationService). */
   readonly beforeChallengeEnds?: (ending: Challenge) => Promise<void>;
+  /** Asked to register Entra's External MFA method once a person's registration meets the policy (optional). */
+  readonly externalMethods?: ExternalMethodRegistry;
 }
 
 export interface Core {
@@ -47,6 +50,7 @@ export function createCore(deps: CoreDeps): Core {
     render: deps.render,
     clock,
     ...(deps.onEffectError ? { onError: deps.onEffectError } : {}),
+    ...(deps.externalMethods ? { externalMethods: deps.externalMethods } : {}),
   });
   const policy = enrollmentPolicyFrom(org);
   return {

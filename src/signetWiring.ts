@@ -113,6 +113,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     onEffectError: (effect, error) => logger.error('delivery effect failed', { effect, error: describe(error) }),
     onChallengeEnded: verificationApi.onChallengeEnded,
     beforeChallengeEnds: jobs.beforeChallengeEnds,
+    ...(jobs.externalMethods ? { externalMethods: jobs.externalMethods } : {}),
   });
   jobs.attach(core);
 

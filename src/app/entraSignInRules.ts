@@ -6,8 +6,7 @@ import type { EntraConfig } from '../config/entraConfig';
 import type { ChallengeMethod } from '../domain/challenge';
 import type { EntraSignIn } from '../domain/entraSignIn';
 import type { SecurityMethod, User } from '../domain/user';
-import { isPhoneKind } from '../domain/methodKinds';
-import { signInMethods } from '../domain/rules/signInTargets';
+import { challengeMethodsOf, signInMethods } from '../domain/rules/signInTargets';
 import type { Clock } from '../ports/clock';
 import type { EntraStores } from '../ports/entraRepositories';
 import type { Stores } from '../ports/repositories';
@@ -84,13 +83,8 @@ export function offeredMethods(user: User, org: EntraSignInDeps['org'], has: { r
     const isDefault = out.length === 0 && from !== null && from.id === user.defaultMethodId;
     if (!out.some((o) => o.method === method)) out.push({ method, hint, isDefault });
   };
-  for (const m of ordered) {
-    if (m.kind === 'authenticatorApp') add('app', null, m);
-    else if (isPhoneKind(m.kind) && 'number' in m) {
-      if (m.kind !== 'officePhone') add('sms', lastDigits(m), m);
-      add('voice', lastDigits(m), m);
-    }
-  }
+  // Which ways each method gives is the shared rule the sign-in request uses too (challengeMethodsOf).
+  for (const m of ordered) for (const way of challengeMethodsOf(m)) add(way, 'number' in m ? lastDigits(m) : null, m);
   if (has.teams) add('teams', null, null);
   if (has.pass) add('tap', null, null);
   return out;

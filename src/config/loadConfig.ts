@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEMO_ORG_CONFIG, orgConfigSchema, type OrgConfig } from './orgConfigSchema';
 import { directoryConfigFrom, directoryEnvSchema, type DirectoryConfig, type DirectoryEnvValues } from './directoryConfig';
 import { entraConfigFrom, entraEnvSchema, type EntraConfig, type EntraEnv } from './entraConfig';
+import { externalMethodConfigFrom, externalMethodEnvSchema, type ExternalMethodEnv, type ExternalMethodRegistrationConfig } from './externalMethodConfig';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -55,6 +56,8 @@ export interface AppConfig {
   readonly directory: DirectoryConfig;
   /** Entra ID External MFA provider (ENTRA_*); undefined: off. */
   readonly entra: EntraConfig | undefined;
+  /** Graph registration of the external method for each enrolled person (ENTRA_METHOD_REGISTRATION); undefined: off. */
+  readonly externalMethodRegistration: ExternalMethodRegistrationConfig | undefined;
 }
 
 export interface TwilioConfig {
@@ -212,6 +215,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
   }
 
   const entra = entraConfigFrom(e as EntraEnv, problems, { production: e.NODE_ENV === 'production', publicBaseUrl: e.PUBLIC_BASE_URL });
+  const externalMethodValues: Partial<ExternalMethodEnv> = {};
+  for (const [key, schema] of Object.entries(externalMethodEnvSchema.shape) as Array<[keyof ExternalMethodEnv, z.ZodTypeAny]>) {
+    const parsed = schema.safeParse(cleaned[key]);
+    if (parsed.success) (externalMethodValues as Record<string, unknown>)[key] = parsed.data;
+    else problems.push(...parsed.error.issues.map((i) => describe({ ...i, path: [key, ...i.path] }, '')));
+  }
+  const externalMethodRegistration = externalMethodConfigFrom(externalMethodValues, (key) => cleaned[key] !== undefined, problems, entra !== undefined);
   if (problems.length > 0 || org === undefined || directory.config === undefined) throw new ConfigError(problems);
   // No problems: every key parsed, so every defaulted value is present.
   const v = e as EnvValues;
@@ -243,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     },
     directory: directory.config,
     entra,
+    externalMethodRegistration,
     smtp: v.SMTP_URL !== undefined && v.SMTP_FROM !== undefined ? { url: v.SMTP_URL, from: v.SMTP_FROM } : undefined,
     twilio:
       v.TWILIO_ACCOUNT_SID !== undefined && v.TWILIO_AUTH_TOKEN !== undefined

@@ -1,6 +1,6 @@
-// The directory for cloud accounts: Microsoft Graph with the app's own credentials (client-credentials token, cached
-// until shortly before it expires), plain fetch. Reads /users, resets with PATCH passwordProfile, and maps Graph's
-// errors (complexity, not found, 429/503 with Retry-After) to typed refusals.
+// The directory for cloud accounts: Microsoft Graph with the app's own credentials (through the shared GraphClient:
+// client-credentials token, Retry-After). Reads /users, resets with PATCH passwordProfile, and maps Graph's errors
+// (complexity, not found, 429/503 with Retry-After) to typed refusals.
 import type { GraphDirectoryConfig } from '../config/directoryConfig';
 import type { Logger } from '../logging/logger';
 import {
@@ -14,12 +14,10 @@ import {
   type DirectoryResult,
 } from '../ports/directory';
 import type { Clock } from '../ports/clock';
-import { systemClock } from '../ports/clock';
+import { describeFault as describe, GraphClient, TokenRefusedError, type GraphFailure } from './graphClient';
 import { isGuid } from './objectGuid';
 
 const SELECT = 'id,userPrincipalName,displayName,mail,accountEnabled';
-/** A token is renewed this long before Entra says it expires. */
-const TOKEN_MARGIN_MS = 5 * 60_000;
 const MAX_LOOKUP_LENGTH = 256;
 
 interface GraphUser {
@@ -29,11 +27,6 @@ interface GraphUser {
   readonly mail?: string | null;
   readonly accountEnabled?: boolean | null;
 }
-
-/** What Graph answered, reduced to what decides the outcome. */
-type GraphFailure = { readonly status: number; readonly code: string; readonly message: string; readonly retryAfterSeconds: number | undefined };
-
-class TokenRefusedError extends Error {}
 
 export interface GraphDirectoryOptions {
   readonly config: GraphDirectoryConfig;
@@ -46,19 +39,21 @@ export interface GraphDirectoryOptions {
 }
 
 export class GraphDirectory implements Directory {
-  private readonly config: GraphDirectoryConfig;
   private readonly logger: Logger;
-  private readonly clock: Clock;
-  private readonly fetch: typeof fetch;
-  private readonly scope: string;
-  private token: { value: string; expiresAt: number } | undefined;
+  private readonly graph: GraphClient;
 
   constructor(options: GraphDirectoryOptions) {
-    this.config = options.config;
     this.logger = options.logger.child({ component: 'graphDirectory' });
-    this.clock = options.clock ?? systemClock;
-    this.fetch = options.fetch ?? globalThis.fetch;
-    this.scope = options.scope ?? 'https://graph.microsoft.com/.default';
+    this.graph = new GraphClient({
+      settings: options.config,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.scope ? { scope: options.scope } : {}),
+    });
+  }
+
+  private call(method: 'GET' | 'PATCH', path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.graph.call(method, path, body, headers);
   }
 
   async find(lookup: DirectoryLookup): Promise<DirectoryResult<DirectoryEntry>> {
@@ -111,9 +106,9 @@ export class GraphDirectory implements Directory {
   }
 
   async verifyConfiguration(): Promise<void> {
-    this.token = undefined;
+    this.graph.forgetToken();
     try {
-      await this.accessToken();
+      await this.graph.accessToken();
     } catch (err) {
       if (err instanceof TokenRefusedError) {
         throw new DirectoryConfigurationError(`GRAPH_TENANT_ID / GRAPH_CLIENT_ID / GRAPH_CLIENT_SECRET: Entra ID refused the app's credentials (${err.message})`);
@@ -123,7 +118,7 @@ export class GraphDirectory implements Directory {
   }
 
   async close(): Promise<void> {
-    this.token = undefined;
+    this.graph.forgetToken();
   }
 
   private async guarded<T>(op: string, work: () => Promise<DirectoryResult<T>>): Promise<DirectoryResult<T>> {
@@ -157,65 +152,6 @@ export class GraphDirectory implements Directory {
     }
     return directoryRefused('unavailable');
   }
-
-  private async accessToken(): Promise<string> {
-    const now = this.clock.now();
-    if (this.token !== undefined && this.token.expiresAt > now) return this.token.value;
-    const url = `${this.config.loginBaseUrl}/${encodeURIComponent(this.config.tenantId)}/oauth2/v2.0/token`;
-    const response = await this.fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        client_id: this.config.clientId,
-        client_secret: this.config.clientSecret,
-        scope: this.scope,
-        grant_type: 'client_credentials',
-      }).toString(),
-      signal: AbortSignal.timeout(this.config.timeoutMs),
-    });
-    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
-    if (!response.ok || typeof body.access_token !== 'string') {
-      if (response.status === 400 || response.status === 401) throw new TokenRefusedError(body.error ?? `status ${response.status}`);
-      throw new Error(`token endpoint answered ${response.status}`);
-    }
-    const lifetimeMs = (typeof body.expires_in === 'number' ? body.expires_in : 3600) * 1000;
-    this.token = { value: body.access_token, expiresAt: now + Math.max(0, lifetimeMs - TOKEN_MARGIN_MS) };
-    return body.access_token;
-  }
-
-  private async call(
-    method: 'GET' | 'PATCH',
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ ok: true; body: unknown } | { ok: false; failure: GraphFailure }> {
-    const token = await this.accessToken();
-    const response = await this.fetch(`${this.config.apiBaseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.config.timeoutMs),
-    });
-    if (response.status === 401) this.token = undefined; // A revoked or expired token: fetch a new one next time.
-    const text = await response.text();
-    const parsed = text === '' ? {} : (JSON.parse(text) as unknown);
-    if (response.ok) return { ok: true, body: parsed };
-    const error = (parsed as { error?: { code?: string; message?: string } }).error ?? {};
-    return {
-      ok: false,
-      failure: {
-        status: response.status,
-        code: typeof error.code === 'string' ? error.code : '',
-        message: typeof error.message === 'string' ? error.message : '',
-        retryAfterSeconds: retryAfter(response.headers.get('retry-after'), this.clock.now()),
-      },
-    };
-  }
 }
 
 function toEntry(user: GraphUser): DirectoryEntry {
@@ -228,22 +164,4 @@ function toEntry(user: GraphUser): DirectoryEntry {
     locked: false,
     enabled: user.accountEnabled !== false,
   };
-}
-
-/** Retry-After as seconds: a number of seconds or an HTTP date. */
-function retryAfter(header: string | null, nowMs: number): number | undefined {
-  if (header === null) return undefined;
-  const trimmed = header.trim();
-  if (/^\d{1,7}$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
-}
-
-function describe(err: unknown): string {
-  // Network errors may come from another realm (jest's vm), so no instanceof Error here.
-  if (typeof err === 'object' && err !== null && 'message' in err) {
-    const e = err as { name?: unknown; code?: unknown; message: unknown; cause?: { code?: unknown } };
-    return `${String(e.name ?? 'Error')}: ${String(e.cause?.code ?? e.code ?? String(e.message).slice(0, 120))}`;
-  }
-  return 'unknown error';
 }

@@ -52,6 +52,11 @@ export type Effect =
     }
   /** Tell the person in the channel they started from (e.g. their Teams chat) when another channel finished it. */
   | { readonly type: 'notifyUser'; readonly userId: string; readonly channel: Channel; readonly message: Reply }
+  /**
+   * The person's registration meets the policy (a method was just added): systems that rely on it may be told, e.g.
+   * Entra ID, where Signet is then registered as their External MFA method. Nothing is said to the person.
+   */
+  | { readonly type: 'registrationMet'; readonly userId: string; readonly tenantId: string | null }
   | { readonly type: 'audit'; readonly entry: AuditDraft };
 
 /** An audit entry before the log stamps it. Never holds a code, secret, answer or passcode. */

@@ -11,9 +11,12 @@ export type JobResult = void | { readonly again: number };
 /** Throws to have the job retried; a JobFailure's message is kept as the job's lastError (keep it secret-free). */
 export type JobHandler = (job: Job) => Promise<JobResult>;
 
-/** A failure a handler describes itself; `permanent` ones make the job dead at once (nothing a retry could fix). */
+/**
+ * A failure a handler describes itself; `permanent` ones make the job dead at once (nothing a retry could fix).
+ * `notBeforeMs`: the service asked to be left alone this long (Retry-After); the retry waits at least that.
+ */
 export class JobFailure extends Error {
-  constructor(message: string, readonly permanent = false) {
+  constructor(message: string, readonly permanent = false, readonly notBeforeMs = 0) {
     super(message);
     this.name = 'JobFailure';
   }
@@ -122,7 +125,8 @@ export class JobWorker {
   private afterFailure(job: Job, error: unknown): JobSettlement {
     const reason = describe(error);
     if (error instanceof JobFailure && error.permanent) return { status: 'dead', error: reason };
-    const delay = (this.deps.retryDelayMs ?? ((n: number) => callbackRetryDelaySeconds(n) * 1000))(job.attempts);
+    const scheduled = (this.deps.retryDelayMs ?? ((n: number) => callbackRetryDelaySeconds(n) * 1000))(job.attempts);
+    const delay = error instanceof JobFailure ? Math.max(scheduled, error.notBeforeMs) : scheduled;
     const dueAt = this.deps.clock.now() + delay;
     if (dueAt - job.createdAt > (this.deps.retryPeriodMs ?? DEFAULT_RETRY_PERIOD_MS)) return { status: 'dead', error: reason };
     return { status: 'pending', dueAt, error: reason };

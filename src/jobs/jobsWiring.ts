@@ -15,7 +15,10 @@ import type { Challenge } from '../domain/challenge';
 import { CALLBACK_JOB, callbackHandler, enqueueCallback } from './callbackJobs';
 import { EXPIRY_SWEEP_JOB, expirySweepHandler, scheduleExpirySweep } from './expirySweeper';
 import { HELP_DESK_REPORT_JOB, QueuedHelpDeskNotifier, helpDeskReportHandler } from './helpDeskJobs';
-import { JobWorker, type JobWorkerLogger } from './jobWorker';
+import { JobWorker, type JobHandler, type JobWorkerLogger } from './jobWorker';
+import { EXTERNAL_METHOD_JOB, externalMethodHandler, QueuedExternalMethodRegistry } from './externalMethodJobs';
+import { GraphExternalMethodRegistry } from '../directory/graphExternalMethodRegistry';
+import type { ExternalMethodRegistry } from '../ports/externalMethodRegistry';
 
 export interface BackgroundJobs {
   readonly queue: JobQueue;
@@ -23,6 +26,8 @@ export interface BackgroundJobs {
   readonly beforeChallengeEnds: (ending: Challenge) => Promise<void>;
   /** Reports go into the queue; the worker mails and audits them. */
   readonly helpDesk: HelpDeskNotifier;
+  /** For the core: Entra External MFA registrations go into the queue; undefined when ENTRA_METHOD_REGISTRATION is off. */
+  readonly externalMethods: ExternalMethodRegistry | undefined;
   /** Builds the worker around the core; `start` polls on the configured interval, tests call `runOnce`. */
   attach(core: Core): JobWorker;
   start(): Promise<void>;
@@ -30,7 +35,7 @@ export interface BackgroundJobs {
 }
 
 export interface BackgroundJobsDeps {
-  readonly config: Pick<AppConfig, 'encryptionKey' | 'org' | 'jobs'>;
+  readonly config: Pick<AppConfig, 'encryptionKey' | 'org' | 'jobs'> & Partial<Pick<AppConfig, 'externalMethodRegistration'>>;
   readonly stores: Stores;
   readonly logger: JobWorkerLogger;
   readonly clock: Clock;
@@ -39,6 +44,8 @@ export interface BackgroundJobsDeps {
   readonly post?: CallbackPost;
   /** The worker's lease owner name; default a fresh random one per process. */
   readonly owner?: string;
+  /** What the registration jobs call; default Microsoft Graph when ENTRA_METHOD_REGISTRATION=graph. */
+  readonly externalMethodRegistry?: ExternalMethodRegistry;
 }
 
 export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
@@ -47,8 +54,12 @@ export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
   let worker: JobWorker | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  const registration = config.externalMethodRegistration;
+  const registry = deps.externalMethodRegistry ?? (registration ? new GraphExternalMethodRegistry({ config: registration, clock }) : undefined);
+  const registrationHandlers: Record<string, JobHandler> = registry ? { [EXTERNAL_METHOD_JOB]: externalMethodHandler({ registry, audit: stores.audit, clock, logger }) } : {};
   return {
     queue,
+    externalMethods: registry ? new QueuedExternalMethodRegistry({ queue, clock }) : undefined,
     beforeChallengeEnds: (ending) => enqueueCallback(queue, ending, clock.now()),
     helpDesk: new QueuedHelpDeskNotifier({ queue, clock }),
     attach(core) {
@@ -82,6 +93,7 @@ export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
           [CALLBACK_JOB]: callbackHandler({ challenges: stores.challenges, expire, dispatcher, clock }),
           [HELP_DESK_REPORT_JOB]: helpDeskReportHandler(mailing),
           [EXPIRY_SWEEP_JOB]: expirySweepHandler({ challenges: stores.challenges, expire, clock, intervalMs: config.jobs.sweepIntervalMs, logger }),
+          ...registrationHandlers,
         },
       });
       return worker;

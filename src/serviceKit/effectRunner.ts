@@ -3,6 +3,7 @@
 import type { Effect } from '../domain/effects';
 import type { DeliveryReceipt, Mailer, ReplyRenderer, SendPermit, Telephony, UserNotifier } from '../ports/deliveryPorts';
 import type { AuditLog } from '../ports/repositories';
+import type { ExternalMethodRegistry } from '../ports/externalMethodRegistry';
 import type { Clock } from '../ports/clock';
 
 export interface EffectRunnerDeps {
@@ -13,6 +14,8 @@ export interface EffectRunnerDeps {
   readonly render: ReplyRenderer;
   readonly clock: Clock;
   readonly onError?: (effect: Effect['type'], error: unknown) => void;
+  /** Told when a person's registration meets the policy (Entra External MFA registration); none: nothing to do. */
+  readonly externalMethods?: ExternalMethodRegistry;
 }
 
 export class EffectRunner {
@@ -43,6 +46,10 @@ export class EffectRunner {
           return null;
         case 'audit':
           await deps.audit.append(effect.entry, deps.clock.now());
+          return null;
+        case 'registrationMet':
+          // Only a person Entra knows (a tenant); the registry decides whether it serves them.
+          if (deps.externalMethods && effect.tenantId !== null) await deps.externalMethods.ensureRegistered({ objectId: effect.userId, tenantId: effect.tenantId });
           return null;
       }
     } catch (error) {

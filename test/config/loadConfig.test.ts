@@ -231,6 +231,7 @@ describe('the documentation', () => {
   const variables = [
     schemaBlock('loadConfig.ts', 'const envSchema = z.object({'),
     schemaBlock('directoryConfig.ts', 'export const directoryEnvSchema = z.object({'),
+    schemaBlock('externalMethodConfig.ts', 'export const externalMethodEnvSchema = z.object({'),
   ].flatMap((block) => [...block.matchAll(/^ {2}([A-Za-z_][A-Za-z0-9_]*): [a-z]/gm)].map((m) => m[1]!));
 
   it('when the variables are read from loadConfig.ts, then the list is plausible', () => {

@@ -1,6 +1,9 @@
 // A local stand-in for Entra ID's token endpoint and Microsoft Graph's /users (node:http), for the Graph directory
-// tests: client-credentials tokens, GET a user by id or UPN, $filter by mail or onPremisesSamAccountName, PATCH
-// passwordProfile with Entra's complexity rule, Graph-shaped errors, and a queued failure (e.g. 429 + Retry-After).
+// and external-method tests: client-credentials tokens, GET a user by id or UPN, $filter by mail or
+// onPremisesSamAccountName, PATCH passwordProfile with Entra's complexity rule, list and create a user's
+// externalAuthenticationMethods (the tenant has one method configuration; a second create of the same one answers
+// 409 — Microsoft does not document that answer, it is this stand-in's choice), Graph-shaped errors, and a queued
+// failure (e.g. 429 + Retry-After).
 // Every request is recorded as sent (method, path, headers, body) so tests can check exactly what went out.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -14,6 +17,12 @@ export interface StandInUser {
   readonly displayName: string;
   accountEnabled: boolean;
   password: string;
+}
+
+export interface StandInExternalMethod {
+  readonly id: string;
+  readonly configurationId: string;
+  readonly displayName: string;
 }
 
 export interface RecordedRequest {
@@ -33,8 +42,12 @@ export interface GraphStandIn {
   readonly clientSecret: string;
   readonly requests: RecordedRequest[];
   readonly users: StandInUser[];
+  /** The id of the tenant's externalAuthenticationMethodConfiguration (the method an admin added). */
+  readonly methodConfigurationId: string;
+  /** External methods registered per user id. */
+  readonly externalMethods: Map<string, StandInExternalMethod[]>;
   addUser(user: Omit<StandInUser, 'id'> & { id?: string }): StandInUser;
-  /** The next Graph (not token) request answers this instead. */
+  /** The next Graph (not token) request answers this instead (queued: several calls queue several failures). */
   failNext(status: number, headers?: Record<string, string>, error?: { code: string; message: string }): void;
   tokensIssued(): number;
   close(): Promise<void>;
@@ -56,7 +69,9 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const requests: RecordedRequest[] = [];
   const users: StandInUser[] = [];
   const tokens = new Set<string>();
-  let failure: { status: number; headers: Record<string, string>; error: { code: string; message: string } } | null = null;
+  const methodConfigurationId = randomUUID();
+  const externalMethods = new Map<string, StandInExternalMethod[]>();
+  const failures: Array<{ status: number; headers: Record<string, string>; error: { code: string; message: string } }> = [];
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -97,10 +112,32 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       if (!url.pathname.startsWith('/v1.0/')) return graphError(res, 404, 'UnknownRoute', 'No such route');
       const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       if (!tokens.has(bearer)) return graphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
-      if (failure !== null) {
+      const failure = failures.shift();
+      if (failure !== undefined) {
         const { status, headers, error } = failure;
-        failure = null;
         return graphError(res, status, error.code, error.message, headers);
+      }
+
+      const methodsMatch = /^\/v1\.0\/users\/([^/]+)\/authentication\/externalAuthenticationMethods$/.exec(url.pathname);
+      if (methodsMatch !== null) {
+        const key = decodeURIComponent(methodsMatch[1]!).toLowerCase();
+        const user = users.find((u) => u.id === key);
+        if (user === undefined) return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${key}' does not exist.`);
+        const registered = externalMethods.get(user.id) ?? [];
+        if (req.method === 'GET') return send(res, 200, { value: registered.map((m) => ({ '@odata.type': '#microsoft.graph.externalAuthenticationMethod', ...m })) });
+        if (req.method === 'POST') {
+          if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return graphError(res, 415, 'UnsupportedMediaType', 'Content-Type must be application/json.');
+          const wanted = JSON.parse(body) as { '@odata.type'?: string; configurationId?: string; displayName?: string };
+          if (wanted['@odata.type'] !== '#microsoft.graph.externalAuthenticationMethod' || typeof wanted.displayName !== 'string' || wanted.displayName === '') {
+            return graphError(res, 400, 'invalidRequest', 'Invalid request body.');
+          }
+          if (wanted.configurationId !== methodConfigurationId) return graphError(res, 400, 'invalidRequest', 'The external authentication method configuration does not exist.');
+          if (registered.some((m) => m.configurationId === methodConfigurationId)) return graphError(res, 409, 'conflict', 'The method is already registered.');
+          const created: StandInExternalMethod = { id: randomUUID(), configurationId: methodConfigurationId, displayName: wanted.displayName };
+          externalMethods.set(user.id, [...registered, created]);
+          return send(res, 201, { '@odata.type': '#microsoft.graph.externalAuthenticationMethod', ...created, createdDateTime: new Date().toISOString() });
+        }
+        return graphError(res, 405, 'Request_BadRequest', 'Unsupported method.');
       }
 
       if (req.method === 'GET' && url.pathname === '/v1.0/users') {
@@ -147,13 +184,15 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     clientSecret,
     requests,
     users,
+    methodConfigurationId,
+    externalMethods,
     addUser(user) {
       const full: StandInUser = { ...user, id: user.id ?? randomUUID() };
       users.push(full);
       return full;
     },
     failNext(status, headers = {}, error = { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'Please retry later.' }) {
-      failure = { status, headers, error };
+      failures.push({ status, headers, error });
     },
     tokensIssued: () => tokens.size,
     close: () =>

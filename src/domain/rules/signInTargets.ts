@@ -22,29 +22,30 @@ export function signInMethods(user: Pick<User, 'methods'>, usage: MethodUsageMat
   return user.methods.filter((m) => usage[m.kind].mfa);
 }
 
+/**
+ * The challenge methods one registered method can answer: an app by its code, a phone by a text (not a desk phone)
+ * and by a call. Teams approval and temporary passes are not registered methods (see OtherWays).
+ */
+export function challengeMethodsOf(method: SecurityMethod): ChallengeMethod[] {
+  if (method.kind === 'authenticatorApp') return ['app'];
+  if (isPhoneKind(method.kind) && 'number' in method) return method.kind === 'officePhone' ? ['voice'] : ['sms', 'voice'];
+  return [];
+}
+
 /** The target of a challenge by this method, the default method preferred; null when the person has no such way. */
 export function challengeTarget(user: Pick<User, 'methods' | 'defaultMethodId'>, usage: MethodUsageMatrix, method: ChallengeMethod, other: OtherWays): ChallengeTarget | null {
-  const mfa = signInMethods(user, usage);
-  const phones = mfa.filter((m): m is Extract<SecurityMethod, { number: string }> => isPhoneKind(m.kind) && 'number' in m);
-  const preferDefault = <T extends SecurityMethod>(list: T[]): T | undefined => list.find((m) => m.id === user.defaultMethodId) ?? list[0];
   switch (method) {
-    case 'sms': {
-      // A desk phone can't receive a text.
-      const phone = preferDefault(phones.filter((p) => p.kind !== 'officePhone'));
-      return phone ? { target: phone.number, extension: null } : null;
-    }
-    case 'voice': {
-      const phone = preferDefault(phones);
-      if (!phone) return null;
-      return { target: phone.number, extension: phone.kind === 'officePhone' ? phone.extension : null };
-    }
-    case 'app': {
-      const app = mfa.find((m) => m.kind === 'authenticatorApp');
-      return app ? { target: app.id, extension: null } : null;
-    }
     case 'teams':
       return other.teams ? { target: null, extension: null } : null;
     case 'tap':
       return other.pass ? { target: null, extension: null } : null;
+    default: {
+      const able = signInMethods(user, usage).filter((m) => challengeMethodsOf(m).includes(method));
+      const chosen = able.find((m) => m.id === user.defaultMethodId) ?? able[0];
+      if (!chosen) return null;
+      if (chosen.kind === 'authenticatorApp') return { target: chosen.id, extension: null };
+      if (!('number' in chosen)) return null;
+      return { target: chosen.number, extension: method === 'voice' && chosen.kind === 'officePhone' ? chosen.extension : null };
+    }
   }
 }

@@ -58,12 +58,16 @@ export function complete(user: User, enrollment: Enrollment, method: SecurityMet
   if ((defaultMethodId === null || !methods.some((m) => m.id === defaultMethodId)) && countsForMfa(policy, method.kind)) defaultMethodId = method.id;
   if (defaultMethodId !== null && !methods.some((m) => m.id === defaultMethodId)) defaultMethodId = mfaMethods(policy, methods)[0]?.id ?? null;
   const updated = { ...user, methods, defaultMethodId };
-  const progress = meetsPolicy(policy, updated)
+  const met = meetsPolicy(policy, updated);
+  const progress = met
     ? reply('enrollment.progress.complete', { count: methods.length })
     : reply('enrollment.progress.more', { done: methods.length, required: policy.required });
   const effects: Effect[] = [
     audit(user, ctx, replaced ? 'method:replaced' : 'method:added', { kind: method.kind, methodId: method.id, replacedMethodId: replaced?.id ?? null }),
   ];
+  // Said after every method added while the policy is met (not only the first time): whoever listens must be
+  // idempotent, and a person registered before the listener was switched on is then caught up on their next change.
+  if (met) effects.push({ type: 'registrationMet', userId: user.id, tenantId: user.tenantId });
   const replies: Reply[] = [confirmation, ...extra];
   if (enrollment.purpose !== 'replace') replies.push(progress);
   if (ctx.channel !== enrollment.channel) effects.push(...replies.map((r) => notify(user, enrollment, ctx, r)));
