@@ -27,6 +27,8 @@ export interface ResetSession {
   readonly browserHash: string;
   /** The Signet person, or null when the name matched no one (or not one person in both Signet and the directory). */
   readonly userId: string | null;
+  /** HMAC of the name typed (or the person's UPN): keys the per-name answer limit and picks the questions asked. */
+  readonly nameDigest: string;
   /** The directory entry's object id, or null as above. */
   readonly directoryId: string | null;
   readonly purpose: ResetPurpose;
