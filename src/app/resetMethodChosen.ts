@@ -59,8 +59,8 @@ export class ResetMethodChosen {
             {
               type: 'sendEmail',
               to: address.address,
-              subject: reply('reset.email.subject', { org }),
-              body: reply('reset.email.body', { code, org, minutes: deps.org.codes.lifetimeMinutes }),
+              subject: reply('passwordReset.email.subject', { org }),
+              body: reply('passwordReset.email.body', { code, org, minutes: deps.org.codes.lifetimeMinutes }),
               locale: user.locale,
               purpose: { kind: 'verification', userId: user.id, refId: session.id },
             },

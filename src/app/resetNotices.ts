@@ -21,12 +21,12 @@ export async function announceReset(deps: Pick<ResetDeps, 'stores' | 'effects' |
   if (!user) return;
   const org = deps.org.organisation.name;
   const help = deps.org.helpDesk.phone ?? deps.org.helpDesk.email ?? deps.org.helpDesk.url ?? '';
-  const message = reply(`reset.notice.${action}`, { org, helpDesk: help });
+  const message = reply(`passwordReset.notice.${action}`, { org, helpDesk: help });
   const purpose = { kind: 'verification' as const, userId, refId: session.id };
   const effects: Effect[] = [];
   for (const method of user.methods) {
     if (method.kind === 'mobilePhone' || method.kind === 'alternatePhone') effects.push({ type: 'sendSms', to: method.number, message, locale: user.locale, purpose });
-    if (method.kind === 'email') effects.push({ type: 'sendEmail', to: method.address, subject: reply(`reset.notice.${action}Subject`, { org }), body: message, locale: user.locale, purpose });
+    if (method.kind === 'email') effects.push({ type: 'sendEmail', to: method.address, subject: reply(`passwordReset.notice.${action}Subject`, { org }), body: message, locale: user.locale, purpose });
   }
   if ((await deps.stores.conversations.get(userId, 'teams')) !== null) effects.push({ type: 'notifyUser', userId, channel: 'teams', message });
   // A notice that cannot be delivered must not undo the change already made; the runner reports provider faults.
