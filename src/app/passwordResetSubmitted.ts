@@ -20,11 +20,14 @@ export type PasswordResetOutcome =
 export class PasswordResetSubmitted {
   constructor(private readonly deps: ResetDeps) {}
 
-  /** Live feedback while typing: the same rules as on submit, for the browser holding the session only. */
+  /**
+   * Live feedback while typing: the same rules as on submit, for the verified browser holding the session only
+   * (before verification the person's own names among the banned words would tell whether the name exists).
+   */
   async strength(id: string, token: string | null, password: string): Promise<PasswordVerdict | null> {
-    const loaded = await loadReset(this.deps, id, token);
-    if (loaded.kind !== 'found') return null;
-    return checkNewPassword(password, null, await this.rulesFor(loaded.session));
+    const ready = await this.ready(id, token, 'reset');
+    if ('kind' in ready) return null;
+    return checkNewPassword(password, null, await this.rulesFor(ready.session));
   }
 
   async setPassword(id: string, token: string | null, password: string, confirmation: string): Promise<PasswordResetOutcome> {

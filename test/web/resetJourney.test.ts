@@ -246,6 +246,20 @@ describe('single-use links', () => {
 });
 
 describe('no user enumeration', () => {
+  test('when the strength endpoint is asked before the person is verified, then it answers nothing (her names are banned words)', async () => {
+    for (const name of [JANE_UPN, 'nobody.here@signet-demo.example']) {
+      const { b, path, page } = await begin(name);
+      const asked = await b.submit(`${path}/strength`, { csrf: csrfOn(page), password: 'jane-doe' });
+      expect(asked.status).toBe(404);
+    }
+    const { b, path, page } = await begin(JANE_UPN);
+    const codePage = await choose(b, path, page, 'sms');
+    const passwordPage = await answer(b, path, codePage, { code: lastTextedCode() });
+    const verdict = (await b.submit(`${path}/strength`, { csrf: csrfOn(passwordPage), password: 'jane-doe' })).json<{ ok: boolean; problems: string[] }>();
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems.join(' ')).toContain('your own name');
+  }, 30_000);
+
   /** Counts the directory and user look-ups a start makes. */
   function counting(directory: Directory): { directory: Directory; finds: () => number } {
     let finds = 0;
