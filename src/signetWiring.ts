@@ -25,6 +25,9 @@ import type { Mailer, ReplyRenderer, Telephony, UserNotifier } from './ports/del
 import { cryptoRandom, type RandomSource } from './security/random';
 import { systemClock, type Clock } from './ports/clock';
 import { createStores, type SignetStores } from './stores/storesWiring';
+import type { Directory } from './ports/directory';
+import type { ResetLinkRepository } from './ports/resetLinks';
+import { MemoryResetLinks } from './stores/memoryResetLinks';
 
 /** What a test (or another process) may put in place of the production choice; everything else is as in production. */
 export interface SignetOverrides {
@@ -43,6 +46,8 @@ export interface SignetOverrides {
   readonly callbackPost?: CallbackPost;
   /** How a Twilio webhook retry waits for the first delivery's answer. */
   readonly retryWait?: Partial<RetryWait>;
+  /** Self-service password reset (/reset) over this directory; not mounted without one. */
+  readonly passwordReset?: { readonly directory: Directory; readonly links?: ResetLinkRepository };
 }
 
 export interface ComposedSignet {
@@ -167,6 +172,23 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     // Entra ID External MFA: discovery, JWKS, authorize and the sign-in pages (required only when configured).
     const { createEntraProvider } = require('./channels/web/entraWiring') as typeof import('./channels/web/entraWiring');
     (await createEntraProvider({ config, entra: config.entra, stores, entraStores: stores.entra, verification: verificationApi, core, i18n, logger })).register(server);
+  }
+  if (overrides.passwordReset) {
+    const { createPasswordReset } = require('./channels/web/resetWiring') as typeof import('./channels/web/resetWiring');
+    createPasswordReset({
+      config,
+      stores,
+      verificationStores: stores.verification,
+      sessions: stores.resetSessions,
+      // The links the SMS and Teams journeys issue; in memory until their store is opened by createStores.
+      links: overrides.passwordReset.links ?? new MemoryResetLinks(),
+      directory: overrides.passwordReset.directory,
+      core,
+      i18n,
+      logger,
+      clock,
+      random,
+    }).register(server);
   }
   return { config, stores, i18n, render, clock, core, helpDesk, verificationApi, jobs, outbox, server, bot: () => handler.bot, botStorage };
 }

@@ -35,6 +35,8 @@ export const cidr = z.string().refine(
 
 const methodKind = z.enum(METHOD_KINDS);
 
+const resetMethodCount = z.union([z.literal(1), z.literal(2)]);
+
 const usageMatrix = z
   .object(
     Object.fromEntries(
@@ -130,6 +132,31 @@ export const orgConfigSchema = z
         maxAttempts: z.number().int().min(1).max(20).default(5),
         lockoutMinutes: z.number().int().min(1).max(24 * 60).default(15),
         resendCooldownSeconds: z.number().int().min(0).max(600).default(30),
+      })
+      .strict()
+      .default({}),
+    passwordReset: z
+      .object({
+        /** Distinct verifications a self-service reset asks for (sms and call count as one: the same phone). */
+        methodsRequired: resetMethodCount.default(1),
+        /** Stricter (or looser) for people of one domain, e.g. staff 2; the highest matching rule wins. */
+        byDomain: z.array(z.object({ domain: domainName, methodsRequired: resetMethodCount }).strict()).default([]),
+        /** Likewise for members of a directory group (its name as the directory gives it). */
+        byGroup: z.array(z.object({ group: z.string().trim().min(1).max(256), methodsRequired: resetMethodCount }).strict()).default([]),
+        /** Security questions asked in a reset, among those the person registered. */
+        questionsAsked: z.number().int().min(1).max(5).default(2),
+        sessionMinutes: z.number().int().min(5).max(60).default(15),
+        /** The organisation's own rules on new passwords (the directory may add its own). */
+        minLength: z.number().int().min(8).max(128).default(10),
+        /** zxcvbn score (0–4) a new password must reach. */
+        minStrength: z.number().int().min(0).max(4).default(3),
+        /** Words a password may not contain, besides the organisation's name and the person's own names. */
+        bannedWords: z.array(z.string().trim().min(3).max(64)).default([]),
+        /** Resets started per source address and per name per hour (exact, across instances). */
+        perAddressPerHour: z.number().int().min(1).max(10_000).default(30),
+        perPersonPerHour: z.number().int().min(1).max(100).default(10),
+        /** Answers (codes, questions) per person per failure-lock window before the reset locks. */
+        maxAnswersPerLock: z.number().int().min(3).max(100).default(10),
       })
       .strict()
       .default({}),

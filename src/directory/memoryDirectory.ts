@@ -23,6 +23,7 @@ export interface MemoryDirectoryPerson {
   readonly displayName: string;
   readonly password: string;
   readonly enabled?: boolean;
+  readonly groups?: readonly string[];
 }
 
 interface Account {
@@ -47,7 +48,7 @@ export class MemoryDirectory implements Directory {
   add(person: MemoryDirectoryPerson): string {
     const id = person.id ?? uuidFrom(this.random.bytes(16));
     this.accounts.set(id, {
-      entry: { id, upn: person.upn, mail: person.mail, displayName: person.displayName, locked: false, enabled: person.enabled ?? true },
+      entry: { id, upn: person.upn, mail: person.mail, displayName: person.displayName, locked: false, enabled: person.enabled ?? true, ...(person.groups ? { groups: [...person.groups] } : {}) },
       uid: person.uid,
       hashes: [slowHash(this.random, person.password)],
       failures: 0,

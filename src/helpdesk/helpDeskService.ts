@@ -41,7 +41,14 @@ export interface PersonSummary {
   readonly methods: readonly { readonly kind: MethodKind; readonly label: string; readonly isDefault: boolean }[];
   readonly recentVerifications: readonly { readonly method: string; readonly status: ChallengeStatus; readonly reason: string | null; readonly at: number }[];
   readonly pass: { readonly expiresAt: number; readonly oneTime: boolean; readonly usable: boolean } | null;
+  /** Recent self-service resets, unlocks and reset lockouts, newest first: how verified, from where. */
+  readonly recentResets: readonly { readonly action: string; readonly verifiedBy: string | null; readonly ip: string | null; readonly at: number }[];
 }
+
+/** The audit actions of self-service reset the look-up shows (src/app/resetNotices.ts, resetAnswerSubmitted.ts). */
+const RESET_ACTIONS = new Set(['reset:passwordChanged', 'reset:unlocked', 'reset:locked']);
+/** Audit entries read to find the recent resets among a person's other activity. */
+const AUDIT_WINDOW = 50;
 
 export type Refusal = { readonly kind: 'notMember' } | { readonly kind: 'notFound' };
 
@@ -61,6 +68,7 @@ export class HelpDeskService {
     const now = this.deps.clock.now();
     const recent = await this.deps.stores.challenges.listRecentByUser(person.id, RECENT);
     const pass = await this.deps.verificationStores.passes.getForUser(person.id);
+    const resets = (await this.deps.stores.audit.listForUser(person.id, AUDIT_WINDOW)).filter((e) => RESET_ACTIONS.has(e.action)).slice(0, RECENT);
     return {
       kind: 'found',
       person: {
@@ -75,6 +83,7 @@ export class HelpDeskService {
           oneTime: pass.oneTime,
           usable: isPassUsable(pass, now),
         },
+        recentResets: resets.map((e) => ({ action: e.action, verifiedBy: stringOrNull(e.details?.['verifiedBy']), ip: stringOrNull(e.details?.['ip']), at: e.at })),
       },
     };
   }
@@ -155,4 +164,8 @@ export class HelpDeskService {
       this.deps.clock.now(),
     );
   }
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }

@@ -20,6 +20,8 @@ export interface DirectoryEntry {
   readonly locked: boolean;
   /** False when an administrator disabled the account: nothing here may change it. */
   readonly enabled: boolean;
+  /** Group names, where the adapter reads them (the reset policy may ask more of some groups); absent: none known. */
+  readonly groups?: readonly string[];
 }
 
 export const DIRECTORY_REFUSAL_KINDS = [

@@ -8,7 +8,9 @@ export type KeyPurpose =
   | 'callback signing'
   | 'code hash'
   | 'entra signing keys'
-  | 'entra browser binding';
+  | 'entra browser binding'
+  | 'password reset'
+  | 'password reset browser binding';
 
 /** HKDF-SHA256, 32 bytes, info "signet <purpose>"; `salt` separates keys of one purpose (e.g. per API client). */
 export function deriveKey(masterKey: Buffer, purpose: KeyPurpose, salt = ''): Buffer {

@@ -4,11 +4,13 @@ import { MemoryStorage, type Storage } from 'botbuilder';
 import type { AppConfig } from '../config/loadConfig';
 import type { Logger } from '../logging/logger';
 import type { EntraStores } from '../ports/entraRepositories';
+import type { ResetSessionRepository } from '../ports/resetSessions';
 import type { JobQueue } from '../ports/jobQueue';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { createMemoryEntraStores } from './memoryEntraStores';
 import { MemoryJobQueue } from './memoryJobQueue';
+import { MemoryResetSessions } from './memoryResetSessions';
 import { createMemoryStores, type MemoryStores } from './memoryStores';
 import { createMemoryVerificationStores } from './memoryVerificationStores';
 import type { MongoStores } from './mongoStores';
@@ -19,6 +21,8 @@ export interface SignetStores extends Stores {
   readonly jobQueue: JobQueue;
   /** Entra External MFA: signing keys and sign-ins (unused while the provider is off). */
   readonly entra: EntraStores;
+  /** Self-service password reset sessions. */
+  readonly resetSessions: ResetSessionRepository;
   /** The Teams dialog (UI) state, beside the records. */
   readonly botStorage: Storage;
 }
@@ -45,7 +49,7 @@ export async function createStores(config: StoresConfig, logger: Logger): Promis
 /** Adds the companions of the main stores on the same backend (tests open the main stores with their own options). */
 export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>): SignetStores {
   if (base.kind === 'memory') {
-    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), botStorage: new MemoryStorage() };
+    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), resetSessions: new MemoryResetSessions(), botStorage: new MemoryStorage() };
   }
   // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
   const { createMongoVerificationStores } = require('./mongoVerificationStores') as typeof import('./mongoVerificationStores');
@@ -57,5 +61,6 @@ export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>
   jobQueue.ensureIndexes().catch(warnIndexes('job queue'));
   ensureEntraIndexes(base.db).catch(warnIndexes('Entra'));
   const entra = openMongoEntraStores(base.db);
-  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, entra, botStorage: createMongoBotStorage(base.db) };
+  const { openMongoResetSessions } = require('./mongoResetSessions') as typeof import('./mongoResetSessions');
+  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, entra, resetSessions: openMongoResetSessions(base.db), botStorage: createMongoBotStorage(base.db) };
 }

@@ -71,6 +71,15 @@ describe('help desk', () => {
     expect(await service.lookUp(AGENT, 'nobody@example.com')).toEqual({ kind: 'notFound' });
   });
 
+  it('when the person reset their password themselves, then the look-up lists it with how they were verified and from where', async () => {
+    const { service, stores } = await setup();
+    await stores.audit.append({ userId: PROFILE.id, actor: 'self-service', action: 'reset:started', channel: 'web', details: { sessionId: 's1' } }, T0);
+    await stores.audit.append({ userId: PROFILE.id, actor: 'self-service', action: 'reset:passwordChanged', channel: 'web', details: { sessionId: 's1', verifiedBy: 'sms,questions', via: 'web', ip: '203.0.113.9' } }, T0 + 1000);
+    const result = await service.lookUp(AGENT, PROFILE.upn);
+    if (result.kind !== 'found') throw new Error('not found');
+    expect(result.person.recentResets).toEqual([{ action: 'reset:passwordChanged', verifiedBy: 'sms,questions', ip: '203.0.113.9', at: T0 + 1000 }]);
+  });
+
   it('when a pass is issued, then it is shown once, works, replaces the old one, and is audited with who did it', async () => {
     const { service, verificationStores, stores, clock } = await setup();
     const first = await service.issuePass(AGENT, PROFILE.upn);

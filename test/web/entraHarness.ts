@@ -46,6 +46,8 @@ export interface EntraHarness {
   readonly verificationStores: VerificationStores;
   readonly core: Core;
   readonly provider: EntraProvider;
+  /** The listening server, for tests that mount more routes (restify takes routes while listening). */
+  readonly server: ReturnType<typeof createServer>;
   readonly outbox: Outbox;
   readonly notifications: NotificationOutbox;
   readonly appSecret: string;
@@ -138,6 +140,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
     verificationStores,
     core,
     provider,
+    server,
     outbox,
     notifications,
     appSecret,

@@ -1,7 +1,6 @@
 // The HTTP face of the Entra External MFA provider: discovery and JWKS, the authorize endpoint (form POST; a bare
 // GET answers Entra's probe), and the sign-in pages. Cookies bind a sign-in to the browser that posted Entra's
 // form; each form carries a CSRF token derived from that binding; every page has a strict CSP.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type * as restify from 'restify';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logging/logger';
@@ -14,6 +13,7 @@ import type { EntraSigningKeys } from '../../app/entraSigningKeys';
 import type { Reply } from '../../domain/effects';
 import { methodRefusal, refusedPage, signInPage, unexpectedPage, type PageText, type RenderedPage, type SignInUrls } from './entraPages';
 import { WEB_SCRIPT, WEB_STYLESHEET } from './webAssets';
+import { browserLocale, clientIp, contentSecurityPolicy, cookieValue as cookieNamed, csrfTokens, formParams, queryParams, sendHtml, sendJson } from './webKit';
 
 export interface EntraRoutesDeps {
   /** The discovery issuer (PUBLIC_BASE_URL, no trailing slash). */
@@ -64,33 +64,8 @@ export function discoveryDocument(issuer: string): Record<string, unknown> {
 export function registerEntraRoutes(server: restify.Server, deps: EntraRoutesDeps): void {
   const text: PageText = { i18n: deps.i18n, org: deps.organisationName };
   const secureCookie = deps.issuer.startsWith('https://');
-  const csp = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "connect-src 'self'",
-    `form-action 'self' ${deps.answerOrigins.join(' ')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-
-  const sendPage = (res: restify.Response, rendered: RenderedPage, headers: Record<string, string> = {}): void => {
-    res.sendRaw(rendered.status, rendered.body, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Length': String(Buffer.byteLength(rendered.body)),
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      ...headers,
-    });
-  };
-  const sendJson = (res: restify.Response, status: number, body: unknown, cache = 'no-store'): void => {
-    const text = JSON.stringify(body);
-    // Entra requires a valid Content-Length on discovery (2026 rules); sendRaw sets none by itself.
-    res.sendRaw(status, text, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
-  };
+  const csp = contentSecurityPolicy(deps.answerOrigins);
+  const sendPage = (res: restify.Response, rendered: RenderedPage, headers: Record<string, string> = {}): void => sendHtml(res, rendered, csp, headers);
   /** Runs a page handler; an unexpected fault becomes a localized apology, logged without request data. */
   const guardedPage = (handler: (req: restify.Request, res: restify.Response) => Promise<void>): restify.RequestHandler => async (req, res) => {
     try {
@@ -140,13 +115,9 @@ export function registerEntraRoutes(server: restify.Server, deps: EntraRoutesDep
     const self = `${ENTRA_PATHS.signIn}/${id}`;
     return { self, method: `${self}/method`, code: `${self}/code`, status: `${self}/status` };
   };
-  const csrfFor = (id: string, secret: string | null): string => createHmac('sha256', deps.csrfKey).update(`${id}:${secret ?? ''}`).digest('base64url');
-  const csrfOk = (id: string, secret: string | null, presented: unknown): boolean => {
-    if (secret === null || typeof presented !== 'string') return false;
-    const expected = Buffer.from(csrfFor(id, secret));
-    const given = Buffer.from(presented);
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  };
+  const csrf = csrfTokens(deps.csrfKey);
+  const csrfFor = (id: string, secret: string | null): string => csrf.tokenFor(id, secret);
+  const csrfOk = (id: string, secret: string | null, presented: unknown): boolean => csrf.accepts(id, secret, presented);
   const showSignIn = async (res: restify.Response, id: string, secret: string | null, notices: readonly Reply[] = []): Promise<void> => {
     const view = await deps.view.view(id, secret);
     sendPage(res, signInPage(text, view, urlsFor(id), { csrf: csrfFor(id, secret), notices }));
@@ -193,37 +164,7 @@ export function registerEntraRoutes(server: restify.Server, deps: EntraRoutesDep
   }));
 }
 
-function formParams(body: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return out;
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (typeof value === 'string') out[key] = value;
-  }
-  return out;
-}
-
-function queryParams(req: restify.Request): Record<string, string> {
-  const query = (req.url ?? '').split('?')[1];
-  return query === undefined ? {} : Object.fromEntries(new URLSearchParams(query));
-}
-
-/** The sign-in's binding secret from the Cookie header (scoped to the sign-in's path when it was set). */
+/** The sign-in's binding secret (its cookie is scoped to the sign-in's path). */
 function cookieValue(req: restify.Request): string | null {
-  const header = req.headers.cookie;
-  if (typeof header !== 'string') return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === COOKIE) return part.slice(eq + 1).trim() || null;
-  }
-  return null;
-}
-
-function browserLocale(req: restify.Request, i18n: I18n): string {
-  const header = req.headers['accept-language'];
-  const first = typeof header === 'string' ? header.split(',')[0]?.split(';')[0]?.trim() : undefined;
-  return i18n.resolveLocale(first);
-}
-
-function clientIp(req: restify.Request): string | null {
-  return req.socket?.remoteAddress ?? null;
+  return cookieNamed(req, COOKIE);
 }
