@@ -5,10 +5,12 @@ import type { AppConfig } from '../config/loadConfig';
 import type { Logger } from '../logging/logger';
 import type { EntraStores } from '../ports/entraRepositories';
 import type { JobQueue } from '../ports/jobQueue';
+import type { ResetLinkRepository } from '../ports/resetLinks';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { createMemoryEntraStores } from './memoryEntraStores';
 import { MemoryJobQueue } from './memoryJobQueue';
+import { MemoryResetLinks } from './memoryResetLinks';
 import { createMemoryStores, type MemoryStores } from './memoryStores';
 import { createMemoryVerificationStores } from './memoryVerificationStores';
 import type { MongoStores } from './mongoStores';
@@ -19,6 +21,8 @@ export interface SignetStores extends Stores {
   readonly jobQueue: JobQueue;
   /** Entra External MFA: signing keys and sign-ins (unused while the provider is off). */
   readonly entra: EntraStores;
+  /** Single-use password-reset links (issued by SMS and Teams, taken by the web journey). */
+  readonly resetLinks: ResetLinkRepository;
   /** The Teams dialog (UI) state, beside the records. */
   readonly botStorage: Storage;
 }
@@ -45,7 +49,7 @@ export async function createStores(config: StoresConfig, logger: Logger): Promis
 /** Adds the companions of the main stores on the same backend (tests open the main stores with their own options). */
 export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>): SignetStores {
   if (base.kind === 'memory') {
-    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), botStorage: new MemoryStorage() };
+    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), botStorage: new MemoryStorage(), resetLinks: new MemoryResetLinks() };
   }
   // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
   const { createMongoVerificationStores } = require('./mongoVerificationStores') as typeof import('./mongoVerificationStores');
@@ -57,5 +61,9 @@ export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>
   jobQueue.ensureIndexes().catch(warnIndexes('job queue'));
   ensureEntraIndexes(base.db).catch(warnIndexes('Entra'));
   const entra = openMongoEntraStores(base.db);
-  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, entra, botStorage: createMongoBotStorage(base.db) };
+  const { ensureResetLinkIndexes, openMongoResetLinks } = require('./mongoResetLinks') as typeof import('./mongoResetLinks');
+  // TTL clean-up only (take enforces expiry), so a server that refuses TTL indexes merely keeps old links.
+  ensureResetLinkIndexes(base.db).catch(warnIndexes('reset link'));
+  const resetLinks = openMongoResetLinks(base.db);
+  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, entra, botStorage: createMongoBotStorage(base.db), resetLinks };
 }
