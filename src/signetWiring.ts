@@ -25,6 +25,10 @@ import type { Mailer, ReplyRenderer, Telephony, UserNotifier } from './ports/del
 import { cryptoRandom, type RandomSource } from './security/random';
 import { systemClock, type Clock } from './ports/clock';
 import { createStores, type SignetStores } from './stores/storesWiring';
+import type { Directory } from './ports/directory';
+import { createDirectory } from './directory/directoryWiring';
+import { IssueResetLink } from './app/issueResetLink';
+import { resetLinkPolicyFrom } from './app/resetLinkPolicy';
 
 /** What a test (or another process) may put in place of the production choice; everything else is as in production. */
 export interface SignetOverrides {
@@ -43,6 +47,8 @@ export interface SignetOverrides {
   readonly callbackPost?: CallbackPost;
   /** How a Twilio webhook retry waits for the first delivery's answer. */
   readonly retryWait?: Partial<RetryWait>;
+  /** Default: the directory configuration picks (DIRECTORY: memory, LDAP or Graph). */
+  readonly directory?: Directory;
 }
 
 export interface ComposedSignet {
@@ -130,6 +136,18 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     members: config.org.helpDesk.members,
     defaultCountry: config.org.phone.defaultCountry,
   });
+  // Single-use reset links, issued by texting RESET and from Teams, taken by the web journey at /reset.
+  const directory = overrides.directory ?? createDirectory(config.directory, logger);
+  const resetLinks = new IssueResetLink({
+    links: stores.resetLinks,
+    rateLimits: stores.rateLimits,
+    audit: stores.audit,
+    directory,
+    policy: resetLinkPolicyFrom(config.org),
+    publicBaseUrl: config.publicBaseUrl,
+    clock,
+    random,
+  });
   // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
   const { botStorage } = stores;
   const teamsUseCases = createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock });
@@ -157,6 +175,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     random,
     logger,
     helpDesk: jobs.helpDesk,
+    resetLinks,
     ...(overrides.retryWait ? { retryWait: overrides.retryWait } : {}),
   });
   if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
