@@ -29,6 +29,10 @@ import type { Directory } from './ports/directory';
 import { createDirectory } from './directory/directoryWiring';
 import { IssueResetLink } from './app/issueResetLink';
 import { resetLinkPolicyFrom } from './app/resetLinkPolicy';
+import { resetCheckOptions } from './app/resetCheckRules';
+import { StartResetCheck } from './app/startResetCheck';
+import { AnswerResetCheck } from './app/answerResetCheck';
+import { abusePolicyFrom } from './verification/abusePolicy';
 
 /** What a test (or another process) may put in place of the production choice; everything else is as in production. */
 export interface SignetOverrides {
@@ -138,16 +142,23 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
   });
   // Single-use reset links, issued by texting RESET and from Teams, taken by the web journey at /reset.
   const directory = overrides.directory ?? createDirectory(config.directory, logger);
+  const resetPolicy = resetLinkPolicyFrom(config.org);
   const resetLinks = new IssueResetLink({
     links: stores.resetLinks,
     rateLimits: stores.rateLimits,
     audit: stores.audit,
     directory,
-    policy: resetLinkPolicyFrom(config.org),
+    policy: resetPolicy,
     publicBaseUrl: config.publicBaseUrl,
     clock,
     random,
   });
+  // In Teams the person first proves it is them through the verification core, as for a sign-in.
+  const passwordReset = {
+    options: (user: Parameters<typeof resetCheckOptions>[0]) => resetCheckOptions(user, resetPolicy),
+    start: new StartResetCheck({ stores, unlocks: stores.verification.unlocks, verification: core.verification, policy: resetPolicy, abuse: abusePolicyFrom(config.org.verification), clock }),
+    answer: new AnswerResetCheck({ stores, verification: core.verification, links: resetLinks, clock }),
+  };
   // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
   const { botStorage } = stores;
   const teamsUseCases = createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock });
@@ -162,6 +173,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
       authEnabled: config.bot.appId !== '',
       logger,
       helpDesk,
+      passwordReset,
     });
   });
 
