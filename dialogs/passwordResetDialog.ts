@@ -100,8 +100,8 @@ export class PasswordResetDialog extends Dialog {
   private async onAnswer(dc: DialogContext, reset: PasswordResetServices, input: TurnInput): Promise<DialogTurnResult> {
     const state = this.state(dc);
     if (!state.challengeId || !state.purpose) return this.end(dc, [this.t(dc, 'teams.reset.expired')]);
-    // A call is answered on the phone; anything said here then means "look now". Otherwise the text is the code.
-    const code = state.method === 'voice' || input.value ? null : input.text;
+    // Typed text is the code (a call in read-code mode reads one out); a button press means "look now".
+    const code = input.value ? null : input.text;
     const outcome = await reset.answer.answer(turnUser(dc.context).id, state.challengeId, state.purpose, code);
     const said = this.render(dc, outcome.kind === 'missing' ? [] : outcome.replies);
     switch (outcome.kind) {

@@ -42,7 +42,9 @@ export class AnswerResetCheck {
     let challenge = await verification.get(challengeId);
     if (!challenge || challenge.userId !== userId || challenge.clientId !== RESET_CHECK_CLIENT_ID) return { kind: 'missing' };
     let replies: readonly Reply[] = [];
-    if (code !== null && challenge.status === 'pending' && challenge.method !== 'voice') {
+    // A call in press-key mode has no code (the key press arrives by webhook); in read-code mode it reads one out.
+    const takesCode = challenge.method !== 'voice' || challenge.codeHash !== null;
+    if (code !== null && code !== '' && challenge.status === 'pending' && takesCode) {
       const outcome = challenge.method === 'app' ? await verification.submitAppCode(challengeId, code, 'teams') : await verification.apply(challengeId, { type: 'submitCode', code }, 'teams', challenge);
       ({ challenge, replies } = outcome);
     }

@@ -113,3 +113,24 @@ describe('password reset in Teams', () => {
     expect(said).not.toContain('/reset?link=');
   });
 });
+
+describe('password reset in Teams by a call', () => {
+  it('when the person picks a call and presses # on it, then "I answered the call" gives the link proving voice and teams', async () => {
+    const w = await world();
+    const intro = await w.chat.say('I forgot my password');
+    const methods = await w.chat.say(submit(intro, t(w, 'teams.reset.purpose.reset')));
+    const prompt = await w.chat.say(submit(methods, t(w, 'teams.reset.method.voice', { hint: '23' })));
+    expect(allText(prompt)).toContain(t(w, 'teams.reset.answerCall', { hint: '23' }));
+    expect(w.h.core.outbox.last('call')).toMatchObject({ to: MOBILE.number });
+
+    // Not answered yet: the journey waits and asks again.
+    const early = await w.chat.say(submit(prompt, t(w, 'teams.reset.callAnswered')));
+    expect(allText(early)).toContain(t(w, 'teams.reset.stillWaiting'));
+    // The key press arrives as the voice webhook would deliver it to the core.
+    const [pending] = await w.h.core.stores.challenges.findPendingByUser('user-1', T0);
+    await w.h.verification.apply(pending!.id, { type: 'callKeyPressed', key: '#' }, 'voice');
+
+    const token = tokenIn(allText(await w.chat.say(submit(early, t(w, 'teams.reset.callAnswered')))));
+    expect(await w.links.take(resetLinkTokenHash(token), T0)).toMatchObject({ purpose: 'reset', proofs: ['voice', 'teams'] });
+  });
+});
