@@ -12,7 +12,9 @@ import { resetLinkTokenHash } from '../../src/security/resetLinkTokens';
 import { MemoryResetLinks } from '../../src/stores/memoryResetLinks';
 import { abusePolicyFrom } from '../../src/verification/abusePolicy';
 import type { SecurityMethod } from '../../src/domain/user';
-import { T0, testOrg } from '../support/coreHarness';
+import { T0, TEST_KEY, testOrg } from '../support/coreHarness';
+import { sealSecret } from '../../src/security/secretBox';
+import { generateTotp, generateTotpSecret } from '../../src/security/totp';
 import { allText, createTeamsHarness, submit, type Chat, type TeamsHarness } from './teamsHarness';
 
 const BASE = 'https://signet.example.test';
@@ -132,5 +134,26 @@ describe('password reset in Teams by a call', () => {
 
     const token = tokenIn(allText(await w.chat.say(submit(early, t(w, 'teams.reset.callAnswered')))));
     expect(await w.links.take(resetLinkTokenHash(token), T0)).toMatchObject({ purpose: 'reset', proofs: ['voice', 'teams'] });
+  });
+});
+
+describe('password reset in Teams with the authenticator app', () => {
+  it('when the person types the app\'s code, then the link proves app and teams, and the same code cannot be replayed for another link', async () => {
+    const secret = generateTotpSecret(seededRandom('totp'));
+    const app: SecurityMethod = { id: 'm-app', kind: 'authenticatorApp', secret: sealSecret(TEST_KEY, seededRandom('seal'), secret, 'totp:m-app'), lastUsedTimeStep: null, createdAt: T0 };
+    const w = await world({ methods: [app] });
+    const intro = await w.chat.say('I forgot my password');
+    const methods = await w.chat.say(submit(intro, t(w, 'teams.reset.purpose.reset')));
+    const prompt = await w.chat.say(submit(methods, t(w, 'teams.reset.method.app')));
+    expect(allText(prompt)).toContain(t(w, 'teams.reset.enterAppCode', { org: testOrg().organisation.name }));
+    const code = generateTotp(secret, T0);
+    const token = tokenIn(allText(await w.chat.say(code)));
+    expect(await w.links.take(resetLinkTokenHash(token), T0)).toMatchObject({ proofs: ['app', 'teams'] });
+
+    // A second journey with the same code: the core refuses the replayed time step, so no second link.
+    const again = await w.chat.say('I forgot my password');
+    const methods2 = await w.chat.say(submit(again, t(w, 'teams.reset.purpose.reset')));
+    await w.chat.say(submit(methods2, t(w, 'teams.reset.method.app')));
+    expect(allText(await w.chat.say(code))).not.toContain('/reset?link=');
   });
 });
