@@ -6,7 +6,7 @@ import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } 
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { isEnrollmentActive } from '../src/enrollment/enrollmentMachine';
-import { matchOption } from './typed/choiceMatcher';
+import { matchOption, matchesPhrase } from './typed/choiceMatcher';
 import { adaptiveCard } from './cards/adaptiveCards';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
@@ -75,6 +75,8 @@ export class RouterDialog extends Dialog {
       await dc.context.sendActivity(this.t(dc, 'enrollment.nothingInProgress'));
       return this.showMenu(dc, 'teams.menu.prompt');
     }
+    // "I forgot my password" / "I'm locked out": the reset journey (before the FAQ, whose keywords are broader).
+    if (!input.value && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'passwordReset'))) return dc.beginDialog(DIALOG_IDS.passwordReset);
     const faqId = input.value ? undefined : faqFor(this.services, this.locale(dc), input.text);
     if (faqId) return dc.beginDialog(DIALOG_IDS.help, { faqId });
     return this.showMenu(dc, 'common.welcome');

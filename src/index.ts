@@ -63,7 +63,7 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     // A wrong service account or search base stops start-up here, not at someone's first password reset.
     const directory = createDirectory(config.directory, logger);
     await directory.verifyConfiguration();
-    const signet = await composeSignet(config, logger, { stores, passwordReset: { directory } });
+    const signet = await composeSignet(config, logger, { stores, directory, passwordReset: { directory } });
     const { server, verificationApi, jobs } = signet;
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);

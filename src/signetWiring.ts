@@ -27,7 +27,13 @@ import { systemClock, type Clock } from './ports/clock';
 import { createStores, type SignetStores } from './stores/storesWiring';
 import type { Directory } from './ports/directory';
 import type { ResetLinkRepository } from './ports/resetLinks';
-import { MemoryResetLinks } from './stores/memoryResetLinks';
+import { createDirectory } from './directory/directoryWiring';
+import { IssueResetLink } from './app/issueResetLink';
+import { resetLinkPolicyFrom } from './app/resetLinkPolicy';
+import { resetCheckOptions } from './app/resetCheckRules';
+import { StartResetCheck } from './app/startResetCheck';
+import { AnswerResetCheck } from './app/answerResetCheck';
+import { abusePolicyFrom } from './verification/abusePolicy';
 
 /** What a test (or another process) may put in place of the production choice; everything else is as in production. */
 export interface SignetOverrides {
@@ -48,6 +54,8 @@ export interface SignetOverrides {
   readonly retryWait?: Partial<RetryWait>;
   /** Self-service password reset (/reset) over this directory; not mounted without one. */
   readonly passwordReset?: { readonly directory: Directory; readonly links?: ResetLinkRepository };
+  /** Default: the directory configuration picks (DIRECTORY: memory, LDAP or Graph). */
+  readonly directory?: Directory;
 }
 
 export interface ComposedSignet {
@@ -136,6 +144,25 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     members: config.org.helpDesk.members,
     defaultCountry: config.org.phone.defaultCountry,
   });
+  // Single-use reset links, issued by texting RESET and from Teams, taken by the web journey at /reset.
+  const directory = overrides.directory ?? createDirectory(config.directory, logger);
+  const resetPolicy = resetLinkPolicyFrom(config.org);
+  const resetLinks = new IssueResetLink({
+    links: stores.resetLinks,
+    rateLimits: stores.rateLimits,
+    audit: stores.audit,
+    directory,
+    policy: resetPolicy,
+    publicBaseUrl: config.publicBaseUrl,
+    clock,
+    random,
+  });
+  // In Teams the person first proves it is them through the verification core, as for a sign-in.
+  const passwordReset = {
+    options: (user: Parameters<typeof resetCheckOptions>[0]) => resetCheckOptions(user, resetPolicy),
+    start: new StartResetCheck({ stores, unlocks: stores.verification.unlocks, verification: core.verification, policy: resetPolicy, abuse: abusePolicyFrom(config.org.verification), clock }),
+    answer: new AnswerResetCheck({ stores, verification: core.verification, links: resetLinks, clock }),
+  };
   // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
   const { botStorage } = stores;
   const teamsUseCases = createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock });
@@ -150,6 +177,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
       authEnabled: config.bot.appId !== '',
       logger,
       helpDesk,
+      passwordReset,
     });
   });
 
@@ -163,6 +191,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     random,
     logger,
     helpDesk: jobs.helpDesk,
+    resetLinks,
     ...(overrides.retryWait ? { retryWait: overrides.retryWait } : {}),
   });
   if (telephony.devOutbox) logger.warn('Twilio is not configured: texts and calls go to the simulated outbox (/api/dev/telephony)');
@@ -180,8 +209,8 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
       stores,
       verificationStores: stores.verification,
       sessions: stores.resetSessions,
-      // The links the SMS and Teams journeys issue; in memory until their store is opened by createStores.
-      links: overrides.passwordReset.links ?? new MemoryResetLinks(),
+      // The links the SMS and Teams journeys issue.
+      links: overrides.passwordReset.links ?? stores.resetLinks,
       directory: overrides.passwordReset.directory,
       core,
       i18n,

@@ -16,6 +16,7 @@ import { TwilioTelephony } from './telephony/twilioTelephony';
 import { AnswerCall } from './app/answerCall';
 import { PressKey } from './app/pressKey';
 import { ReceiveText } from './app/receiveText';
+import type { IssueResetLink } from './app/issueResetLink';
 import { RecordCallStatus } from './app/recordCallStatus';
 import { RecordDeliveryStatus } from './app/recordDeliveryStatus';
 import { SimulatedPhone } from './app/simulatedPhone';
@@ -61,6 +62,8 @@ export function createTwilioRouteDeps(deps: {
   helpDesk?: HelpDeskNotifier;
   /** How a webhook retry waits for the first delivery's answer (tests shorten it). */
   retryWait?: Partial<RetryWait>;
+  /** Issues reset links for texts such as RESET; absent: reset by text is off. */
+  resetLinks?: Pick<IssueResetLink, 'issue'>;
 }): Omit<TwilioRouteDeps, 'publicBaseUrl'> & { mount(server: restify.Server): void } {
   const { config, stores, core, clock, render, logger } = deps;
   const { org } = config;
@@ -76,7 +79,7 @@ export function createTwilioRouteDeps(deps: {
   const onError = (webhook: string, error: unknown): void => logger.error('twilio webhook failed', { webhook, fault: classifyFault(error), error: describeFault(error) });
   const calls = { enrollment, verification, stores, organisationName: org.organisation.name, clock };
   const webhooks = new TwilioWebhooks({
-    sms: new ReceiveText({ enrollment, verification, stores, org, clock }),
+    sms: new ReceiveText({ enrollment, verification, stores, org, clock, ...(deps.resetLinks ? { resetLinks: deps.resetLinks } : {}) }),
     answerCall: new AnswerCall(calls),
     pressKey: new PressKey({
       ...calls,

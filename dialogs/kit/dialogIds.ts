@@ -12,4 +12,5 @@ export const DIALOG_IDS = {
   manageMethods: 'signet:manageMethods',
   help: 'signet:help',
   helpDesk: 'signet:helpDesk',
+  passwordReset: 'signet:passwordReset',
 } as const;

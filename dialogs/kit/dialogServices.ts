@@ -5,6 +5,18 @@ import type { OrgConfig } from '../../src/config/orgConfigSchema';
 import type { EnrollmentService } from '../../src/enrollment/enrollmentService';
 import type { HelpDeskService } from '../../src/helpdesk/helpDeskService';
 import type { I18n } from '../../src/i18n';
+import type { AnswerResetCheck } from '../../src/app/answerResetCheck';
+import type { ResetCheckOption } from '../../src/app/resetCheckRules';
+import type { StartResetCheck } from '../../src/app/startResetCheck';
+import type { User } from '../../src/domain/user';
+
+/** The password-reset journey's use cases (verify, then a one-time link to the web reset page). */
+export interface PasswordResetServices {
+  /** The ways this person may prove it is them for a reset (reads the record given, writes nothing). */
+  options(user: User): ResetCheckOption[];
+  readonly start: Pick<StartResetCheck, 'start'>;
+  readonly answer: Pick<AnswerResetCheck, 'answer'>;
+}
 
 export interface DialogServices {
   readonly enrollment: EnrollmentService;
@@ -14,6 +26,8 @@ export interface DialogServices {
   readonly progress: ProgressOf;
   /** The help-desk use cases; absent where help-desk commands are not offered. */
   readonly helpDesk?: HelpDeskService;
+  /** "I forgot my password" in the chat; absent: the journey is not offered. */
+  readonly passwordReset?: PasswordResetServices;
   /**
    * How many writing service calls the running turn has made so far (the bot counts them). The turn's copy of the
    * record is trusted only while this is unchanged; absent: no copy is kept and every `loadUser` reads the store.

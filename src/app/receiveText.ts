@@ -1,8 +1,11 @@
-// Use case "a text arrives": a carrier keyword (STOP/START/HELP) is recorded and audited; anything else is a code
-// for the newest enrollment or sign-in waiting for a texted code at that number. Returns what to text back, in
-// whose locale; an unknown number gets the same neutral answer whether or not it belongs to anyone.
+// Use case "a text arrives": a carrier keyword (STOP/START/HELP) is recorded and audited; a reset keyword (RESET,
+// UNLOCK, …) from a registered mobile is answered with a single-use reset link; anything else is a code for the
+// newest enrollment or sign-in waiting for a texted code at that number. Returns what to text back, in whose
+// locale; an unknown number gets the same neutral answer whether or not it belongs to anyone.
 import { reply, type Reply } from '../domain/effects';
 import { smsKeyword } from '../domain/rules/smsKeywords';
+import { resetKeyword, type ResetPurpose } from '../domain/rules/resetKeywords';
+import type { IssueResetLink } from './issueResetLink';
 import type { OrgConfig } from '../config/orgConfigSchema';
 import type { EnrollmentService } from '../enrollment/enrollmentService';
 import type { VerificationService } from '../verification/verificationService';
@@ -27,6 +30,8 @@ export interface ReceiveTextDeps {
   readonly stores: Pick<Stores, 'users' | 'challenges' | 'optOuts' | 'audit'>;
   readonly org: Pick<OrgConfig, 'organisation' | 'helpDesk' | 'locales'>;
   readonly clock: Clock;
+  /** Issues reset links for RESET texts; absent: reset by text is off and such a text is read like any other. */
+  readonly resetLinks?: Pick<IssueResetLink, 'issue'>;
 }
 
 export class ReceiveText {
@@ -43,6 +48,8 @@ export class ReceiveText {
       // After STOP the carrier (Twilio) confirms and blocks further texts, ours included: answer nothing.
       return keyword.keyword === 'stop' ? { locale: neutralLocale, replies: [] } : { locale: neutralLocale, replies: [reply('sms.keyword.started', { org: org.organisation.name })] };
     }
+    const reset = this.deps.resetLinks ? resetKeyword(text.body) : null;
+    if (reset) return (await this.resetReply(text.from, reset.purpose)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
     return (await this.codeReply(text, webhookId)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
   }
 
@@ -71,6 +78,31 @@ export class ReceiveText {
       return { locale: challenge.locale, replies: outcome.replies };
     }
     return null;
+  }
+
+  /** The reset link for the one person this mobile is registered to; null (the neutral answer) when it is no one's. */
+  private async resetReply(from: string, purpose: ResetPurpose): Promise<TextAnswer | null> {
+    const { stores, org, resetLinks } = this.deps;
+    const orgName = org.organisation.name;
+    const owners = await stores.users.findByMethodPhone(from);
+    if (owners.length === 0 || !resetLinks) return null;
+    // A number several people registered (a family phone) cannot say whose password to reset.
+    if (owners.length > 1) return { locale: org.locales.default, replies: [reply('sms.reset.shared', { org: orgName, contact: this.helpContact() })] };
+    const user = owners[0]!;
+    const outcome = await resetLinks.issue({ via: 'sms', user, purpose, phone: from });
+    const answer = (r: ReturnType<typeof reply>): TextAnswer => ({ locale: user.locale, replies: [r] });
+    switch (outcome.kind) {
+      case 'issued':
+        return answer(reply(purpose === 'unlock' ? 'sms.reset.unlockLink' : 'sms.reset.link', { org: orgName, url: outcome.url, minutes: outcome.minutes }));
+      case 'limited':
+        return answer(reply('sms.reset.limited', { org: orgName, minutes: Math.max(1, Math.ceil(outcome.retryAfterMs / 60_000)) }));
+      case 'notAllowed':
+        return answer(reply('sms.reset.notByText', { org: orgName, contact: this.helpContact() }));
+      case 'notLinked':
+        return answer(reply('sms.reset.notLinked', { org: orgName, contact: this.helpContact() }));
+      case 'unavailable':
+        return answer(reply('sms.reset.unavailable', { org: orgName }));
+    }
   }
 
   private async recordOptOut(number: string, optedOut: boolean, word: string): Promise<void> {

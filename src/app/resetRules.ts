@@ -51,8 +51,6 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64url');
 }
 
-/** What a link's or session's token is stored under (the token itself never is). */
-export const hashResetToken = sha256;
 
 /** The same verification counted once: a text and a call reach the same phone. */
 export function factorOf(proof: ResetProof): string {

@@ -6,7 +6,8 @@ import type { ResetPurpose } from '../ports/resetLinks';
 import type { ResetSession } from '../ports/resetSessions';
 import type { User } from '../domain/user';
 import { randomId } from '../security/random';
-import { HOUR_MS, RESET_RATE, hashResetToken, keyedDigest, requiredVerifications, sha256, type ResetDeps } from './resetRules';
+import { resetLinkTokenHash } from '../security/resetLinkTokens';
+import { HOUR_MS, RESET_RATE, keyedDigest, requiredVerifications, sha256, type ResetDeps } from './resetRules';
 
 export type ResetStartOutcome =
   | { readonly kind: 'started'; readonly session: ResetSession; readonly token: string }
@@ -58,7 +59,7 @@ export class ResetStarted {
     const limit = await deps.stores.rateLimits.take(RESET_RATE.address, ip ?? 'unknown', deps.org.passwordReset.perAddressPerHour, HOUR_MS, now);
     if (!limit.allowed) return { kind: 'rateLimited', until: now + limit.retryAfterMs };
     if (token.length === 0 || token.length > 128) return { kind: 'invalidLink' };
-    const grant = await deps.links.take(hashResetToken(token), now);
+    const grant = await deps.links.take(resetLinkTokenHash(token), now);
     if (!grant) return { kind: 'invalidLink' };
     const user = await deps.stores.users.get(grant.userId);
     const found = user ? await deps.directory.find({ by: 'upn', value: user.upn }) : null;

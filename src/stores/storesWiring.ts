@@ -6,11 +6,13 @@ import type { Logger } from '../logging/logger';
 import type { EntraStores } from '../ports/entraRepositories';
 import type { ResetSessionRepository } from '../ports/resetSessions';
 import type { JobQueue } from '../ports/jobQueue';
+import type { ResetLinkRepository } from '../ports/resetLinks';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { createMemoryEntraStores } from './memoryEntraStores';
 import { MemoryJobQueue } from './memoryJobQueue';
 import { MemoryResetSessions } from './memoryResetSessions';
+import { MemoryResetLinks } from './memoryResetLinks';
 import { createMemoryStores, type MemoryStores } from './memoryStores';
 import { createMemoryVerificationStores } from './memoryVerificationStores';
 import type { MongoStores } from './mongoStores';
@@ -23,6 +25,8 @@ export interface SignetStores extends Stores {
   readonly entra: EntraStores;
   /** Self-service password reset sessions. */
   readonly resetSessions: ResetSessionRepository;
+  /** Single-use password-reset links (issued by SMS and Teams, taken by the web journey). */
+  readonly resetLinks: ResetLinkRepository;
   /** The Teams dialog (UI) state, beside the records. */
   readonly botStorage: Storage;
 }
@@ -49,7 +53,7 @@ export async function createStores(config: StoresConfig, logger: Logger): Promis
 /** Adds the companions of the main stores on the same backend (tests open the main stores with their own options). */
 export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>): SignetStores {
   if (base.kind === 'memory') {
-    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), resetSessions: new MemoryResetSessions(), botStorage: new MemoryStorage() };
+    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), resetSessions: new MemoryResetSessions(), botStorage: new MemoryStorage(), resetLinks: new MemoryResetLinks() };
   }
   // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
   const { createMongoVerificationStores } = require('./mongoVerificationStores') as typeof import('./mongoVerificationStores');
@@ -62,5 +66,9 @@ export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>
   ensureEntraIndexes(base.db).catch(warnIndexes('Entra'));
   const entra = openMongoEntraStores(base.db);
   const { openMongoResetSessions } = require('./mongoResetSessions') as typeof import('./mongoResetSessions');
-  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, entra, resetSessions: openMongoResetSessions(base.db), botStorage: createMongoBotStorage(base.db) };
+  const { ensureResetLinkIndexes, openMongoResetLinks } = require('./mongoResetLinks') as typeof import('./mongoResetLinks');
+  // TTL clean-up only (take enforces expiry), so a server that refuses TTL indexes merely keeps old links.
+  ensureResetLinkIndexes(base.db).catch(warnIndexes('reset link'));
+  const resetLinks = openMongoResetLinks(base.db);
+  return { ...base, verification: createMongoVerificationStores(base.db), jobQueue, entra, resetSessions: openMongoResetSessions(base.db), botStorage: createMongoBotStorage(base.db), resetLinks };
 }

@@ -7,12 +7,13 @@ import { createMongoJobQueue, JOB_INDEXES, JOBS_COLLECTION } from '../../src/sto
 import { createMongoVerificationStores } from '../../src/stores/mongoVerificationStores';
 import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
 import { createMongoEntraStores, ENTRA_INDEXES } from '../../src/stores/mongoEntraStores';
+import { openMongoResetLinks, RESET_LINK_INDEXES } from '../../src/stores/mongoResetLinks';
 import { T0 } from '../support/fixtures';
 import { freshDbName, mongoTestUri, recordingLogger, dropAndClose } from '../support/mongo';
 import { describeShape, servingIndex, shapesOf, type QueryShape } from '../support/queryShapes';
 import { describeStoreConformance } from './storeConformance';
 
-const INDEXES: Readonly<Record<string, readonly IndexDescription[]>> = { ...DECLARED_INDEXES, [JOBS_COLLECTION]: JOB_INDEXES, ...ENTRA_INDEXES };
+const INDEXES: Readonly<Record<string, readonly IndexDescription[]>> = { ...DECLARED_INDEXES, [JOBS_COLLECTION]: JOB_INDEXES, ...ENTRA_INDEXES, ...RESET_LINK_INDEXES };
 const seen = new Map<string, QueryShape>();
 /**
  * Shapes allowed without an index, each with its reason. Keep this short: an entry is a decision, not a fix.
@@ -92,6 +93,21 @@ describe('MongoDB Entra provider stores under command monitoring', () => {
       expect(await entra.signIns.get('s1')).not.toBeNull();
       expect(await entra.signIns.replace({ ...signIn, method: 'sms', version: 2 })).toBe(true);
       expect(await entra.signIns.markAnswered('s1', T0)).toBe(true);
+    } finally {
+      await dropAndClose(stores);
+    }
+  });
+});
+
+describe('MongoDB reset links under command monitoring', () => {
+  test('when links are issued, taken, replayed and guessed, then every call succeeds', async () => {
+    const stores = await openMonitoredStores('coveragereset');
+    try {
+      const links = openMongoResetLinks(stores.db);
+      await links.issue('h1', { userId: 'u1', purpose: 'reset', proofs: ['sms'], issuedVia: 'sms', issuedAt: T0, expiresAt: T0 + 900_000 });
+      expect(await links.take('h1', T0)).toMatchObject({ userId: 'u1' });
+      expect(await links.take('h1', T0)).toBeNull();
+      expect(await links.take('never-issued', T0)).toBeNull();
     } finally {
       await dropAndClose(stores);
     }

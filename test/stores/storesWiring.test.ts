@@ -21,6 +21,7 @@ async function writeThroughEach(stores: SignetStores): Promise<string> {
   await stores.jobQueue.enqueue({ id: 'job-1', kind: 'test', payload: {}, dueAt: T0 }, T0);
   await stores.botStorage.write({ 'conv/user': { step: 3 } });
   await stores.users.create({ id: 'u1', tenantId: null, upn: 'u1@example.test', displayName: 'U', locale: 'en-US' }, T0);
+  await stores.resetLinks.issue('hash-1', { userId: 'u1', purpose: 'reset', proofs: ['sms'], issuedVia: 'sms', issuedAt: T0, expiresAt: T0 + 900_000 });
   return client.id;
 }
 
@@ -32,6 +33,7 @@ describe('createStores', () => {
     expect(stores.jobQueue).toBeInstanceOf(MemoryJobQueue);
     const clientId = await writeThroughEach(stores);
     expect(await stores.verification.apiClients.get(clientId)).not.toBeNull();
+    expect(await stores.resetLinks.take('hash-1', T0)).toMatchObject({ userId: 'u1' });
     await stores.close();
   });
 
@@ -47,6 +49,8 @@ describe('createStores', () => {
       expect(await second.jobQueue.get('job-1')).not.toBeNull();
       expect(await second.botStorage.read(['conv/user'])).toEqual({ 'conv/user': expect.objectContaining({ step: 3 }) });
       expect(await second.users.get('u1')).not.toBeNull();
+      expect(await second.resetLinks.take('hash-1', T0)).toMatchObject({ userId: 'u1' });
+      expect(await first.resetLinks.take('hash-1', T0)).toBeNull();
     } finally {
       await first.close();
       await second.close();

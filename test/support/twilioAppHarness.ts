@@ -25,6 +25,11 @@ import { closeHttp, request, type HttpResult } from '../server/serverHarness';
 import { startFakeTwilioApi, type FakeTwilioApi } from './fakeTwilioApi';
 import { formBody, twilioSignature } from './twilioSigner';
 import { T0 } from './fixtures';
+import { IssueResetLink } from '../../src/app/issueResetLink';
+import { resetLinkPolicyFrom } from '../../src/app/resetLinkPolicy';
+import { MemoryDirectory } from '../../src/directory/memoryDirectory';
+import { MemoryResetLinks } from '../../src/stores/memoryResetLinks';
+import type { ResetLinkRepository } from '../../src/ports/resetLinks';
 
 export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const AUTH_TOKEN = 'signet-test-auth-token-0123456789';
@@ -44,6 +49,10 @@ export interface TwilioApp {
   readonly clock: FixedClock;
   readonly notifications: NotificationOutbox;
   readonly mail: Outbox;
+  /** The directory reset links are checked against (empty until a test adds people). */
+  readonly directory: MemoryDirectory;
+  /** Where texted RESETs store their links (the web journey takes them). */
+  readonly resetLinks: ResetLinkRepository;
   readonly logText: () => string;
   /** Posts a webhook signed over PUBLIC_BASE_URL + pathAndQuery (or `signature`/`signedUrl` to test refusals). */
   post(pathAndQuery: string, params: Record<string, string>, options?: { signature?: string | null; signedUrl?: string }): Promise<HttpResult>;
@@ -96,7 +105,10 @@ export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<Tw
     clock,
     random,
   });
-  const telephony = createTwilioRouteDeps({ config, stores, core, render, resolveLocale: i18n.resolveLocale, clock, random, logger, ...(options.retryWait ? { retryWait: options.retryWait } : {}) });
+  const directory = new MemoryDirectory({ minLength: 8, history: 3, maxFailures: 5 }, random);
+  const resetLinks = new MemoryResetLinks();
+  const issueResetLink = new IssueResetLink({ links: resetLinks, rateLimits: stores.rateLimits, audit: stores.audit, directory, policy: resetLinkPolicyFrom(config.org), publicBaseUrl: config.publicBaseUrl, clock, random });
+  const telephony = createTwilioRouteDeps({ config, stores, core, render, resolveLocale: i18n.resolveLocale, clock, random, logger, resetLinks: issueResetLink, ...(options.retryWait ? { retryWait: options.retryWait } : {}) });
   const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, telephony });
   options.extraRoutes?.(server, { core, stores, clock, config });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -111,6 +123,8 @@ export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<Tw
     clock,
     notifications,
     mail,
+    directory,
+    resetLinks,
     logText: () => lines.join('\n'),
     post(pathAndQuery, params, postOptions = {}) {
       const signature =

@@ -16,6 +16,7 @@ import type { VerificationStores } from '../../src/ports/verificationRepositorie
 import { deriveKey } from '../../src/security/derivedKeys';
 import { seededRandom } from '../../src/security/random';
 import { createCoreHarness, keyRenderer, TEST_KEY, testOrg, type CoreHarness } from '../support/coreHarness';
+import type { PasswordResetServices } from '../../dialogs/kit/dialogServices';
 
 export interface Said {
   readonly activity: Partial<Activity>;
@@ -53,7 +54,16 @@ let i18nPromise: Promise<I18n> | undefined;
 export const testI18n = (): Promise<I18n> => (i18nPromise ??= createI18n({ supported: ['en-US', 'en-GB'], fallback: 'en-US' }));
 
 export async function createTeamsHarness(
-  options: { stores?: Stores; storage?: Storage; org?: Partial<OrgConfigInput>; core?: CoreHarness; verificationStores?: VerificationStores; authEnabled?: boolean } = {},
+  options: {
+    stores?: Stores;
+    storage?: Storage;
+    org?: Partial<OrgConfigInput>;
+    core?: CoreHarness;
+    verificationStores?: VerificationStores;
+    authEnabled?: boolean;
+    /** The password-reset journey's use cases, built on this harness's core and verification service. */
+    passwordReset?: (parts: { core: CoreHarness; verification: VerificationService; verificationStores: VerificationStores }) => PasswordResetServices;
+  } = {},
 ): Promise<TeamsHarness> {
   const core = options.core ?? createCoreHarness({ ...(options.stores ? { stores: options.stores } : {}), ...(options.org ? { org: options.org } : {}) });
   const i18n = await testI18n();
@@ -91,6 +101,7 @@ export async function createTeamsHarness(
     storage,
     authEnabled: options.authEnabled ?? false,
     helpDesk,
+    ...(options.passwordReset ? { passwordReset: options.passwordReset({ core, verification, verificationStores }) } : {}),
   });
   return {
     core,

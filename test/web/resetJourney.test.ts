@@ -2,7 +2,7 @@
 // verifying, the 1- and 2-method policies, wrong answers and lockout, unlock only, single-use links and sessions,
 // and no user enumeration (the same pages and the same work for a name that matches nobody).
 import { generateTotp } from '../../src/security/totp';
-import { hashResetToken } from '../../src/app/resetRules';
+import { resetLinkTokenHash } from '../../src/security/resetLinkTokens';
 import type { Directory } from '../../src/ports/directory';
 import type { BrowserClient } from './entraHarness';
 import { OID } from './entraHarness';
@@ -232,7 +232,7 @@ describe('single-use links', () => {
   test('when a link issued after a texted RESET is opened, then its proof counts; opened again, it is refused', async () => {
     const token = 'link-token-0123456789abcdefghijklmnop';
     const now = Date.now();
-    await r.links.issue(hashResetToken(token), { userId: OID, purpose: 'reset', proofs: ['sms'], issuedVia: 'sms', issuedAt: now, expiresAt: now + 15 * 60_000 });
+    await r.links.issue(resetLinkTokenHash(token), { userId: OID, purpose: 'reset', proofs: ['sms'], issuedVia: 'sms', issuedAt: now, expiresAt: now + 15 * 60_000 });
     const b = r.browser();
     const landing = await b.get(`/reset/link/${token}`);
     expect(landing.text).toContain('This link works once');

@@ -45,6 +45,8 @@ import { SecurityKeyDialog } from '../../../dialogs/securityKeyDialog';
 import { ManageMethodsDialog } from '../../../dialogs/manageMethodsDialog';
 import { HelpDialog } from '../../../dialogs/helpDialog';
 import { HelpDeskDialog } from '../../../dialogs/helpDeskDialog';
+import { PasswordResetDialog } from '../../../dialogs/passwordResetDialog';
+import type { PasswordResetServices } from '../../../dialogs/kit/dialogServices';
 import { ConversationQueue } from './conversationQueue';
 import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
 import { recordWrites, writeRecording, writesSoFar } from './turnWrites';
@@ -69,6 +71,8 @@ export interface SignetBotDeps extends TeamsUseCases {
   readonly logger?: Logger;
   /** The help-desk use cases behind the help-desk commands; absent: the commands are not offered. */
   readonly helpDesk?: HelpDeskService;
+  /** "I forgot my password" in the chat (verify, then a one-time link); absent: not offered. */
+  readonly passwordReset?: PasswordResetServices;
   /** Turns of one conversation that may wait behind the running one in this process; more are told "busy". */
   readonly maxWaitingTurns?: number;
 }
@@ -113,6 +117,10 @@ export class SignetBot extends ActivityHandler {
       org: deps.org,
       progress: registrationProgressOf(registrationPolicyFrom(deps.org)),
       ...(deps.helpDesk ? { helpDesk: writeRecording(deps.helpDesk, ['isMember']) } : {}),
+      // Starting a check and spending it both write: such a turn is never re-run.
+      ...(deps.passwordReset
+        ? { passwordReset: { options: deps.passwordReset.options, start: writeRecording(deps.passwordReset.start, []), answer: writeRecording(deps.passwordReset.answer, []) } }
+        : {}),
       turnWrites: writesSoFar,
     };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
@@ -422,5 +430,6 @@ export function createDialogs(services: DialogServices): Dialog[] {
     new ManageMethodsDialog(services),
     new HelpDialog(services),
     new HelpDeskDialog(services),
+    new PasswordResetDialog(services),
   ];
 }
