@@ -118,10 +118,25 @@ export class RouterDialog extends Dialog {
     return this.showMenu(dc, null, lines);
   }
 
-  /** "You can sign in with: the authenticator app, mobile phone." */
+  /**
+   * "You can sign in with: …" names only what signs in; reset-only methods and what resets a password are said
+   * apart, with what to add when there are not enough reset methods. What each method is for is the usage table's
+   * (the progress query), never decided here.
+   */
   private summary(dc: DialogContext, user: User): string {
-    const names = user.methods.map((m) => this.t(dc, `methods.${m.kind}`));
-    return this.t(dc, 'teams.summary', { methods: names.join(', ') });
+    const { uses, resetToAdd } = this.services.progress(user);
+    const names = (kinds: readonly string[]): string => kinds.map((k) => this.t(dc, `methods.${k}`)).join(', ');
+    const lines = [this.t(dc, 'teams.summary', { methods: names(uses.signIn) })];
+    if (uses.resetOnly.length > 0) lines.push(this.t(dc, 'teams.summaryResetOnly', { methods: names(uses.resetOnly) }));
+    if (uses.reset.length > 0) lines.push(this.t(dc, 'teams.summaryReset', { methods: names(uses.reset) }));
+    if (uses.resetMissing > 0) {
+      lines.push(
+        resetToAdd.length > 0
+          ? this.t(dc, 'teams.summaryResetShort', { count: uses.resetMissing, methods: names(resetToAdd) })
+          : this.t(dc, 'teams.summaryResetShortNothingToAdd', { count: uses.resetMissing }),
+      );
+    }
+    return lines.join('\n\n');
   }
 
   private async showMenu(dc: DialogContext, promptKey: string | null, lines: readonly string[] = []): Promise<DialogTurnResult> {
