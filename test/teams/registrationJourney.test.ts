@@ -193,7 +193,7 @@ describe.each(LOCALES)('registration in Teams, %s', (locale, words) => {
     await chat.say('set up MFA');
     await chat.say('mobile phone');
     const cancelled = await chat.say('cancel');
-    expect(allText(cancelled)).toContain(t('enrollment.cancelled'));
+    expect(allText(cancelled)).toContain(t('enrollment.cancelledSetUp'));
     expect((await h.core.stores.users.get('user-1'))!.methods).toEqual([]);
     const again = await chat.say('set up MFA');
     expect(allText(again)).toContain(t('enrollment.chooseMethod', { position: 1, required: 2 }));
