@@ -66,13 +66,13 @@ export class PhoneDialog extends SignetDialog {
   }
 
   protected numberInputs(dc: DialogContext): CardElement[] {
-    return [textInput('phone', this.t(dc, 'teams.phone.numberLabel', { country: this.services.org.phone.defaultCountry }), { placeholder: this.t(dc, 'teams.phone.numberPlaceholder'), maxLength: 30 })];
+    return [textInput('phone', renderer(this.services)(this.locale(dc), [reply('teams.phone.numberLabel', { countryRegion: this.services.org.phone.defaultCountry })])[0]!, { placeholder: this.t(dc, 'teams.phone.numberPlaceholder'), maxLength: 30 })];
   }
 
   protected defaultPrompt(user: User): Reply {
     const shown = stepBehind(user.enrollment!.step);
     if (shown.name === 'codeSent') return shown.codeHash === null ? reply('enrollment.phone.answerTheCall') : reply('enrollment.phone.enterCode');
-    return reply('enrollment.phone.askNumber', { country: this.services.org.phone.defaultCountry });
+    return reply('enrollment.phone.askNumber', { countryRegion: this.services.org.phone.defaultCountry });
   }
 
   protected async prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void> {

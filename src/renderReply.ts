@@ -1,7 +1,9 @@
 // Words for a machine reply: parameters whose names end in "Key" hold locale keys (a method's name, a
-// blocked number's reason) and are translated first, then passed to the message without the suffix.
+// blocked number's reason) and are translated first, then passed to the message without the suffix. Those ending
+// in "Region" hold an ISO country code and "Regions" a comma-separated list of them: named in the locale.
 import type { Reply } from './domain/effects';
 import type { ReplyRenderer } from './ports/deliveryPorts';
+import { regionList, regionName, type RegionNameStyle } from './regionNames';
 
 export interface Translate {
   t(locale: string, key: string, params?: Readonly<Record<string, string | number>>): string;
@@ -12,8 +14,14 @@ export function createReplyRenderer(i18n: Translate): ReplyRenderer {
     const params: Record<string, string | number> = {};
     for (const [name, value] of Object.entries(message.params ?? {})) {
       if (name.endsWith('Key') && typeof value === 'string') params[name.slice(0, -3)] = i18n.t(locale, value);
+      else if (name.endsWith('Regions') && typeof value === 'string') params[name.slice(0, -7)] = regionList(locale, value.split(','), regionStyle(i18n, locale));
+      else if (name.endsWith('Region') && typeof value === 'string') params[name.slice(0, -6)] = regionName(locale, value, regionStyle(i18n, locale));
       else params[name] = value;
     }
     return i18n.t(locale, message.key, params);
   };
+}
+
+function regionStyle(i18n: Translate, locale: string): RegionNameStyle {
+  return i18n.t(locale, 'common.regionNameStyle') === 'short' ? 'short' : 'long';
 }
