@@ -8,6 +8,7 @@ import type { Enrollment, PhoneDelivery } from '../src/enrollment/enrollmentType
 import { phoneDeliveries, stepBehind } from '../src/domain/enrollmentRecord';
 import { matchOptionByWords, matchesPhrase } from './typed/choiceMatcher';
 import { findPhoneInText, MAX_PHONE_MESSAGE, parsePhone, type ParsedPhone } from '../src/domain/rules/phoneNumbers';
+import { hashKeyParams } from '../src/domain/rules/hashKeyName';
 import { textInput, type CardChoice, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
@@ -71,7 +72,7 @@ export class PhoneDialog extends SignetDialog {
 
   protected defaultPrompt(user: User): Reply {
     const shown = stepBehind(user.enrollment!.step);
-    if (shown.name === 'codeSent') return shown.codeHash === null ? reply('enrollment.phone.answerTheCall') : reply('enrollment.phone.enterCode');
+    if (shown.name === 'codeSent') return shown.codeHash === null ? reply('enrollment.phone.answerTheCall', shown.target.type === 'phone' ? hashKeyParams(shown.target.number) : {}) : reply('enrollment.phone.enterCode');
     return reply('enrollment.phone.askNumber', { countryRegion: this.services.org.phone.defaultCountry });
   }
 

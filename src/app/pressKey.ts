@@ -28,7 +28,7 @@ export class PressKey {
   async press(context: CallbackContext, callSid: string, digits: string, attempt: number): Promise<CallScript> {
     const before = await loadCallTarget(this.deps, context, callSid);
     if (!before.waiting || before.failed) return endCall(context, [callNotExpected(context)]);
-    if (digits === '') return askAgain(context, attempt, [reply('voice.call.noInput'), callIntro(context, this.deps.organisationName)]);
+    if (digits === '') return askAgain(context, attempt, [reply('voice.call.noInput'), callIntro(context, this.deps.organisationName, before.number)]);
     const key = digits.slice(0, 1);
     if (context.mode === 'readCode' && key !== '0') return this.readCode(context, callSid, before.sealedCode);
 
