@@ -266,7 +266,7 @@ describe('voice calls over Twilio (read the code)', () => {
     await app.close();
   });
 
-  it('when the person presses a key, then the code is read digit by digit, twice, and the call ends; typing it in Teams verifies', async () => {
+  it('when the person presses a key, then the code is read digit by digit with "press 1 to hear it again", and 1 repeats it; typing it in Teams verifies', async () => {
     const user = await enrollPhone(app, 'voice');
     const call = await placedCall(app);
     expect(call.answerPath).toContain('mode=readCode');
@@ -280,8 +280,12 @@ describe('voice calls over Twilio (read the code)', () => {
     expect(said).toHaveLength(2);
     const digits = /: ((?:\d, )+\d)\./.exec(said[0]!)?.[1];
     expect(digits).toBeDefined();
-    expect(said[1]).toContain(digits!);
-    expect(hangsUp(read.text)).toBe(true);
+    expect(said[1]).toBe(app.render('en-US', { key: 'voice.call.hearAgain' }));
+    const offer = gatherOf(read.text);
+    expect(offer.attributes['action']).toContain('attempt=2');
+    // "1": the code again.
+    const again = await app.post(pathFromTwiml(offer.attributes['action']!), callParams(call.sid, { Digits: '1' }));
+    expect(saidIn(again.text)[0]).toContain(digits!);
     // The run-once ledger keeps an answer for Twilio's retries, but never the code itself.
     const retried = await app.post(pathFromTwiml(gather.attributes['action']!), callParams(call.sid, { Digits: '1' }));
     expect(retried.text).not.toContain(digits!);
