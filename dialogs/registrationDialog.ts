@@ -29,7 +29,7 @@ export class RegistrationDialog extends SignetDialog {
     const user = await loadUser(this.services, dc.context);
     const refusal = this.refuseStart(user);
     if (refusal) return this.endWith(dc, [refusal]);
-    const replies = await applyEvent(this.services, dc.context, { type: 'start', purpose: this.purpose });
+    const replies = await applyEvent(this.services, dc.context, { type: 'start', purpose: this.purpose, ...(options.kind ? { kind: options.kind } : {}) });
     return this.endWith(dc, replies);
   }
 

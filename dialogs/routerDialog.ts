@@ -5,6 +5,7 @@
 import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
+import { isMethodKind } from '../src/domain/methodKinds';
 import { isEnrollmentActive } from '../src/enrollment/enrollmentMachine';
 import { matchOption } from './typed/choiceMatcher';
 import { adaptiveCard } from './cards/adaptiveCards';
@@ -67,6 +68,9 @@ export class RouterDialog extends Dialog {
     const helpDeskCommand = !input.value && this.services.helpDesk ? parseHelpDeskCommand(this.services.i18n, this.locale(dc), input.text) : null;
     if (helpDeskCommand) return dc.beginDialog(DIALOG_IDS.helpDesk, { command: helpDeskCommand });
     const item = this.menuItem(dc, input);
+    // "Set up this method" on the next-step notice (src/channels/teams/nextMethodCard.ts) names the method.
+    const kind = input.value?.['kind'];
+    if (item === 'register' && isMethodKind(kind)) return dc.beginDialog(DIALOG_IDS.registration, { start: true, kind });
     if (item) return this.open(dc, item);
     const command = globalCommand(this.services.i18n, this.locale(dc), input);
     if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: 'help.steps.idle' });
