@@ -3,7 +3,6 @@
 // in "Region" hold an ISO country code and "Regions" a comma-separated list of them: named in the locale.
 import type { Reply } from './domain/effects';
 import type { ReplyRenderer } from './ports/deliveryPorts';
-import { regionList, regionName, type RegionNameStyle } from './regionNames';
 
 export interface Translate {
   t(locale: string, key: string, params?: Readonly<Record<string, string | number>>): string;
@@ -24,4 +23,30 @@ export function createReplyRenderer(i18n: Translate): ReplyRenderer {
 
 function regionStyle(i18n: Translate, locale: string): RegionNameStyle {
   return i18n.t(locale, 'common.regionNameStyle') === 'short' ? 'short' : 'long';
+}
+
+// Country names in the reader's language from the runtime's CLDR data (Intl.DisplayNames): "UK" / "Reino Unido",
+// never "GB". The locale says which style reads naturally (common.regionNameStyle: English "UK", Spanish the full name).
+const regionNamers = new Map<string, Intl.DisplayNames>();
+
+export type RegionNameStyle = 'short' | 'long';
+
+/** The name of ISO 3166 region `code` in `locale`; the code itself if the runtime has no name for it. */
+export function regionName(locale: string, code: string, style: RegionNameStyle): string {
+  try {
+    const id = `${locale}|${style}`;
+    let names = regionNamers.get(id);
+    if (!names) {
+      names = new Intl.DisplayNames([locale], { type: 'region', style, fallback: 'code' });
+      regionNamers.set(id, names);
+    }
+    return names.of(code) ?? code;
+  } catch {
+    return code; // not a well-formed locale or region code
+  }
+}
+
+/** "United States, Canada and Mexico" in the locale's own list style. */
+export function regionList(locale: string, codes: readonly string[], style: RegionNameStyle): string {
+  return new Intl.ListFormat([locale], { type: 'conjunction' }).format(codes.map((c) => regionName(locale, c, style)));
 }
