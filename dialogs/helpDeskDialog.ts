@@ -223,9 +223,10 @@ export class HelpDeskDialog extends Dialog<HelpDeskOptions> {
     return refusal.kind === 'notMember' ? this.t(dc, 'helpdesk.notMember') : this.t(dc, 'helpdesk.notFound', { query });
   }
 
-  /** A moment in the reader's locale, in UTC and saying so: staff and the person may be in different places. */
+  /** A moment in the reader's locale and time zone (as their Teams reports it, else UTC), naming the zone. */
   private when(dc: DialogContext, at: number): string {
-    return new Intl.DateTimeFormat(turnUser(dc.context).locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(at);
+    const reader = turnUser(dc.context);
+    return new Intl.DateTimeFormat(reader.locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: reader.timeZone ?? 'UTC', timeZoneName: 'short' }).format(at);
   }
 
   private t(dc: DialogContext, key: string, params?: Readonly<Record<string, string | number>>): string {

@@ -29,7 +29,7 @@ export class OfficePhoneDialog extends PhoneDialog {
 
   protected override defaultPrompt(user: User): Reply {
     const base = super.defaultPrompt(user);
-    return base.key === 'enrollment.phone.askNumber' ? reply('enrollment.officePhone.askNumber', { country: this.services.org.phone.defaultCountry }) : base;
+    return base.key === 'enrollment.phone.askNumber' ? reply('enrollment.officePhone.askNumber', { countryRegion: this.services.org.phone.defaultCountry }) : base;
   }
 
   protected override takesExtension(): boolean {

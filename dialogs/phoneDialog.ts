@@ -8,6 +8,7 @@ import type { Enrollment, PhoneDelivery } from '../src/enrollment/enrollmentType
 import { phoneDeliveries, stepBehind } from '../src/domain/enrollmentRecord';
 import { matchOptionByWords, matchesPhrase } from './typed/choiceMatcher';
 import { findPhoneInText, MAX_PHONE_MESSAGE, parsePhone, type ParsedPhone } from '../src/domain/rules/phoneNumbers';
+import { hashKeyParams } from '../src/domain/rules/hashKeyName';
 import { textInput, type CardChoice, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
@@ -66,13 +67,13 @@ export class PhoneDialog extends SignetDialog {
   }
 
   protected numberInputs(dc: DialogContext): CardElement[] {
-    return [textInput('phone', this.t(dc, 'teams.phone.numberLabel', { country: this.services.org.phone.defaultCountry }), { placeholder: this.t(dc, 'teams.phone.numberPlaceholder'), maxLength: 30 })];
+    return [textInput('phone', renderer(this.services)(this.locale(dc), [reply('teams.phone.numberLabel', { countryRegion: this.services.org.phone.defaultCountry })])[0]!, { placeholder: this.t(dc, 'teams.phone.numberPlaceholder'), maxLength: 30 })];
   }
 
   protected defaultPrompt(user: User): Reply {
     const shown = stepBehind(user.enrollment!.step);
-    if (shown.name === 'codeSent') return shown.codeHash === null ? reply('enrollment.phone.answerTheCall') : reply('enrollment.phone.enterCode');
-    return reply('enrollment.phone.askNumber', { country: this.services.org.phone.defaultCountry });
+    if (shown.name === 'codeSent') return shown.codeHash === null ? reply('enrollment.phone.answerTheCall', shown.target.type === 'phone' ? hashKeyParams(shown.target.number) : {}) : reply('enrollment.phone.enterCode');
+    return reply('enrollment.phone.askNumber', { countryRegion: this.services.org.phone.defaultCountry });
   }
 
   protected async prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void> {

@@ -29,7 +29,7 @@ export class RegistrationDialog extends SignetDialog {
     const user = await loadUser(this.services, dc.context);
     const refusal = this.refuseStart(user);
     if (refusal) return this.endWith(dc, [refusal]);
-    const replies = await applyEvent(this.services, dc.context, { type: 'start', purpose: this.purpose });
+    const replies = await applyEvent(this.services, dc.context, { type: 'start', purpose: this.purpose, ...(options.kind ? { kind: options.kind } : {}) });
     return this.endWith(dc, replies);
   }
 
@@ -46,7 +46,7 @@ export class RegistrationDialog extends SignetDialog {
     const locale = this.locale(dc);
     const enrollment = user.enrollment!;
     const progress = this.services.progress(user);
-    const shown = replies.length > 0 ? replies : [reply('enrollment.chooseMethod', { position: progress.position, required: progress.required })];
+    const shown = replies.length > 0 ? replies : [progress.meetsPolicy ? reply('enrollment.chooseExtraMethod') : reply('enrollment.chooseMethod', { position: progress.position, required: progress.required })];
     const kinds = progress.choosable;
     await sendCard(dc, {
       texts: renderer(this.services)(locale, shown),

@@ -5,6 +5,7 @@
 import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
+import { isMethodKind } from '../src/domain/methodKinds';
 import { isEnrollmentActive } from '../src/enrollment/enrollmentMachine';
 import { matchOption, matchesPhrase } from './typed/choiceMatcher';
 import { adaptiveCard } from './cards/adaptiveCards';
@@ -67,6 +68,9 @@ export class RouterDialog extends Dialog {
     const helpDeskCommand = !input.value && this.services.helpDesk ? parseHelpDeskCommand(this.services.i18n, this.locale(dc), input.text) : null;
     if (helpDeskCommand) return dc.beginDialog(DIALOG_IDS.helpDesk, { command: helpDeskCommand });
     const item = this.menuItem(dc, input);
+    // "Set up this method" on the next-step notice (src/channels/teams/nextMethodCard.ts) names the method.
+    const kind = input.value?.['kind'];
+    if (item === 'register' && isMethodKind(kind)) return dc.beginDialog(DIALOG_IDS.registration, { start: true, kind });
     if (item) return this.open(dc, item);
     const command = globalCommand(this.services.i18n, this.locale(dc), input);
     if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: 'help.steps.idle' });
@@ -120,10 +124,25 @@ export class RouterDialog extends Dialog {
     return this.showMenu(dc, null, lines);
   }
 
-  /** "You can sign in with: the authenticator app, mobile phone." */
+  /**
+   * "You can sign in with: …" names only what signs in; reset-only methods and what resets a password are said
+   * apart, with what to add when there are not enough reset methods. What each method is for is the usage table's
+   * (the progress query), never decided here.
+   */
   private summary(dc: DialogContext, user: User): string {
-    const names = user.methods.map((m) => this.t(dc, `methods.${m.kind}`));
-    return this.t(dc, 'teams.summary', { methods: names.join(', ') });
+    const { uses, resetToAdd } = this.services.progress(user);
+    const names = (kinds: readonly string[]): string => kinds.map((k) => this.t(dc, `methods.${k}`)).join(', ');
+    const lines = [this.t(dc, 'teams.summary', { methods: names(uses.signIn) })];
+    if (uses.resetOnly.length > 0) lines.push(this.t(dc, 'teams.summaryResetOnly', { methods: names(uses.resetOnly) }));
+    if (uses.reset.length > 0) lines.push(this.t(dc, 'teams.summaryReset', { methods: names(uses.reset) }));
+    if (uses.resetMissing > 0) {
+      lines.push(
+        resetToAdd.length > 0
+          ? this.t(dc, 'teams.summaryResetShort', { count: uses.resetMissing, methods: names(resetToAdd) })
+          : this.t(dc, 'teams.summaryResetShortNothingToAdd', { count: uses.resetMissing }),
+      );
+    }
+    return lines.join('\n\n');
   }
 
   private async showMenu(dc: DialogContext, promptKey: string | null, lines: readonly string[] = []): Promise<DialogTurnResult> {

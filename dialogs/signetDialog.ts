@@ -109,7 +109,8 @@ export abstract class SignetDialog extends Dialog<StepOptions> {
     }
     if (input.value?.action === 'faq') return dc.beginDialog(DIALOG_IDS.help, { faqId: input.value['id'] });
     const command = globalCommand(this.services.i18n, this.locale(dc), input);
-    if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: this.helpKey(user, dc) });
+    // Locked, a step's own help ("type resend") would name what the lock refuses: the locked help says what works.
+    if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: user.enrollment?.step.name === 'locked' ? 'help.steps.locked' : this.helpKey(user, dc) });
     if (command) return this.onGlobal(dc, user, command);
     return this.onInput(dc, user, input);
   }

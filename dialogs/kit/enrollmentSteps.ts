@@ -3,6 +3,7 @@
 import type { Reply } from '../../src/domain/effects';
 import { stepBehind } from '../../src/domain/enrollmentRecord';
 import type { User } from '../../src/domain/user';
+import type { MethodKind } from '../../src/domain/methodKinds';
 import type { Enrollment, EnrollmentStep } from '../../src/enrollment/enrollmentTypes';
 import { DIALOG_IDS } from './dialogIds';
 import type { CardData } from './turnInput';
@@ -49,6 +50,8 @@ export interface StepOptions {
   readonly resume?: boolean;
   /** Begin a new enrollment (registration / add method dialogs). */
   readonly start?: boolean;
+  /** With `start`: the method already chosen (the next-step notice's drop-down). */
+  readonly kind?: MethodKind;
 }
 
 /** What a step dialog ends with: the machine's replies, for the router to show with the next step. */

@@ -7,6 +7,8 @@ import type { Requester } from '../../src/helpdesk/helpDeskService';
 export interface TurnUser {
   readonly id: string;
   readonly locale: string;
+  /** The IANA time zone the person's Teams client reported this turn; times are shown in it (UTC when null). */
+  readonly timeZone?: string | null;
   /** The directory profile the record is created from on first contact. */
   readonly profile: NewUser;
 }

@@ -13,6 +13,6 @@ export class AnswerCall {
       await failCall(this.deps, context, callSid, 'voicemail');
       return { locale: context.locale, steps: [{ type: 'hangup' }] };
     }
-    return askForKey(context, 1, [callIntro(context, this.deps.organisationName)]);
+    return askForKey(context, 1, [callIntro(context, this.deps.organisationName, target.number)]);
   }
 }

@@ -3,6 +3,7 @@
 // channel turns that into its own callback address.
 import { reply, type Reply } from '../domain/effects';
 import { isSameSend, type DeliveryFailure } from '../domain/enrollmentRecord';
+import { hashKeyParams } from '../domain/rules/hashKeyName';
 import type { SealedSecret } from '../domain/user';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { EnrollmentService } from '../enrollment/enrollmentService';
@@ -40,9 +41,11 @@ export interface CallTarget {
   readonly failed: boolean;
   readonly sealedCode: SealedSecret | null;
   readonly denied: boolean;
+  /** The number called (E.164), which names the # key; null when nothing waits. */
+  readonly number: string | null;
 }
 
-const NOTHING: CallTarget = { waiting: false, failed: false, sealedCode: null, denied: false };
+const NOTHING: CallTarget = { waiting: false, failed: false, sealedCode: null, denied: false, number: null };
 
 /**
  * The call's record as stored now. The call is told apart from an earlier or later one by its address (the
@@ -59,13 +62,13 @@ export async function loadCallTarget(deps: PhoneCallDeps, context: CallbackConte
     if (step.name === 'failed') return { ...NOTHING, denied: step.reason === 'deniedByPhone' };
     if (step.name !== 'codeSent') return NOTHING;
     const waiting = step.delivery === 'voice' && isSameSend(step, purpose.send, callSid) && clock.now() < step.expiresAt;
-    return { waiting, failed: step.deliveryFailure !== null, sealedCode: step.sealedCode, denied: false };
+    return { waiting, failed: step.deliveryFailure !== null, sealedCode: step.sealedCode, denied: false, number: step.target.type === 'phone' ? step.target.number : null };
   }
   const challenge = await stores.challenges.get(purpose.refId);
   if (!challenge || challenge.userId !== purpose.userId || challenge.method !== 'voice') return NOTHING;
   const sameCall = challenge.deliveryRef == null || challenge.deliveryRef === callSid;
   const waiting = challenge.status === 'pending' && sameCall && clock.now() < challenge.expiresAt;
-  return { waiting, failed: false, sealedCode: challenge.sealedCode, denied: challenge.status === 'denied' && challenge.reason === 'deniedByUser' };
+  return { waiting, failed: false, sealedCode: challenge.sealedCode, denied: challenge.status === 'denied' && challenge.reason === 'deniedByUser', number: challenge.target };
 }
 
 /** Ends the call's attempt with `reason` in the machine that placed it. */
@@ -75,10 +78,11 @@ export async function failCall(deps: PhoneCallDeps, context: CallbackContext, ca
   else await deps.verification.apply(purpose.refId, { type: 'deliveryFailed', reason }, 'voice');
 }
 
-export function callIntro(context: CallbackContext, organisationName: string): Reply {
+/** The call's first words; a press-# call names the key as the called phone's country does ("pound" on +1). */
+export function callIntro(context: CallbackContext, organisationName: string, number: string | null): Reply {
   const org = organisationName;
   if (context.mode === 'readCode') return reply('voice.call.readCodeIntro', { org });
-  return reply(context.purpose.kind === 'enrollment' ? 'voice.call.pressKeyIntro.enrollment' : 'voice.call.pressKeyIntro.verification', { org });
+  return reply(context.purpose.kind === 'enrollment' ? 'voice.call.pressKeyIntro.enrollment' : 'voice.call.pressKeyIntro.verification', { org, ...hashKeyParams(number ?? '', 'spoken') });
 }
 
 export function callNotExpected(context: CallbackContext): Reply {

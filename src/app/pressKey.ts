@@ -1,6 +1,7 @@
 // Use case "a key is pressed on a verification call": '#' approves and '0' says "this wasn't me" (the machine
 // decides; a denial is then reported to the help desk, and for a sign-in the person is told in Teams), other keys
-// re-prompt up to MAX_PROMPTS; on a read-aloud call any key but '0' reads the code. Returns what the call says next.
+// re-prompt up to MAX_PROMPTS; on a read-aloud call any key but '0' reads the code and offers "press 1 to hear it
+// again", up to MAX_PROMPTS readings in all (the prompt number bounds the loop). Returns what the call says next.
 import { reply, type Reply } from '../domain/effects';
 import type { SealedSecret } from '../domain/user';
 import type { CallbackContext } from '../config/callbackUrls';
@@ -8,7 +9,7 @@ import type { SecretOps } from '../enrollment/enrollmentPolicy';
 import type { HelpDeskNotifier } from '../ports/helpDesk';
 import type { UserNotifier } from '../ports/deliveryPorts';
 import type { Stores } from '../ports/repositories';
-import { askAgain, callIntro, callNotExpected, endCall, loadCallTarget, type CallScript, type PhoneCallDeps } from './phoneCallSteps';
+import { askAgain, askForKey, callIntro, callNotExpected, endCall, loadCallTarget, MAX_PROMPTS, type CallScript, type PhoneCallDeps } from './phoneCallSteps';
 
 export interface PressKeyDeps extends PhoneCallDeps {
   /** webhooks: where a read-aloud call notes that its code was read (recordCallStatus looks for it). */
@@ -28,9 +29,11 @@ export class PressKey {
   async press(context: CallbackContext, callSid: string, digits: string, attempt: number): Promise<CallScript> {
     const before = await loadCallTarget(this.deps, context, callSid);
     if (!before.waiting || before.failed) return endCall(context, [callNotExpected(context)]);
-    if (digits === '') return askAgain(context, attempt, [reply('voice.call.noInput'), callIntro(context, this.deps.organisationName)]);
+    // Silence after the code was read: the person has it.
+    if (digits === '' && context.mode === 'readCode' && (await this.deps.stores.webhooks.get(codeReadMark(callSid))) !== null) return endCall(context, [reply('voice.call.goodbye')]);
+    if (digits === '') return askAgain(context, attempt, [reply('voice.call.noInput'), callIntro(context, this.deps.organisationName, before.number)]);
     const key = digits.slice(0, 1);
-    if (context.mode === 'readCode' && key !== '0') return this.readCode(context, callSid, before.sealedCode);
+    if (context.mode === 'readCode' && key !== '0') return this.readCode(context, callSid, before.sealedCode, attempt);
 
     const replies = await this.apply(context, callSid, key);
     const after = await loadCallTarget(this.deps, context, callSid);
@@ -39,13 +42,15 @@ export class PressKey {
     return endCall(context, replies);
   }
 
-  private async readCode(context: CallbackContext, callSid: string, sealed: SealedSecret | null): Promise<CallScript> {
+  private async readCode(context: CallbackContext, callSid: string, sealed: SealedSecret | null, attempt: number): Promise<CallScript> {
     if (sealed === null) return endCall(context, [callNotExpected(context)]);
     // Opened only to be spoken; never logged, never stored in the clear.
     const code = this.deps.secrets.open(sealed, `code:${context.purpose.refId}`);
     await this.deps.stores.webhooks.claim(codeReadMark(callSid), this.deps.clock.now());
+    // Digit by digit ("4, 0, 7…"), never as a quantity.
     const digits = [...code].join(', ');
-    return endCall(context, [reply('voice.call.codeIs', { digits }), reply('voice.call.codeAgain', { digits })]);
+    if (attempt >= MAX_PROMPTS) return endCall(context, [reply('voice.call.codeIs', { digits }), reply('voice.call.codeAgain', { digits })]);
+    return askForKey(context, attempt + 1, [reply('voice.call.codeIs', { digits }), reply('voice.call.hearAgain')]);
   }
 
   private async apply(context: CallbackContext, callSid: string, key: string): Promise<readonly Reply[]> {

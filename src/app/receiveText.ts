@@ -1,7 +1,7 @@
 // Use case "a text arrives": a carrier keyword (STOP/START/HELP) is recorded and audited; a reset keyword (RESET,
 // UNLOCK, …) from a registered mobile is answered with a single-use reset link; anything else is a code for the
 // newest enrollment or sign-in waiting for a texted code at that number. Returns what to text back, in whose
-// locale; an unknown number gets the same neutral answer whether or not it belongs to anyone.
+// locale (a keyword: the number owner's); an unknown number gets the same neutral answer whether or not it belongs to anyone.
 import { reply, type Reply } from '../domain/effects';
 import { smsKeyword } from '../domain/rules/smsKeywords';
 import { resetKeyword, type ResetPurpose } from '../domain/rules/resetKeywords';
@@ -43,10 +43,13 @@ export class ReceiveText {
     const neutralLocale = org.locales.default;
     const keyword = smsKeyword(text.body);
     if (keyword) {
-      if (keyword.keyword === 'help') return { locale: neutralLocale, replies: [reply('sms.keyword.help', { org: org.organisation.name, contact: this.helpContact() })] };
+      // A keyword is answered in the language of the person the number belongs to (it is their own phone
+      // writing); a number that is nobody's gets the organisation's default.
+      const locale = (await this.ownerLocale(text.from)) ?? neutralLocale;
+      if (keyword.keyword === 'help') return { locale, replies: [reply('sms.keyword.help', { org: org.organisation.name, contact: this.helpContact() })] };
       await this.recordOptOut(text.from, keyword.keyword === 'stop', keyword.word);
       // After STOP the carrier (Twilio) confirms and blocks further texts, ours included: answer nothing.
-      return keyword.keyword === 'stop' ? { locale: neutralLocale, replies: [] } : { locale: neutralLocale, replies: [reply('sms.keyword.started', { org: org.organisation.name })] };
+      return keyword.keyword === 'stop' ? { locale, replies: [] } : { locale, replies: [reply('sms.keyword.started', { org: org.organisation.name })] };
     }
     const reset = this.deps.resetLinks ? resetKeyword(text.body) : null;
     if (reset) return (await this.resetReply(text.from, reset.purpose)) ?? { locale: neutralLocale, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] };
@@ -103,6 +106,13 @@ export class ReceiveText {
       case 'unavailable':
         return answer(reply('sms.reset.unavailable', { org: orgName }));
     }
+  }
+
+  /** The stored locale of the person this number is registered to (else being verified for); null if nobody's. */
+  private async ownerLocale(number: string): Promise<string | null> {
+    const { users } = this.deps.stores;
+    const owner = (await users.findByMethodPhone(number))[0] ?? (await users.findByPendingPhone(number))[0];
+    return owner?.locale ?? null;
   }
 
   private async recordOptOut(number: string, optedOut: boolean, word: string): Promise<void> {

@@ -4,6 +4,7 @@
 import type { MethodKind } from '../domain/methodKinds';
 import type { User } from '../domain/user';
 import { choosableKinds, countsForMfa, meetsPolicy, mfaMethods, type RegistrationPolicy } from '../domain/rules/registrationPolicy';
+import { methodUses, resetKindsToAdd, type MethodUses } from '../domain/rules/methodUses';
 
 export interface RegistrationProgress {
   /** Enough methods, at least one of which counts for MFA. */
@@ -21,6 +22,10 @@ export interface RegistrationProgress {
   readonly defaultCandidates: readonly string[];
   /** Changing a phone number is risky: no other sign-in method would be left while the new number is checked. */
   readonly changeIsRisky: boolean;
+  /** What the registered methods are for by the usage table (the closing summary says it). */
+  readonly uses: MethodUses;
+  /** Reset-capable kinds that could still be added (named when there are not enough to reset a password). */
+  readonly resetToAdd: readonly MethodKind[];
 }
 
 export type ProgressOf = (user: Pick<User, 'methods' | 'defaultMethodId' | 'enrollment'>) => RegistrationProgress;
@@ -42,5 +47,7 @@ export function registrationProgress(policy: RegistrationPolicy, user: Pick<User
     continuesRegistration: user.enrollment?.purpose === 'register' && !met,
     defaultCandidates: user.methods.filter((m) => countsForMfa(policy, m.kind) && m.id !== user.defaultMethodId).map((m) => m.id),
     changeIsRisky: mfaMethods(policy, user.methods).length <= 1,
+    uses: methodUses(policy.usage, user.methods),
+    resetToAdd: resetKindsToAdd(policy.usage, choosable),
   };
 }

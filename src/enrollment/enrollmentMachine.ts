@@ -6,7 +6,7 @@ import { isPhoneKind, type MethodKind } from '../domain/methodKinds';
 import { reply, type Effect, type Reply } from '../domain/effects';
 import type { User } from '../domain/user';
 import { stepBehind } from '../domain/enrollmentRecord';
-import { canChooseMethod } from '../domain/rules/registrationPolicy';
+import { canChooseMethod, meetsPolicy } from '../domain/rules/registrationPolicy';
 import { randomId } from '../security/random';
 import { generateTotpSecret } from '../security/totp';
 import type { Enrollment, EnrollmentEvent, EnrollmentStep } from './enrollmentTypes';
@@ -93,10 +93,18 @@ function stepPrompt(user: User, enrollment: Enrollment, ctx: EnrollmentContext):
 }
 
 function chooseMethodPrompt(user: User, ctx: EnrollmentContext): Reply {
+  // Once the policy is met a further method is an extra, not "method 2 of 2".
+  if (meetsPolicy(ctx.policy.registration, user)) return reply('enrollment.chooseExtraMethod');
   return reply('enrollment.chooseMethod', {
     position: Math.min(user.methods.length + 1, ctx.policy.registration.required),
     required: ctx.policy.registration.required,
   });
+}
+
+/** "Stopped", naming what really starts again: set up MFA (policy not met), my methods (a change), or add a method. */
+function cancelledReply(user: User, enrollment: Enrollment, ctx: EnrollmentContext): Reply {
+  if (!meetsPolicy(ctx.policy.registration, user)) return reply('enrollment.cancelledSetUp');
+  return reply(enrollment.purpose === 'replace' ? 'enrollment.cancelledChange' : 'enrollment.cancelled');
 }
 
 function handle(user: User, enrollment: Enrollment, event: EnrollmentEvent, ctx: EnrollmentContext): Result {
@@ -110,7 +118,7 @@ function handle(user: User, enrollment: Enrollment, event: EnrollmentEvent, ctx:
   // Ways out that work at every step.
   switch (event.type) {
     case 'cancel':
-      return at({ name: 'cancelled' }, [reply('enrollment.cancelled')]);
+      return at({ name: 'cancelled' }, [cancelledReply(user, enrollment, ctx)]);
     case 'differentMethod':
       return at({ name: 'choosingMethod' }, [chooseMethodPrompt(user, ctx)]);
     case 'back':

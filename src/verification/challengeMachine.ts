@@ -2,6 +2,7 @@
 // expired, failed or cancelled). Pure like the enrollment machine; a late answer after the end changes nothing.
 import { reply, type AuditDraft, type Effect, type Reply } from '../domain/effects';
 import type { Channel } from '../domain/user';
+import { hashKeyParams } from '../domain/rules/hashKeyName';
 import type { CodePolicy, SecretOps } from '../enrollment/enrollmentPolicy';
 import { extractCode, generateNumericCode } from '../security/oneTimeCodes';
 import { randomId, randomInt, type RandomSource } from '../security/random';
@@ -125,7 +126,7 @@ export function transitionChallenge(challenge: Challenge, event: ChallengeEvent,
       if (challenge.method !== 'voice') return same([reply('voice.verification.notExpected')]);
       if (event.key === '0') return withReply(end(challenge, 'denied', 'deniedByUser', via, ctx), 'voice.verification.denied');
       if (challenge.codeHash === null && event.key === '#') return withReply(end(challenge, 'approved', 'callConfirmed', via, ctx), 'voice.verification.approved');
-      return same([reply(challenge.codeHash === null ? 'voice.verification.pressKeyAgain' : 'voice.verification.readCode')]);
+      return same([challenge.codeHash === null ? reply('voice.verification.pressKeyAgain', hashKeyParams(challenge.target ?? '', 'spoken')) : reply('voice.verification.readCode')]);
     case 'cardAnswered': {
       if (challenge.method !== 'teams') return same([reply('verification.codeNotExpected')]);
       if (event.answer.kind === 'deny') return withReply(end(challenge, 'denied', 'deniedByUser', via, ctx), 'verification.denied');

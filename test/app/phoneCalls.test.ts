@@ -100,13 +100,21 @@ describe('pressKey', () => {
     expect((await enrollmentStep(app))?.name).toBe('codeSent');
   });
 
-  it('when a key is pressed on a read-aloud call, then the code is read twice and the call ends; the record still waits for the code', async () => {
+  it('when a key is pressed on a read-aloud call, then the code is read digit by digit with "press 1 to hear it again", which repeats it, bounded; the record still waits for the code', async () => {
     const app = phoneUseCases({ voice: { enrollmentMode: 'readCode', answeringMachineDetection: true } });
     await enrollPhone(app, 'voice');
-    const script = await app.pressKey.press(app.lastContext('call'), app.lastRef('call'), '5', 1);
-    expect(steps(script)).toEqual(['say:voice.call.codeIs', 'say:voice.call.codeAgain', 'hangup']);
-    const spoken = script.steps[0]?.type === 'say' ? String(script.steps[0].message.params?.['digits']) : '';
+    const [context, ref] = [app.lastContext('call'), app.lastRef('call')];
+    const script = await app.pressKey.press(context, ref, '5', 1);
+    expect(steps(script)).toEqual(['gather:2:voice.call.codeIs,voice.call.hearAgain']);
+    const spoken = script.steps[0]?.type === 'gather' ? String(script.steps[0].prompt[0]?.params?.['digits']) : '';
     expect(spoken).toMatch(/^\d(, \d){5,7}$/);
+    // "1": heard again, and offered again, until the last prompt reads it twice and says goodbye.
+    expect(steps(await app.pressKey.press(context, ref, '1', 2))).toEqual(['gather:3:voice.call.codeIs,voice.call.hearAgain']);
+    const last = await app.pressKey.press(context, ref, '1', 3);
+    expect(steps(last)).toEqual(['say:voice.call.codeIs', 'say:voice.call.codeAgain', 'hangup']);
+    expect(last.steps[0]?.type === 'say' && last.steps[0].message.params?.['digits']).toBe(spoken);
+    // Silence after the code was read: goodbye, not "press any key to hear your code".
+    expect(steps(await app.pressKey.press(context, ref, '', 2))).toEqual(['say:voice.call.goodbye', 'hangup']);
     expect((await enrollmentStep(app))?.name).toBe('codeSent');
   });
 });

@@ -207,10 +207,10 @@ describe('enrollment machine: phone by text', () => {
     expect(stepOf(call.state).name).toBe('codeSent');
   });
 
-  it('when the organisation allows only some countries, then others are refused', () => {
-    const ctx = machineContext({ policy: testPolicy({ phone: { defaultCountry: 'US', allowedCountries: ['US'] } }) });
-    const { last } = run(newUser(), [START, MOBILE, SMS_TO('+44 7911 123456')], ctx);
-    expect(keys(last.replies)).toEqual(['validation.phone.countryNotAllowed']);
+  it('when the organisation allows only some countries, then others are refused, naming the country read and those allowed', () => {
+    const ctx = machineContext({ policy: testPolicy({ phone: { defaultCountry: 'US', allowedCountries: ['US', 'CA'] } }) });
+    const { last } = run(newUser(), [START, MOBILE, SMS_TO('+44 7400 123456')], ctx);
+    expect(last.replies).toEqual([{ key: 'validation.phone.countryNotAllowed', params: { detectedRegion: 'GB', allowedRegions: 'US,CA' } }]);
   });
 
   it('when a wrong code is typed, then attempts count down; at the maximum the enrollment and the person are locked', () => {

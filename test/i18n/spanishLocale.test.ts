@@ -32,10 +32,11 @@ describe('the es-US locale', () => {
   });
 
   it('when a call asks for the # key, then it is "la tecla numeral (#)", not the pound or hash key', () => {
-    const text = i18n.t('es-MX', 'enrollment.phone.callingPressKey', { phone: '+1 425 555 0100' });
+    const text = i18n.t('es-MX', 'enrollment.phone.callingPressKey', { phone: '+1 425 555 0100', hash: i18n.t('es-MX', 'common.hashKey.pound') });
     expect(text).toContain('la tecla numeral (#)');
     expect(text).toContain('+1 425 555 0100');
-    expect(i18n.t('es-US', 'voice.enrollment.pressKeyAgain')).toContain('tecla numeral');
+    expect(i18n.t('es-US', 'voice.enrollment.pressKeyAgain', { hash: i18n.t('es-US', 'voice.hashKey.hash') })).toContain('tecla numeral');
+    expect(i18n.t('es-US', 'common.hashKey.hash')).toBe(i18n.t('es-US', 'common.hashKey.pound'));
   });
 
   it('when every key is read, then none falls back to the English text', () => {

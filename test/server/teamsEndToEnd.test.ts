@@ -190,9 +190,24 @@ describe('Teams over HTTP with createServer', () => {
     expect(replies.map((r) => r.key)).toEqual(['enrollment.verified.phone']);
     const notices = texts(connector.calls.slice(before));
     expect(notices[0]).toBe(app.i18n.t('en-GB', 'enrollment.verified.phone', { phone: '+1 425 555 0123' }));
-    // The progress notice comes as a card whose one button continues registration ("Set up MFA").
+    // The progress notice carries the next step (issue 10 finding: it was a lone "Set up MFA" button): the methods
+    // that may be chosen now in one drop-down, and a button that starts the one chosen.
     expect(notices[1]).toContain(app.i18n.t('en-GB', 'enrollment.progress.more', { done: 1, required: 2 }));
     const cardCall = connector.calls.slice(before).find((c) => JSON.stringify(c.body ?? '').includes('"item":"register"'));
-    expect(cardCall).toBeDefined();
+    const card = (cardCall!.body['attachments'] as Array<{ content: { body: Array<Record<string, unknown>>; actions: Array<{ title: string; data: Record<string, unknown> }> } }>)[0]!.content;
+    const choiceSet = card.body.find((e) => e['type'] === 'Input.ChoiceSet') as { id: string; label: string; choices: Array<{ value: string }> };
+    expect(choiceSet.label).toBe(app.i18n.t('en-GB', 'enrollment.chooseMethod', { position: 2, required: 2 }));
+    expect(choiceSet.choices.map((c) => c.value)).toContain('authenticatorApp');
+    expect(choiceSet.choices.map((c) => c.value)).not.toContain('mobilePhone');
+    expect(card.actions).toHaveLength(1);
+    expect(card.actions[0]!.title).toBe(app.i18n.t('en-GB', 'teams.buttons.setUpChosen'));
+
+    // Choosing the app there and pressing the button opens the app step at once.
+    const afterNotice = connector.calls.length;
+    await postJson(app.url, '/api/messages', teamsMessage(connector.url, { id: 'm-next', text: '', value: { ...card.actions[0]!.data, [choiceSet.id]: 'authenticatorApp' }, locale: 'en-GB' }));
+    const shown = connector.calls.slice(afterNotice).map((c) => JSON.stringify(c.body ?? '')).join('\n');
+    expect(shown).toContain('data:image/png;base64,');
+    const stored = await stores.users.get(USER_ID);
+    expect(stored?.enrollment?.step.name).toBe('scanningApp');
   });
 });

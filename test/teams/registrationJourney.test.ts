@@ -142,7 +142,7 @@ describe.each(LOCALES)('registration in Teams, %s', (locale, words) => {
     expect(allText(card)).toContain(t('enrollment.phone.codeTexted', { phone: '+1 425 555 0123', minutes: 10 }));
     h.core.clock.advance(31_000);
     const calling = await chat.say('3'); // "Call me instead"
-    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0123' }));
+    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0123', hash: t('common.hashKey.pound') }));
     expect(h.core.outbox.last()).toMatchObject({ type: 'call', to: '+14255550123' });
   });
 
@@ -150,7 +150,7 @@ describe.each(LOCALES)('registration in Teams, %s', (locale, words) => {
     await chat.say('set up MFA');
     await chat.say('mobile phone');
     const calling = await chat.say('+1 425 555 0123, call me');
-    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0123' }));
+    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0123', hash: t('common.hashKey.pound') }));
   });
 
   it('when a resend is asked for too soon, then the cool-down is explained', async () => {
@@ -193,7 +193,7 @@ describe.each(LOCALES)('registration in Teams, %s', (locale, words) => {
     await chat.say('set up MFA');
     await chat.say('mobile phone');
     const cancelled = await chat.say('cancel');
-    expect(allText(cancelled)).toContain(t('enrollment.cancelled'));
+    expect(allText(cancelled)).toContain(t('enrollment.cancelledSetUp'));
     expect((await h.core.stores.users.get('user-1'))!.methods).toEqual([]);
     const again = await chat.say('set up MFA');
     expect(allText(again)).toContain(t('enrollment.chooseMethod', { position: 1, required: 2 }));
@@ -233,7 +233,7 @@ describe.each(LOCALES)('registration in Teams, %s', (locale, words) => {
     expect(allText(ask)).toContain(t('enrollment.officePhone.askNumber', { country: 'US' }));
     expect(allText(await chat.say('+1 202 555 0100'))).toContain(t('validation.phone.blocked', { reason: t('validation.phone.blockedReason.mainLine') }));
     const calling = await chat.say('+1 425 555 0188 ext 204');
-    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0188' }));
+    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0188', hash: t('common.hashKey.pound') }));
     expect(h.core.outbox.last()).toMatchObject({ type: 'call', to: '+14255550188', extension: '204' });
   });
 

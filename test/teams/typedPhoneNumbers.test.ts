@@ -42,7 +42,7 @@ describe.each(['en-US', 'en-GB'])('typing a phone number in Teams, %s', (locale)
     expect(allText(asked)).toContain(t('teams.phone.textOrCall', { phone: shown }));
     const calling = await chat.say(submit(asked, t('teams.buttons.callMe')));
     expect(h.core.outbox.last()).toMatchObject({ type: 'call', to: e164 });
-    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: shown }));
+    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: shown, hash: t('common.hashKey.pound') }));
   });
 
   it('when "425 555 0123 text me" is typed, then the code is texted at once', async () => {
@@ -80,7 +80,7 @@ describe.each(['en-US', 'en-GB'])('typing a phone number in Teams, %s', (locale)
     await atPhoneStep('office phone');
     const calling = await chat.say('+1 425 555 0100 x 1234');
     expect(h.core.outbox.last()).toMatchObject({ type: 'call', to: '+14255550100', extension: '1234' });
-    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0100' }));
+    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0100', hash: t('common.hashKey.pound') }));
   });
 
   it('when the office card has the extension written in the number field, then the call keeps it', async () => {

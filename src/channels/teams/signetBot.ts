@@ -31,6 +31,7 @@ import type { RememberConversation } from '../../app/rememberConversation';
 import { DIALOG_IDS } from '../../../dialogs/kit/dialogIds';
 import type { DialogServices } from '../../../dialogs/kit/dialogServices';
 import { setTurnUser, type TurnUser } from '../../../dialogs/kit/turnUser';
+import { clientTimeZone } from './clientTimeZone';
 import { forgetTurnRecord, setTurnRecord } from '../../../dialogs/kit/turnRecord';
 import { phrases } from '../../../dialogs/kit/turnInput';
 import { RouterDialog } from '../../../dialogs/routerDialog';
@@ -346,7 +347,7 @@ export class SignetBot extends ActivityHandler {
     const tenantId = tenantOf(activity);
     const profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale };
     const user = await this.deps.people.recognise(id, async () => (activity.channelId === Channels.Msteams ? this.fromRoster(context, profile) : profile));
-    return { user: { id: user.id, locale, profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } }, record: user };
+    return { user: { id: user.id, locale, timeZone: clientTimeZone(activity), profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } }, record: user };
   }
 
   /** UPN and display name from the Teams roster; the activity's own fields if the roster cannot be read. */

@@ -110,7 +110,9 @@ export interface PhonePolicy {
 
 export type PhoneCheck =
   | { readonly ok: true; readonly phone: ParsedPhone }
-  | { readonly ok: false; readonly problem: Exclude<PhoneProblem, 'blocked'> }
+  | { readonly ok: false; readonly problem: Exclude<PhoneProblem, 'blocked' | 'countryNotAllowed'> }
+  /** `country`: the number's own country (null when it belongs to none), named in the refusal. */
+  | { readonly ok: false; readonly problem: 'countryNotAllowed'; readonly country: CountryCode | null }
   | { readonly ok: false; readonly problem: 'blocked'; readonly reason: string };
 
 /**
@@ -122,7 +124,7 @@ export function checkPhone(input: string, policy: PhonePolicy, purpose: { readon
   if (!parsed.ok) return parsed;
   const { phone } = parsed;
   if (policy.allowedCountries.length > 0 && (phone.country === null || !policy.allowedCountries.includes(phone.country))) {
-    return { ok: false, problem: 'countryNotAllowed' };
+    return { ok: false, problem: 'countryNotAllowed', country: phone.country };
   }
   const blocked = policy.blockedNumbers.find((b) => b.number === phone.e164);
   if (blocked) return { ok: false, problem: 'blocked', reason: blocked.reason };

@@ -5,6 +5,7 @@ import { reply, type Effect, type Reply } from '../../domain/effects';
 import type { SecurityMethod, User } from '../../domain/user';
 import { maskEmail } from '../../domain/rules/emailAddresses';
 import { parsePhone } from '../../domain/rules/phoneNumbers';
+import { hashKeyParams } from '../../domain/rules/hashKeyName';
 import type { PhoneKind } from '../../domain/methodKinds';
 import { extractCode, generateNumericCode } from '../../security/oneTimeCodes';
 import type { ChallengeTarget, CodeDelivery, Enrollment, EnrollmentEvent, EnrollmentStep, PhoneDelivery } from '../enrollmentTypes';
@@ -13,7 +14,7 @@ import { audit, complete, lockedReply, notify, wrongAttempt, type At, type CodeS
 export function onCodeSent(user: User, enrollment: Enrollment, step: CodeSentStep, event: EnrollmentEvent, ctx: EnrollmentContext, at: At): Result {
   switch (event.type) {
     case 'submitCode': {
-      if (step.codeHash === null) return at(step, [reply('enrollment.phone.answerTheCall')]);
+      if (step.codeHash === null) return at(step, [reply('enrollment.phone.answerTheCall', hashKeyOf(step))]);
       if (user.lockedUntil !== null && ctx.now < user.lockedUntil) return at(step, [lockedReply(user.lockedUntil, ctx.now)]);
       const code = extractCode(event.code, ctx.policy.codes.length);
       if (code === null) return at(step, [reply('validation.code.format', { length: ctx.policy.codes.length })]);
@@ -32,7 +33,7 @@ export function onCodeSent(user: User, enrollment: Enrollment, step: CodeSentSte
         );
       }
       if (step.codeHash === null && event.key === '#') return completeChallenge(user, enrollment, step, ctx, at);
-      return at(step, [reply(step.codeHash === null ? 'voice.enrollment.pressKeyAgain' : 'voice.enrollment.readCode')]);
+      return at(step, [step.codeHash === null ? reply('voice.enrollment.pressKeyAgain', hashKeyOf(step, 'spoken')) : reply('voice.enrollment.readCode')]);
     }
     case 'deliveryFailed': {
       if (!isSameSend(step, event.send, event.deliveryRef)) return at(step, []);
@@ -52,7 +53,12 @@ export function onCodeSent(user: User, enrollment: Enrollment, step: CodeSentSte
 
 export function codeSentPrompt(step: CodeSentStep): Reply {
   if (step.delivery === 'email') return reply('enrollment.email.enterCode');
-  return step.codeHash === null ? reply('enrollment.phone.answerTheCall') : reply('enrollment.phone.enterCode');
+  return step.codeHash === null ? reply('enrollment.phone.answerTheCall', hashKeyOf(step)) : reply('enrollment.phone.enterCode');
+}
+
+/** The # key's name for the phone this step called (its country decides, not the reader's language). */
+function hashKeyOf(step: CodeSentStep, medium: 'written' | 'spoken' = 'written'): { readonly hashKey?: string } {
+  return step.target.type === 'phone' ? hashKeyParams(step.target.number, medium) : {};
 }
 
 export function resend(
@@ -152,7 +158,7 @@ export function issueChallenge(
   }
   return at(
     step,
-    [pressKey ? reply('enrollment.phone.callingPressKey', { phone }) : reply('enrollment.phone.callingReadCode', { phone, minutes })],
+    [pressKey ? reply('enrollment.phone.callingPressKey', { phone, ...hashKeyParams(target.number) }) : reply('enrollment.phone.callingReadCode', { phone, minutes })],
     [{ type: 'placeCall', to: target.number, extension: target.extension, mode: pressKey ? 'pressKey' : 'readCode', locale: user.locale, purpose }],
   );
 }

@@ -11,8 +11,8 @@ import { lockedReply, type At, type EnrollmentContext, type Result } from './ste
 
 export function phonePrompt(kind: PhoneKind, ctx: EnrollmentContext): Reply {
   return kind === 'officePhone'
-    ? reply('enrollment.officePhone.askNumber', { country: ctx.policy.phone.defaultCountry })
-    : reply('enrollment.phone.askNumber', { country: ctx.policy.phone.defaultCountry });
+    ? reply('enrollment.officePhone.askNumber', { countryRegion: ctx.policy.phone.defaultCountry })
+    : reply('enrollment.phone.askNumber', { countryRegion: ctx.policy.phone.defaultCountry });
 }
 
 export function submitPhone(
@@ -32,7 +32,9 @@ export function submitPhone(
     const problem =
       checked.problem === 'blocked'
         ? reply('validation.phone.blocked', { reasonKey: `validation.phone.blockedReason.${checked.reason}` })
-        : reply(`validation.phone.${checked.problem}`, { country: ctx.policy.phone.defaultCountry });
+        : checked.problem === 'countryNotAllowed'
+          ? countryRefusal(checked.country, ctx.policy.phone.allowedCountries)
+          : reply(`validation.phone.${checked.problem}`, { countryRegion: ctx.policy.phone.defaultCountry });
     return at(stay, [problem]);
   }
   const extension = kind === 'officePhone' ? parseExtension(event.extension) : ({ ok: true, extension: null } as const);
@@ -44,4 +46,12 @@ export function submitPhone(
   if (clash) return at(stay, [reply('validation.phone.alreadyRegistered', { methodKey: `methods.${clash.kind}` })]);
   if (user.lockedUntil !== null && ctx.now < user.lockedUntil) return at(stay, [lockedReply(user.lockedUntil, ctx.now)]);
   return sendChallenge(user, enrollment, kind, { type: 'phone', number: phone.e164, extension: extension.extension }, delivery, 0, ctx, at);
+}
+
+/** Names the countries allowed and, when the number has one, the country it was read as. */
+function countryRefusal(detected: string | null, allowed: readonly string[]): Reply {
+  const allowedRegions = allowed.join(',');
+  return detected === null
+    ? reply('validation.phone.countryNotAllowedNoCountry', { allowedRegions })
+    : reply('validation.phone.countryNotAllowed', { detectedRegion: detected, allowedRegions });
 }

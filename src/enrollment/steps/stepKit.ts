@@ -2,7 +2,7 @@
 // a lockout's reply, a wrong attempt counted, a method completed, and the audit and notice effects.
 import { reply, type AuditDraft, type Effect, type Reply } from '../../domain/effects';
 import type { Channel, SecurityMethod, User } from '../../domain/user';
-import { countsForMfa, meetsPolicy, mfaMethods } from '../../domain/rules/registrationPolicy';
+import { choosableKinds, countsForMfa, meetsPolicy, mfaMethods } from '../../domain/rules/registrationPolicy';
 import type { RandomSource } from '../../security/random';
 import type { EnrollmentPolicy, SecretOps } from '../enrollmentPolicy';
 import type { Enrollment, EnrollmentResult, EnrollmentStep } from '../enrollmentTypes';
@@ -61,7 +61,8 @@ export function complete(user: User, enrollment: Enrollment, method: SecurityMet
   const met = meetsPolicy(policy, updated);
   const progress = met
     ? reply('enrollment.progress.complete', { count: methods.length })
-    : reply('enrollment.progress.more', { done: methods.length, required: policy.required });
+    : // What may be chosen next goes with it, so another channel can offer the next step itself.
+      reply('enrollment.progress.more', { done: methods.length, required: policy.required, position: Math.min(methods.length + 1, policy.required), next: choosableKinds(policy, updated).join(',') });
   const effects: Effect[] = [
     audit(user, ctx, replaced ? 'method:replaced' : 'method:added', { kind: method.kind, methodId: method.id, replacedMethodId: replaced?.id ?? null }),
   ];
