@@ -3,7 +3,7 @@
 // which methods may be the default, which changes are risky). Pure: the same policy and record, the same answer.
 import type { MethodKind } from '../domain/methodKinds';
 import type { User } from '../domain/user';
-import { choosableKinds, countsForMfa, meetsPolicy, mfaMethods, type RegistrationPolicy } from '../domain/rules/registrationPolicy';
+import { canRemoveMethod, choosableKinds, countsForMfa, meetsPolicy, mfaMethods, type RegistrationPolicy } from '../domain/rules/registrationPolicy';
 
 export interface RegistrationProgress {
   /** Enough methods, at least one of which counts for MFA. */
@@ -21,6 +21,8 @@ export interface RegistrationProgress {
   readonly defaultCandidates: readonly string[];
   /** Changing a phone number is risky: no other sign-in method would be left while the new number is checked. */
   readonly changeIsRisky: boolean;
+  /** The methods (ids) that may be removed: not the last sign-in method (asked before any "Remove …?" question). */
+  readonly removable: readonly string[];
 }
 
 export type ProgressOf = (user: Pick<User, 'methods' | 'defaultMethodId' | 'enrollment'>) => RegistrationProgress;
@@ -42,5 +44,6 @@ export function registrationProgress(policy: RegistrationPolicy, user: Pick<User
     continuesRegistration: user.enrollment?.purpose === 'register' && !met,
     defaultCandidates: user.methods.filter((m) => countsForMfa(policy, m.kind) && m.id !== user.defaultMethodId).map((m) => m.id),
     changeIsRisky: mfaMethods(policy, user.methods).length <= 1,
+    removable: user.methods.filter((m) => canRemoveMethod(policy, user, m.id) === null).map((m) => m.id),
   };
 }
