@@ -11,14 +11,15 @@ import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { applyEvent } from './kit/turnRecord';
 import { field, type TurnInput } from './kit/turnInput';
-import { cardData, choice, navigationChoices, sendCard } from './kit/sendCards';
+import { cardData, choice, isLocked, lockedCard, navigationChoices, sendCard } from './kit/sendCards';
 
 export class AppSetupDialog extends SignetDialog {
   constructor(services: DialogServices) {
     super(DIALOG_IDS.appSetup, services);
   }
 
-  protected helpKey(): string {
+  protected helpKey(user: User): string {
+    if (user.enrollment && isLocked(user.enrollment)) return 'help.steps.locked';
     return 'help.steps.scanningApp';
   }
 
@@ -28,6 +29,10 @@ export class AppSetupDialog extends SignetDialog {
     const render = createReplyRenderer(this.services.i18n);
     // Resumed with nothing new to say (e.g. after a restart): ask the machine for the step again, QR code included.
     const shown = replies.length > 0 ? replies : await applyEvent(this.services, dc.context, { type: 'showStep' });
+    if (isLocked(enrollment)) {
+      await sendCard(dc, lockedCard(this.services, locale, enrollment, shown.map((r) => render(locale, r))));
+      return;
+    }
     const texts: string[] = [];
     const body: CardElement[] = [];
     const fallbackExtra: string[] = [];

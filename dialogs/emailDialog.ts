@@ -10,7 +10,7 @@ import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { field, phrases, type TurnInput } from './kit/turnInput';
 import { displayStep } from './kit/enrollmentSteps';
-import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
+import { cardData, choice, isLocked, lockedCard, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 export class EmailDialog extends SignetDialog {
   constructor(services: DialogServices) {
@@ -18,6 +18,7 @@ export class EmailDialog extends SignetDialog {
   }
 
   protected helpKey(user: User): string {
+    if (user.enrollment && isLocked(user.enrollment)) return 'help.steps.locked';
     return user.enrollment && displayStep(user.enrollment.step) === 'codeSent' ? 'help.steps.emailCode' : 'help.steps.enteringEmail';
   }
 
@@ -27,6 +28,10 @@ export class EmailDialog extends SignetDialog {
     const codeStep = displayStep(enrollment.step) === 'codeSent';
     const texts = renderer(this.services)(locale, replies.length > 0 ? replies : [reply(codeStep ? 'enrollment.email.enterCode' : 'enrollment.email.askAddress')]);
     const nav = navigationChoices(this.services, locale, enrollment);
+    if (isLocked(enrollment)) {
+      await sendCard(dc, lockedCard(this.services, locale, enrollment, texts));
+      return;
+    }
     if (codeStep) {
       await sendCard(dc, {
         texts,

@@ -48,9 +48,17 @@ export class HelpDialog extends Dialog<HelpOptions> {
     // Help-desk staff also see their commands; nobody else is told they exist.
     if (this.services.helpDesk?.isMember(requesterOf(dc.context))) texts.push(t('helpdesk.help'));
     texts.push(t('help.faqIntro'));
+    // The questions as a list to pick from: long questions side by side would be cut at phone width.
     await sendCard(dc, {
       texts,
-      choices: FAQ_IDS.map((id) => choice(id, t(`faq.${id}.question`), cardData('faq', null, { id }))),
+      picker: {
+        inputId: 'id',
+        label: t('help.faqListLabel'),
+        errorMessage: t('teams.pickOne'),
+        options: FAQ_IDS.map((id) => choice(id, t(`faq.${id}.question`), cardData('faq', null, { id }))),
+        submits: [choice('answer', t('help.showAnswer'), cardData('faq', null))],
+      },
+      choices: [],
     });
     return dc.endDialog();
   }

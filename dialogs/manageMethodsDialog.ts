@@ -8,7 +8,7 @@ import type { SecurityMethod, User } from '../src/domain/user';
 import { maskEmail } from '../src/domain/rules/emailAddresses';
 import { maskPhone, parsePhone } from '../src/domain/rules/phoneNumbers';
 import { matchesPhrase, matchOption, normaliseTyped } from './typed/choiceMatcher';
-import { textBlock, type CardChoice, type CardElement } from './cards/adaptiveCards';
+import type { CardChoice, CardPicker } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
@@ -78,24 +78,23 @@ export class ManageMethodsDialog extends SignetDialog {
       });
       return;
     }
-    const body: CardElement[] = [];
-    const choices: CardChoice[] = [];
-    const lines: string[] = [];
     const { defaultCandidates } = this.services.progress(user);
-    user.methods.forEach((m, i) => {
-      const line = `${i + 1}. ${this.describe(dc, user, m)}`;
-      lines.push(line);
-      body.push(textBlock(line));
-      const actions: CardChoice[] = [];
-      if (defaultCandidates.includes(m.id)) actions.push(choice(`setDefault:${i + 1}`, this.t(dc, 'teams.buttons.makeDefault'), cardData('setDefault', null, { methodId: m.id })));
-      if (isPhoneKind(m.kind)) actions.push(choice(`change:${i + 1}`, this.t(dc, 'teams.buttons.changeNumber'), cardData('change', null, { methodId: m.id })));
-      actions.push(choice(`remove:${i + 1}`, this.t(dc, 'teams.buttons.remove'), cardData('remove', null, { methodId: m.id })));
-      body.push({ type: 'ActionSet', actions: actions.map((a) => ({ type: 'Action.Submit', title: a.title, data: a.data })) });
-    });
-    if (user.methods.length === 0) texts.push(this.t(dc, 'teams.manage.none'));
-    else texts.push(this.t(dc, 'teams.manage.intro'));
-    choices.push(choice('add', this.t(dc, 'teams.buttons.addMethod'), cardData('add', null)), choice('done', this.t(dc, 'teams.buttons.done'), cardData('done', null)));
-    await sendCard(dc, { texts, body, fallbackExtra: [...lines, this.t(dc, 'teams.manage.typeHint')], choices });
+    const lines = user.methods.map((m, i) => `${i + 1}. ${this.describe(dc, user, m)}`);
+    // The methods as a list to pick from and what to do with the picked one: buttons per method would pass
+    // what Teams shows on one card as soon as there are two methods.
+    const onPicked: CardChoice[] = [
+      ...(defaultCandidates.length > 0 ? [choice('setDefault', this.t(dc, 'teams.buttons.makeDefault'), cardData('setDefault', null))] : []),
+      ...(user.methods.some((m) => isPhoneKind(m.kind)) ? [choice('change', this.t(dc, 'teams.buttons.changeNumber'), cardData('change', null))] : []),
+      choice('remove', this.t(dc, 'teams.buttons.remove'), cardData('remove', null)),
+    ];
+    const picker: CardPicker | undefined =
+      user.methods.length === 0
+        ? undefined
+        : { inputId: 'methodId', label: this.t(dc, 'teams.manage.methodListLabel'), errorMessage: this.t(dc, 'teams.pickOne'), options: user.methods.map((m, i) => ({ id: `method:${i + 1}`, title: lines[i]!, data: { methodId: m.id } })), submits: onPicked };
+    texts.push(this.t(dc, user.methods.length === 0 ? 'teams.manage.none' : 'teams.manage.intro'));
+    const choices = [choice('add', this.t(dc, 'teams.buttons.addMethod'), cardData('add', null)), choice('done', this.t(dc, 'teams.buttons.done'), cardData('done', null))];
+    // Typed numbers name methods here ("remove 2"), so the text version is the numbered list and how to type.
+    await sendCard(dc, { texts, ...(picker ? { picker } : {}), choices, fallback: [...texts, ...lines, this.t(dc, 'teams.manage.typeHint')].join('\n') });
   }
 
   protected override async onGlobal(dc: DialogContext, user: User, command: Exclude<GlobalCommand, 'help'>): Promise<DialogTurnResult> {
@@ -130,6 +129,8 @@ export class ManageMethodsDialog extends SignetDialog {
       await this.prompt(dc, user, [reply('teams.manage.notUnderstood')]);
       return Dialog.EndOfTurn;
     }
+    // A button under the list pressed with no method picked (clients that skip the required check).
+    if (request.action !== 'add' && request.action !== 'done' && request.methodId === undefined) return this.reshow(dc, [reply('teams.manage.pickMethod')]);
     const method = request.methodId !== undefined ? user.methods.find((m) => m.id === request.methodId) : undefined;
     switch (request.action) {
       case 'add':
@@ -142,6 +143,8 @@ export class ManageMethodsDialog extends SignetDialog {
       }
       case 'remove':
         if (!method) return this.reshow(dc, [reply('manage.remove.notFound')]);
+        // The last sign-in method is refused before asking "Remove …?" (the core's rule), with who can help.
+        if (!this.services.progress(user).removable.includes(method.id)) return this.reshow(dc, [reply('manage.remove.lastMfaMethod'), ...helpDeskReplies(this.services)]);
         state.pending = { action: 'remove', methodId: method.id };
         await this.prompt(dc, user, []);
         return Dialog.EndOfTurn;

@@ -9,13 +9,13 @@ import { phoneDeliveries, stepBehind } from '../src/domain/enrollmentRecord';
 import { matchOptionByWords, matchesPhrase } from './typed/choiceMatcher';
 import { findPhoneInText, MAX_PHONE_MESSAGE, parsePhone, type ParsedPhone } from '../src/domain/rules/phoneNumbers';
 import { hashKeyParams } from '../src/domain/rules/hashKeyName';
-import { textInput, type CardChoice, type CardElement } from './cards/adaptiveCards';
+import { fitInView, textInput, type CardChoice, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { field, phrases, type TurnInput } from './kit/turnInput';
 import { displayStep } from './kit/enrollmentSteps';
-import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
+import { cardData, choice, isLocked, lockedCard, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 interface PhoneDialogState {
   /** A number (E.164) typed without saying text or call: kept until the person picks one (not a secret). */
@@ -50,6 +50,7 @@ export class PhoneDialog extends SignetDialog {
   }
 
   protected helpKey(user: User, dc: DialogContext): string {
+    if (user.enrollment && isLocked(user.enrollment)) return 'help.steps.locked';
     const step = user.enrollment ? displayStep(user.enrollment.step) : 'enteringPhone';
     if (step === 'codeSent') return 'help.steps.codeSent';
     return this.state(dc).pendingNumber !== undefined ? 'help.steps.phoneDelivery' : 'help.steps.enteringPhone';
@@ -81,8 +82,15 @@ export class PhoneDialog extends SignetDialog {
     const locale = this.locale(dc);
     const texts = renderer(this.services)(locale, replies.length > 0 ? replies : [this.defaultPrompt(user)]);
     const nav = navigationChoices(this.services, locale, enrollment);
+    if (isLocked(enrollment)) {
+      await sendCard(dc, lockedCard(this.services, locale, enrollment, texts));
+      return;
+    }
     if (displayStep(enrollment.step) === 'codeSent') {
-      await sendCard(dc, { texts, body: [textInput('code', this.t(dc, 'teams.code.label'), { maxLength: 12 })], choices: [...this.codeChoices(dc, enrollment), ...nav.map((c) => (c.id === 'back' ? { ...c, title: this.t(dc, 'teams.buttons.changeNumber') } : c))] });
+      // A press-# call has no code to type: no Code box and no Verify.
+      const codeBox = this.expectsCode(enrollment) ? [textInput('code', this.t(dc, 'teams.code.label'), { maxLength: 12 })] : [];
+      const choices = [...this.codeChoices(dc, enrollment), ...nav.map((c) => (c.id === 'back' ? { ...c, title: this.t(dc, 'teams.buttons.changeNumber') } : c))];
+      await sendCard(dc, { texts, body: codeBox, choices: fitInView(choices), moreTitle: this.t(dc, 'teams.buttons.moreOptions') });
       return;
     }
     const pending = this.state(dc).pendingNumber;
@@ -103,12 +111,18 @@ export class PhoneDialog extends SignetDialog {
     );
   }
 
+  /** Whether the person has a code to type (a text, or a call that reads one out); not on a press-# call. */
+  private expectsCode(enrollment: Enrollment): boolean {
+    const step = stepBehind(enrollment.step);
+    return step.name !== 'codeSent' || step.codeHash !== null;
+  }
+
   private codeChoices(dc: DialogContext, enrollment: Enrollment): CardChoice[] {
     const step = stepBehind(enrollment.step);
     const current = step.name === 'codeSent' ? step.delivery : 'sms';
     const other = this.deliveries(enrollment).filter((d) => d !== current);
     return [
-      choice('verify', this.t(dc, 'teams.buttons.verify'), cardData('submitCode', enrollment)),
+      ...(this.expectsCode(enrollment) ? [choice('verify', this.t(dc, 'teams.buttons.verify'), cardData('submitCode', enrollment))] : []),
       choice('resend', this.t(dc, current === 'voice' ? 'teams.buttons.callAgain' : 'teams.buttons.resend'), cardData('resend', enrollment)),
       ...other.map((d) => choice(`resend:${d}`, this.t(dc, d === 'sms' ? 'teams.buttons.textInstead' : 'teams.buttons.callInstead'), cardData('resend', enrollment, { delivery: d }))),
     ];

@@ -48,12 +48,17 @@ export class RegistrationDialog extends SignetDialog {
     const progress = this.services.progress(user);
     const shown = replies.length > 0 ? replies : [progress.meetsPolicy ? reply('enrollment.chooseExtraMethod') : reply('enrollment.chooseMethod', { position: progress.position, required: progress.required })];
     const kinds = progress.choosable;
+    // The methods as a list to pick from (there can be more than a card's buttons), then Continue and Cancel.
     await sendCard(dc, {
       texts: renderer(this.services)(locale, shown),
-      choices: [
-        ...kinds.map((kind) => choice(kind, this.t(dc, `teams.methodLabels.${kind}`), cardData('chooseMethod', enrollment, { kind }))),
-        ...navigationChoices(this.services, locale, enrollment, { back: false }).filter((c) => c.id !== 'differentMethod'),
-      ],
+      picker: {
+        inputId: 'kind',
+        label: this.t(dc, 'teams.register.methodListLabel'),
+        errorMessage: this.t(dc, 'teams.pickOne'),
+        options: kinds.map((kind) => choice(kind, this.t(dc, `teams.methodLabels.${kind}`), cardData('chooseMethod', enrollment, { kind }))),
+        submits: [choice('continue', this.t(dc, 'teams.buttons.continue'), cardData('chooseMethod', enrollment))],
+      },
+      choices: navigationChoices(this.services, locale, enrollment, { back: false }).filter((c) => c.id !== 'differentMethod'),
     });
   }
 

@@ -6,12 +6,26 @@ import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { SECURITY_QUESTION_IDS } from '../src/domain/securityQuestions';
 import type { SecurityAnswerInput } from '../src/enrollment/enrollmentTypes';
-import { choiceSetInput, textInput, type CardElement } from './cards/adaptiveCards';
+import { choiceSetInput, fallbackText, textBlock, textInput, type CardElement, type CardSpec } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { field, type TurnInput } from './kit/turnInput';
 import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
+
+/** The questions picked on a form just sent back with a problem (ids only: answers are secrets and never echoed). */
+const PICKED_ON_FORM = 'signet.securityQuestions.picked';
+
+/** The form field a refusal is about (`validation.answers.<problem>` with a 1-based position) and which reply it is. */
+export function fieldInError(replies: readonly Reply[]): { field: string; reply: number } | null {
+  for (const [index, r] of replies.entries()) {
+    const position = Number(r.params?.['position'] ?? 0);
+    if (!r.key.startsWith('validation.answers.') || position < 1) continue;
+    const problem = r.key.slice('validation.answers.'.length);
+    return { field: `${problem === 'unknownQuestion' || problem === 'duplicateQuestion' ? 'q' : 'a'}${position}`, reply: index };
+  }
+  return null;
+}
 
 interface QuestionsState {
   /** The questions picked by typing, awaiting the answers (ids only). */
@@ -61,17 +75,30 @@ export class SecurityQuestionsDialog extends SignetDialog {
       return;
     }
     const options = SECURITY_QUESTION_IDS.map((id) => ({ title: this.question(dc, id), value: id }));
+    // After a refusal the form comes back with the questions already picked, and the refusal beside its field.
+    const onForm = (dc.context.turnState.get(PICKED_ON_FORM) as Record<string, string> | undefined) ?? {};
+    const wrong = replies.length > 0 ? fieldInError(replies) : null;
+    const placeholder = this.t(dc, 'teams.questions.choosePlaceholder');
     const body: CardElement[] = [];
+    const pointAt = (id: string): void => {
+      if (id === wrong?.field) body.push(textBlock(texts[wrong.reply] ?? '', { color: 'Attention', weight: 'Bolder' }));
+    };
     for (let i = 1; i <= this.count; i++) {
-      body.push(choiceSetInput(`q${i}`, this.t(dc, 'teams.questions.questionLabel', { position: i }), options));
+      const value = onForm[`q${i}`];
+      pointAt(`q${i}`);
+      body.push(choiceSetInput(`q${i}`, this.t(dc, 'teams.questions.questionLabel', { position: i }), options, placeholder, { placeholder, ...(value && (SECURITY_QUESTION_IDS as readonly string[]).includes(value) ? { value } : {}) }));
+      pointAt(`a${i}`);
       body.push(textInput(`a${i}`, this.t(dc, 'teams.questions.answerLabel', { position: i }), { maxLength: 40 }));
     }
-    await sendCard(dc, {
-      texts: [...texts, this.t(dc, 'teams.questions.typeNumbers', { count: this.count })],
+    const typeNumbers = this.t(dc, 'teams.questions.typeNumbers', { count: this.count });
+    const spec: CardSpec = {
+      // The refusal is shown at its field instead of on top (the text version keeps it on top).
+      texts: [...texts.filter((_, i) => i !== wrong?.reply), typeNumbers],
       body,
       fallbackExtra: SECURITY_QUESTION_IDS.map((id, i) => `(${i + 1}) ${this.question(dc, id)}`),
       choices: [choice('save', this.t(dc, 'teams.buttons.saveAnswers'), cardData('submitAnswers', enrollment)), ...nav],
-    });
+    };
+    await sendCard(dc, wrong ? { ...spec, fallback: fallbackText({ ...spec, texts: [...texts, typeNumbers] }) } : spec);
   }
 
   protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
@@ -79,6 +106,8 @@ export class SecurityQuestionsDialog extends SignetDialog {
     if (input.value?.action === 'submitAnswers') {
       const answers: SecurityAnswerInput[] = [];
       for (let i = 1; i <= this.count; i++) answers.push({ questionId: field(input.value, `q${i}`), answer: field(input.value, `a${i}`) });
+      // For the form shown again this turn if the machine refuses: which questions were picked (not the answers).
+      dc.context.turnState.set(PICKED_ON_FORM, Object.fromEntries(answers.map((a, i) => [`q${i + 1}`, a.questionId])));
       return this.applyAndEnd(dc, { type: 'submitAnswers', answers });
     }
     if (input.value) {

@@ -6,7 +6,7 @@ import type { DialogContext } from 'botbuilder-dialogs';
 import { reply, type Reply } from '../../src/domain/effects';
 import type { Enrollment } from '../../src/enrollment/enrollmentTypes';
 import { createReplyRenderer } from '../../src/renderReply';
-import { adaptiveCard, type CardChoice, type CardSpec } from '../cards/adaptiveCards';
+import { adaptiveCard, numberedChoices, type CardChoice, type CardSpec } from '../cards/adaptiveCards';
 import type { DialogServices } from './dialogServices';
 import { displayStep } from './enrollmentSteps';
 import type { CardData } from './turnInput';
@@ -31,7 +31,7 @@ export interface ShownChoicesState {
 
 export async function sendCard(dc: DialogContext, spec: CardSpec, text?: string): Promise<void> {
   // Remembered so that typing a choice's number works like pressing it (the text fallback numbers them).
-  if (dc.activeDialog) (dc.activeDialog.state as ShownChoicesState).shownChoices = spec.choices.map((c) => c.data as CardData);
+  if (dc.activeDialog) (dc.activeDialog.state as ShownChoicesState).shownChoices = numberedChoices(spec).map((c) => c.data as CardData);
   const attachment: Attachment = adaptiveCard(spec);
   await dc.context.sendActivity({ type: 'message', ...(text !== undefined ? { text } : {}), attachments: [attachment] });
 }
@@ -45,6 +45,22 @@ export function navigationChoices(services: DialogServices, locale: string, enro
     choice('differentMethod', t('teams.buttons.differentMethod'), cardData('differentMethod', enrollment)),
     choice('cancel', t('teams.buttons.cancel'), cardData('cancel', enrollment)),
   ];
+}
+
+/** Whether the code step is paused after too many wrong codes (its card then offers only the ways on). */
+export function isLocked(enrollment: Enrollment): boolean {
+  return enrollment.step.name === 'locked';
+}
+
+/**
+ * The card of a locked code step: no Verify or new code (both would be refused), but what the person can do now:
+ * set up a different method, cancel, or contact the help desk (the organisation's contact from its config).
+ */
+export function lockedCard(services: DialogServices, locale: string, enrollment: Enrollment, texts: readonly string[]): CardSpec {
+  return {
+    texts: [...texts, services.i18n.t(locale, 'teams.locked.alternatives'), ...renderer(services)(locale, helpDeskReplies(services))],
+    choices: navigationChoices(services, locale, enrollment, { back: false }),
+  };
 }
 
 /** The configured help-desk contact as replies (phone, web, email, hours: whichever are configured). */

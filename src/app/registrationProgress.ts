@@ -3,7 +3,7 @@
 // which methods may be the default, which changes are risky). Pure: the same policy and record, the same answer.
 import type { MethodKind } from '../domain/methodKinds';
 import type { User } from '../domain/user';
-import { choosableKinds, countsForMfa, meetsPolicy, mfaMethods, type RegistrationPolicy } from '../domain/rules/registrationPolicy';
+import { canRemoveMethod, choosableKinds, countsForMfa, meetsPolicy, mfaMethods, type RegistrationPolicy } from '../domain/rules/registrationPolicy';
 import { methodUses, resetKindsToAdd, type MethodUses } from '../domain/rules/methodUses';
 
 export interface RegistrationProgress {
@@ -26,6 +26,8 @@ export interface RegistrationProgress {
   readonly uses: MethodUses;
   /** Reset-capable kinds that could still be added (named when there are not enough to reset a password). */
   readonly resetToAdd: readonly MethodKind[];
+  /** The methods (ids) that may be removed: not the last sign-in method (asked before any "Remove …?" question). */
+  readonly removable: readonly string[];
 }
 
 export type ProgressOf = (user: Pick<User, 'methods' | 'defaultMethodId' | 'enrollment'>) => RegistrationProgress;
@@ -49,5 +51,6 @@ export function registrationProgress(policy: RegistrationPolicy, user: Pick<User
     changeIsRisky: mfaMethods(policy, user.methods).length <= 1,
     uses: methodUses(policy.usage, user.methods),
     resetToAdd: resetKindsToAdd(policy.usage, choosable),
+    removable: user.methods.filter((m) => canRemoveMethod(policy, user, m.id) === null).map((m) => m.id),
   };
 }

@@ -39,6 +39,12 @@ describe('registration progress', () => {
     expect(p).toMatchObject({ meetsPolicy: true, changeIsRisky: true });
   });
 
+  it('when the only sign-in method would go, then it is not removable; reset-only methods and one of two sign-in methods are', () => {
+    expect(registrationProgress(policy, newUser({ methods: [mobile], defaultMethodId: mobile.id })).removable).toEqual([]);
+    expect(registrationProgress(policy, newUser({ methods: [mobile, email], defaultMethodId: mobile.id })).removable).toEqual([email.id]);
+    expect(registrationProgress(policy, newUser({ methods: [mobile, app, email], defaultMethodId: mobile.id })).removable).toEqual([mobile.id, app.id, email.id]);
+  });
+
   it.each([
     ['register', 'one method', [mobile], true],
     ['register', 'two methods', [mobile, app], false],

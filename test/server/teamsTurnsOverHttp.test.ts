@@ -14,6 +14,7 @@ import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
 import type { Stores } from '../../src/ports/repositories';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
 import { postJson, startFakeConnector, startTestApp, teamsMessage, type ReceivedCall, type TestApp } from './serverHarness';
+import { submit, toSaid, type CardJson } from '../teams/teamsHarness';
 
 type Connector = Awaited<ReturnType<typeof startFakeConnector>>;
 
@@ -71,8 +72,9 @@ describe('Teams invokes over HTTP', () => {
 
   it('when an Action.Execute carries the data of a method choice, then the enrollment advances like the submit and the invoke gets a card response', async () => {
     await postJson(app.url, '/api/messages', teamsMessage(connector.url, { id: 'm1', text: 'set up MFA' }));
-    const card = connector.received.map((c) => (c.body['attachments'] as Array<{ content: { actions?: Array<{ data: Record<string, unknown> }> } }> | undefined)?.[0]?.content).filter(Boolean).pop()!;
-    const phone = card.actions!.find((a) => a.data['kind'] === 'mobilePhone')!;
+    const card = connector.received.map((c) => (c.body['attachments'] as Array<{ content: CardJson }> | undefined)?.[0]?.content).filter(Boolean).pop()!;
+    // The method list's Continue with "mobile phone" picked, as the client merges it.
+    const phone = { data: submit([toSaid({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] })], app.i18n.t('en-US', 'teams.methodLabels.mobilePhone')) };
     const before = connector.received.length;
 
     const res = await invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'choose', data: phone.data }, trigger: 'manual' });

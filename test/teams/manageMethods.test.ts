@@ -1,7 +1,7 @@
 // "My methods" transcripts in en-US and en-GB: the list (default marked, numbers masked), default, removal with
 // confirmation, the refusal to remove the last sign-in method (with the help-desk contact), and changing a phone.
 import { generateTotp } from '../../src/security/totp';
-import { allText, createTeamsHarness, secretShown, submit, type Chat, type TeamsHarness } from './teamsHarness';
+import { allText, createTeamsHarness, secretShown, submit, submitPicked, type Chat, type TeamsHarness } from './teamsHarness';
 
 async function registerAppAndPhone(h: TeamsHarness, chat: Chat, withPhone = true): Promise<void> {
   await chat.say('set up MFA');
@@ -34,7 +34,7 @@ describe.each(['en-US', 'en-GB'])('my methods in Teams, %s', (locale) => {
   it('when the person makes the phone the default, then it is marked as the default', async () => {
     await registerAppAndPhone(h, chat);
     const list = await chat.say('my methods');
-    const changed = await chat.say(submit(list, t('teams.buttons.makeDefault')));
+    const changed = await chat.say(submitPicked(list, t('teams.buttons.makeDefault'), 2));
     expect(allText(changed)).toContain(t('manage.default.done', { method: t('methods.alternatePhone') }));
     const user = await h.core.stores.users.get('user-1');
     expect(user!.defaultMethodId).toBe(user!.methods[1]!.id);
@@ -52,11 +52,11 @@ describe.each(['en-US', 'en-GB'])('my methods in Teams, %s', (locale) => {
     expect((await h.core.stores.users.get('user-1'))!.methods.map((m) => m.kind)).toEqual(['authenticatorApp']);
   });
 
-  it('when the person removes their last sign-in method, then it is refused with the help-desk contact', async () => {
+  it('when the person removes their last sign-in method, then it is refused at once (no "Remove …?" first) with the help-desk contact', async () => {
     await registerAppAndPhone(h, chat, false);
     const list = await chat.say('my methods');
-    await chat.say(submit(list, t('teams.buttons.remove')));
-    const refused = allText(await chat.say(t('teams.buttons.yesRemove')));
+    const refused = allText(await chat.say(submitPicked(list, t('teams.buttons.remove'), 1)));
+    expect(refused).not.toContain(t('teams.buttons.yesRemove'));
     expect(refused).toContain(t('manage.remove.lastMfaMethod'));
     expect(refused).toContain(t('common.helpDesk.phone', { phone: '+1 555 0100' }));
     expect(refused).toContain(t('common.helpDesk.url', { url: 'https://help.signet-demo.example' }));

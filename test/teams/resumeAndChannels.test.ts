@@ -7,7 +7,7 @@ import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
 import { nextMethodActivity } from '../../src/channels/teams/nextMethodCard';
 import { createCoreHarness } from '../support/coreHarness';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
-import { allText, createTeamsHarness } from './teamsHarness';
+import { allText, createTeamsHarness, submit } from './teamsHarness';
 
 describe('resuming mid-flow', () => {
   it('when a new adapter and a new bot use the same store, then the code typed there completes the phone', async () => {
@@ -31,8 +31,7 @@ describe('resuming mid-flow', () => {
     const choose = await chat.say('set up MFA');
     await chat.say('mobile phone');
     const second = await createTeamsHarness({ core: first.core, storage: new MemoryStorage() });
-    const app = choose[0]!.card!.actions!.find((a) => a.data['kind'] === 'authenticatorApp')!;
-    const stale = await second.chat('en-US').say(app.data);
+    const stale = await second.chat('en-US').say(submit(choose, first.i18n.t('en-US', 'teams.methodLabels.authenticatorApp')));
     expect(allText(stale)).toContain(first.i18n.t('en-US', 'teams.staleCard'));
     expect(allText(stale)).toContain(first.i18n.t('en-US', 'enrollment.phone.askNumber', { country: 'US' }));
   });

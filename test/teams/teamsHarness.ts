@@ -61,12 +61,13 @@ export async function createTeamsHarness(
     core?: CoreHarness;
     verificationStores?: VerificationStores;
     authEnabled?: boolean;
+    i18n?: I18n;
     /** The password-reset journey's use cases, built on this harness's core and verification service. */
     passwordReset?: (parts: { core: CoreHarness; verification: VerificationService; verificationStores: VerificationStores }) => PasswordResetServices;
   } = {},
 ): Promise<TeamsHarness> {
   const core = options.core ?? createCoreHarness({ ...(options.stores ? { stores: options.stores } : {}), ...(options.org ? { org: options.org } : {}) });
-  const i18n = await testI18n();
+  const i18n = options.i18n ?? (await testI18n());
   const storage = options.storage ?? new MemoryStorage();
   const org = testOrg(options.org);
   const random = seededRandom('teams-harness');
@@ -135,24 +136,53 @@ export function toSaid(activity: Partial<Activity>): Said {
 /** All the words of a turn, for matching. */
 export const allText = (said: readonly Said[]): string => said.map((s) => s.text).join('\n');
 
-/** Every Action.Submit on the turn's cards, including those inside ActionSets. */
+type ActionJson = { type: string; title: string; data: Record<string, unknown>; card?: CardJson };
+
+/** Every Action.Submit on the turn's cards, including those inside ActionSets and behind "More options". */
 export function actions(said: readonly Said[]): Array<{ title: string; data: Record<string, unknown> }> {
   const out: Array<{ title: string; data: Record<string, unknown> }> = [];
-  for (const s of said) {
-    if (!s.card) continue;
-    for (const a of s.card.actions ?? []) out.push(a);
-    for (const el of s.card.body ?? []) {
-      if (el['type'] === 'ActionSet') out.push(...(el['actions'] as Array<{ title: string; data: Record<string, unknown> }>));
+  const walk = (card: CardJson): void => {
+    const all = [...((card.actions ?? []) as ActionJson[]), ...(card.body ?? []).flatMap((el) => (el['type'] === 'ActionSet' ? (el['actions'] as ActionJson[]) : []))];
+    for (const a of all) {
+      if (a.type === 'Action.ShowCard' && a.card) walk(a.card);
+      else out.push(a);
     }
-  }
+  };
+  for (const s of said) if (s.card) walk(s.card);
   return out;
 }
 
-/** The submit data of the action with this title (last card first); throws if the turn offered none. */
+/**
+ * The submit data of the action with this title (last card first), or of picking the option with this title in a
+ * card's choice list and pressing the button under it; throws if the turn offered neither.
+ */
 export function submit(said: readonly Said[], title: string, inputs: Record<string, string> = {}): Record<string, unknown> {
-  const found = actions(said).filter((a) => a.title === title).pop();
-  if (!found) throw new Error(`no action titled "${title}" in: ${actions(said).map((a) => a.title).join(', ')}`);
+  const found = actions(said).filter((a) => a.title === title).pop() ?? pickedOption(said, title);
+  if (!found) throw new Error(`no action or option titled "${title}" in: ${[...actions(said).map((a) => a.title), ...optionTitles(said)].join(', ')}`);
   return { ...found.data, ...inputs };
+}
+
+/** Pressing the button with this title after picking the list's option at `position` (1-based). */
+export function submitPicked(said: readonly Said[], title: string, position: number): Record<string, unknown> {
+  const lists = choiceSets(said);
+  const option = lists[lists.length - 1]?.set.choices[position - 1];
+  if (!option) throw new Error(`no option ${position} in a choice list: ${optionTitles(said).join(', ')}`);
+  return submit(said, title, { [lists[lists.length - 1]!.set.id]: option.value });
+}
+
+type ChoiceSetJson = { type: string; id: string; choices: Array<{ title: string; value: string }> };
+const choiceSets = (said: readonly Said[]): Array<{ set: ChoiceSetJson; next: Record<string, unknown> | undefined }> =>
+  said.flatMap((s) => (s.card?.body ?? []).flatMap((el, i, body) => (el['type'] === 'Input.ChoiceSet' ? [{ set: el as unknown as ChoiceSetJson, next: body[i + 1] }] : [])));
+export const optionTitles = (said: readonly Said[]): string[] => choiceSets(said).flatMap(({ set }) => set.choices.map((c) => c.title));
+
+/** Picking an option of a choice list: the list's button (the ActionSet right under it) with the option's value. */
+function pickedOption(said: readonly Said[], title: string): { data: Record<string, unknown> } | undefined {
+  for (const { set, next } of choiceSets(said).reverse()) {
+    const option = set.choices.find((c) => c.title === title);
+    const button = next?.['type'] === 'ActionSet' ? (next['actions'] as Array<{ data: Record<string, unknown> }>)[0] : undefined;
+    if (option && button) return { data: { ...button.data, [set.id]: option.value } };
+  }
+  return undefined;
 }
 
 /** The secret key shown under "Can't scan?" (groups of four base32 characters), spaces removed. */

@@ -29,7 +29,7 @@ export function nextMethodActivity(render: ReplyRenderer, locale: string, messag
   const card = adaptiveCard({
     texts: [text],
     // One drop-down and one button: fits the five-action limit however many methods are left.
-    body: [{ ...choiceSetInput(NEXT_KIND_INPUT, label, options), value: next[0] }],
+    body: [choiceSetInput(NEXT_KIND_INPUT, label, options, render(locale, reply('teams.pickOne')), { value: next[0]! })],
     choices: [{ id: 'register', title: render(locale, reply('teams.buttons.setUpChosen')), data: register }],
     fallbackExtra: [label],
   });
