@@ -2,6 +2,7 @@
 // for the step the record is really at (an old card pressed later is stale).
 import type { Reply } from '../../src/domain/effects';
 import { stepBehind } from '../../src/domain/enrollmentRecord';
+import type { MethodKind } from '../../src/domain/methodKinds';
 import type { User } from '../../src/domain/user';
 import type { Enrollment, EnrollmentStep } from '../../src/enrollment/enrollmentTypes';
 import { DIALOG_IDS } from './dialogIds';
@@ -49,6 +50,8 @@ export interface StepOptions {
   readonly resume?: boolean;
   /** Begin a new enrollment (registration / add method dialogs). */
   readonly start?: boolean;
+  /** With `start`: the method the person already named ("add my cell number"), chosen at once. */
+  readonly kind?: MethodKind;
 }
 
 /** What a step dialog ends with: the machine's replies, for the router to show with the next step. */
