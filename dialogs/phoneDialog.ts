@@ -6,15 +6,15 @@ import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import type { Enrollment, PhoneDelivery } from '../src/enrollment/enrollmentTypes';
 import { phoneDeliveries, stepBehind } from '../src/domain/enrollmentRecord';
-import { matchOptionByWords } from './typed/choiceMatcher';
 import type { Understanding } from '../src/nlu/intentRecognizer';
 import { findPhoneInText, MAX_PHONE_MESSAGE, parsePhone, type ParsedPhone } from '../src/domain/rules/phoneNumbers';
 import { textInput, type CardChoice, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
-import { field, phrases, type TurnInput } from './kit/turnInput';
+import { field, type TurnInput } from './kit/turnInput';
 import { displayStep } from './kit/enrollmentSteps';
+import { understandTyped } from './kit/understandTurn';
 import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 interface PhoneDialogState {
@@ -169,14 +169,6 @@ export class PhoneDialog extends SignetDialog {
     return { number: field(value, 'phone'), extension: null };
   }
 
-  private deliveryOptions(dc: DialogContext, enrollment: Enrollment): Array<{ id: PhoneDelivery; label: string; synonyms: string[] }> {
-    return this.deliveries(enrollment).map((d) => ({
-      id: d,
-      label: this.t(dc, d === 'sms' ? 'teams.buttons.textMe' : 'teams.buttons.callMe'),
-      synonyms: phrases(this.services.i18n, this.locale(dc), d === 'sms' ? 'textMe' : 'callMe'),
-    }));
-  }
-
   private submit(dc: DialogContext, number: string, delivery: PhoneDelivery, extension: string | null): Promise<DialogTurnResult> {
     return this.applyAndEnd(dc, { type: 'submitPhone', number, delivery, ...(extension !== null ? { extension } : {}) });
   }
@@ -228,8 +220,10 @@ export class PhoneDialog extends SignetDialog {
     const deliveries = this.deliveries(user.enrollment!);
     if (deliveries.length === 1) return this.submit(dc, phone.e164, deliveries[0]!, extension);
     // "+1 425 555 0123, call me": the number and the way to check it in one message.
-    const how = rest === '' ? undefined : matchOptionByWords(rest, this.deliveryOptions(dc, user.enrollment!));
-    if (how) return this.submit(dc, phone.e164, how.id, null);
+    // The words beside the number, understood on their own as the answer to "text or call?".
+    const intent = rest === '' ? undefined : (await understandTyped(this.services, dc.context, rest, 'help.steps.phoneDelivery')).intent;
+    const how: PhoneDelivery | undefined = intent === 'callMe' ? 'voice' : intent === 'textMe' ? 'sms' : undefined;
+    if (how !== undefined && deliveries.includes(how)) return this.submit(dc, phone.e164, how, null);
     this.state(dc).pendingNumber = phone.e164;
     return this.ask(dc, user, []);
   }
