@@ -6,6 +6,7 @@ import type { User } from '../src/domain/user';
 import { imageElement, textBlock, textInput, type CardElement } from './cards/adaptiveCards';
 import { qrPngDataUri } from './cards/qrImage';
 import { createReplyRenderer } from '../src/renderReply';
+import type { Understanding } from '../src/nlu/intentRecognizer';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
@@ -56,6 +57,15 @@ export class AppSetupDialog extends SignetDialog {
       fallbackExtra,
       choices: [choice('verify', this.t(dc, 'teams.buttons.verify'), cardData('submitCode', enrollment)), ...navigationChoices(this.services, locale, enrollment)],
     });
+  }
+
+  protected override onStepIntent(dc: DialogContext, user: User, input: TurnInput, understood: Understanding): Promise<DialogTurnResult> | undefined {
+    return understood.entities.code !== undefined && understood.intent === 'giveCode' ? this.onInput(dc, user, input) : undefined;
+  }
+
+  /** Digits that are no code of the right length: the machine says the code is wrong, as for any code. */
+  protected override takesFreeText(_dc: DialogContext, _user: User, text: string): boolean {
+    return [...text].some((c) => c >= '0' && c <= '9');
   }
 
   protected async onInput(dc: DialogContext, _user: User, input: TurnInput): Promise<DialogTurnResult> {

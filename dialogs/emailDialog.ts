@@ -4,6 +4,7 @@ import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { matchesPhrase } from './typed/choiceMatcher';
+import type { Understanding } from '../src/nlu/intentRecognizer';
 import { textInput } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
@@ -51,12 +52,29 @@ export class EmailDialog extends SignetDialog {
     });
   }
 
+  /** An address (never read for intents: "me@school.edu" is no question) and "change email" go to the step. */
+  protected override claimsTyped(dc: DialogContext, user: User, text: string): boolean {
+    if (displayStep(user.enrollment!.step) === 'codeSent') return matchesPhrase(text, phrases(this.services.i18n, this.locale(dc), 'changeEmail'));
+    return text.includes('@');
+  }
+
+  protected override onStepIntent(dc: DialogContext, user: User, input: TurnInput, understood: Understanding): Promise<DialogTurnResult> | undefined {
+    if (displayStep(user.enrollment!.step) !== 'codeSent') return undefined;
+    if (understood.intent === 'resend') return this.applyAndEnd(dc, { type: 'resend' });
+    if (understood.intent === 'back') return this.applyAndEnd(dc, { type: 'back' });
+    return understood.entities.code !== undefined ? this.onInput(dc, user, input) : undefined;
+  }
+
+  /** The address step explains any address it cannot use; the code step a mistyped code. */
+  protected override takesFreeText(_dc: DialogContext, user: User, text: string): boolean {
+    return displayStep(user.enrollment!.step) !== 'codeSent' || [...text].some((c) => c >= '0' && c <= '9');
+  }
+
   protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
     const { value, text } = input;
-    const locale = this.locale(dc);
     if (displayStep(user.enrollment!.step) === 'codeSent') {
-      if (value?.action === 'resend' || (!value && matchesPhrase(text, phrases(this.services.i18n, locale, 'resend')))) return this.applyAndEnd(dc, { type: 'resend' });
-      if (!value && matchesPhrase(text, phrases(this.services.i18n, locale, 'changeEmail'))) return this.applyAndEnd(dc, { type: 'back' });
+      if (value?.action === 'resend') return this.applyAndEnd(dc, { type: 'resend' });
+      if (!value && matchesPhrase(text, phrases(this.services.i18n, this.locale(dc), 'changeEmail'))) return this.applyAndEnd(dc, { type: 'back' });
       return this.applyAndEnd(dc, { type: 'submitCode', code: value ? field(value, 'code') : text });
     }
     return this.applyAndEnd(dc, { type: 'submitEmail', address: value ? field(value, 'email') : text });

@@ -1,32 +1,25 @@
-// Help and FAQ: "help" explains where the person is and what they can type there; the FAQ answers the guides'
-// questions (phone left at home, lost or changed phone, no signal, no mobile phone, how often) from locales/,
-// with the organisation's help-desk contact. Begins, says its piece, and hands back to the dialog that called it.
+// Help and FAQ: "help" explains where the person is and what they can type there; a question the NLU recognised
+// (any of the guides' questions, src/nlu/intents.ts) is answered from locales/<lng>/faq.json, with the help-desk
+// contact where the guides send people there, and the usage table as a table. Says its piece and hands back to
+// the dialog that called it (which shows its step again).
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { Dialog } from 'botbuilder-dialogs';
-import { matchesPhrase, normaliseTyped } from './typed/choiceMatcher';
+import { faqAnswerFor } from '../src/nlu/faqAnswers';
+import { QUESTION_INTENTS, type QuestionIntent } from '../src/nlu/intents';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { requesterOf, turnUser } from './kit/turnUser';
 import { cardData, choice, helpDeskReplies, renderer, sendCard } from './kit/sendCards';
+import { methodUsageCard } from './cards/methodUsageCard';
 
-export const FAQ_IDS = ['leftPhoneAtHome', 'lostPhone', 'noSignal', 'noMobilePhone', 'howOften'] as const;
-export type FaqId = (typeof FAQ_IDS)[number];
+/** The questions the help card offers as buttons (a card shows at most five actions); any other is typed. */
+export const HELP_CARD_FAQS: readonly QuestionIntent[] = ['leftPhoneAtHome', 'lostPhone', 'noSignal', 'noMobilePhone', 'howOften'];
 
 export interface HelpOptions {
   /** A `help.*` key explaining the current step. */
   readonly topicKey?: string;
-  /** Answer this FAQ entry. */
+  /** Answer this question (a question intent's name). */
   readonly faqId?: unknown;
-}
-
-/** The FAQ entry a typed question is about ("I left my phone at home"), by its keywords; undefined if none. */
-export function faqFor(services: DialogServices, locale: string, typed: string): FaqId | undefined {
-  const text = ` ${normaliseTyped(typed)} `;
-  if (text.trim() === '') return undefined;
-  return FAQ_IDS.find((id) => {
-    const keywords = services.i18n.t(locale, `faq.${id}.keywords`).split('|');
-    return keywords.some((k) => text.includes(` ${normaliseTyped(k)} `)) || matchesPhrase(typed, [services.i18n.t(locale, `faq.${id}.question`)]);
-  });
 }
 
 export class HelpDialog extends Dialog<HelpOptions> {
@@ -37,11 +30,12 @@ export class HelpDialog extends Dialog<HelpOptions> {
   override async beginDialog(dc: DialogContext, options?: HelpOptions): Promise<DialogTurnResult> {
     const locale = turnUser(dc.context).locale;
     const t = (key: string, params?: Readonly<Record<string, string | number>>): string => this.services.i18n.t(locale, key, params);
-    const faqId = FAQ_IDS.find((id) => id === options?.faqId);
-    if (faqId) {
-      const answer = [t(`faq.${faqId}.answer`)];
-      if (faqId === 'leftPhoneAtHome' || faqId === 'noMobilePhone' || faqId === 'lostPhone') answer.push(...renderer(this.services)(locale, helpDeskReplies(this.services)));
-      await dc.context.sendActivity([`**${t(`faq.${faqId}.question`)}**`, ...answer].join('\n\n'));
+    const faq = faqAnswerFor(QUESTION_INTENTS.find((id) => id === options?.faqId) ?? 'none');
+    if (faq) {
+      const answer = [`**${t(faq.questionKey)}**`, t(faq.answerKey)];
+      if (faq.withHelpDesk) answer.push(...renderer(this.services)(locale, helpDeskReplies(this.services)));
+      if (faq.tableKeyPrefix !== undefined) await sendCard(dc, methodUsageCard(this.services.org, (key) => t(key), answer));
+      else await dc.context.sendActivity(answer.join('\n\n'));
       return dc.endDialog();
     }
     const texts = [t(options?.topicKey ?? 'help.steps.idle'), t('help.everywhere')];
@@ -55,7 +49,7 @@ export class HelpDialog extends Dialog<HelpOptions> {
         inputId: 'id',
         label: t('help.faqListLabel'),
         errorMessage: t('teams.pickOne'),
-        options: FAQ_IDS.map((id) => choice(id, t(`faq.${id}.question`), cardData('faq', null, { id }))),
+        options: HELP_CARD_FAQS.map((id) => choice(id, t(`faq.${id}.question`), cardData('faq', null, { id }))),
         submits: [choice('answer', t('help.showAnswer'), cardData('faq', null))],
       },
       choices: [],

@@ -108,6 +108,16 @@ export class ManageMethodsDialog extends SignetDialog {
     return this.endWith(dc, [reply('teams.manage.closed')]);
   }
 
+  /** "yes"/"no" to a pending confirmation, and the list's own actions ("remove 2"), are read by this step. */
+  protected override claimsTyped(dc: DialogContext, user: User, text: string): boolean {
+    return this.state(dc).pending !== undefined || this.requestFrom(dc, user, { text, value: null }) !== null;
+  }
+
+  /** Anything else typed here is answered with what the list understands. */
+  protected override takesFreeText(): boolean {
+    return true;
+  }
+
   protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
     const state = this.state(dc);
     const locale = this.locale(dc);

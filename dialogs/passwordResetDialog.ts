@@ -5,12 +5,12 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import type { ResetLinkOutcome } from '../src/app/issueResetLink';
 import type { ResetCheckMethod, ResetCheckOption } from '../src/app/resetCheckRules';
 import type { Reply } from '../src/domain/effects';
-import { matchOption, matchOptionByWords } from './typed/choiceMatcher';
+import { matchOption, matchOptionByWords, matchesPhrase } from './typed/choiceMatcher';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices, PasswordResetServices } from './kit/dialogServices';
 import { turnUser } from './kit/turnUser';
 import { loadUser } from './kit/turnRecord';
-import { globalCommand, readInput, type TurnInput } from './kit/turnInput';
+import { cardCommand, phrases, readInput, type TurnInput } from './kit/turnInput';
 import { cardData, choice, helpDeskReplies, renderer, sendCard } from './kit/sendCards';
 
 type Purpose = 'reset' | 'unlock';
@@ -55,7 +55,7 @@ export class PasswordResetDialog extends Dialog {
     const reset = this.services.passwordReset;
     const input = readInput(dc.context);
     if (!reset) return this.end(dc, [this.t(dc, 'teams.reset.notOffered')]);
-    if (input.value?.action === CANCEL_ACTION || globalCommand(this.services.i18n, this.locale(dc), input) === 'cancel') return this.end(dc, [this.t(dc, 'teams.reset.cancelled')]);
+    if (input.value?.action === CANCEL_ACTION || cardCommand(input) === 'cancel' || (!input.value && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'cancel')))) return this.end(dc, [this.t(dc, 'teams.reset.cancelled')]);
     const state = this.state(dc);
     switch (state.step) {
       case 'purpose':

@@ -6,15 +6,16 @@ import { reply, type Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import type { Enrollment, PhoneDelivery } from '../src/enrollment/enrollmentTypes';
 import { phoneDeliveries, stepBehind } from '../src/domain/enrollmentRecord';
-import { matchOptionByWords, matchesPhrase } from './typed/choiceMatcher';
+import type { Understanding } from '../src/nlu/intentRecognizer';
 import { findPhoneInText, MAX_PHONE_MESSAGE, parsePhone, type ParsedPhone } from '../src/domain/rules/phoneNumbers';
 import { hashKeyParams } from '../src/domain/rules/hashKeyName';
 import { fitInView, textInput, type CardChoice, type CardElement } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
-import { field, phrases, type TurnInput } from './kit/turnInput';
+import { field, type TurnInput } from './kit/turnInput';
 import { displayStep } from './kit/enrollmentSteps';
+import { understandTyped } from './kit/understandTurn';
 import { cardData, choice, isLocked, lockedCard, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
 interface PhoneDialogState {
@@ -128,27 +129,48 @@ export class PhoneDialog extends SignetDialog {
     ];
   }
 
+  /**
+   * Understood typed messages this step takes: a code, resend, "call me / text me instead", change number (code
+   * step); a number, with or without how to check it, or the answer to "text or call?" (number step).
+   */
+  protected override onStepIntent(dc: DialogContext, user: User, input: TurnInput, understood: Understanding): Promise<DialogTurnResult> | undefined {
+    const enrollment = user.enrollment!;
+    const { intent, entities } = understood;
+    const deliveries = this.deliveries(enrollment);
+    const wanted: PhoneDelivery | undefined = intent === 'callMe' ? 'voice' : intent === 'textMe' ? 'sms' : undefined;
+    if (displayStep(enrollment.step) === 'codeSent') {
+      if (intent === 'resend') return this.applyAndEnd(dc, { type: 'resend' });
+      if (wanted !== undefined && deliveries.includes(wanted)) return this.applyAndEnd(dc, { type: 'resend', delivery: wanted });
+      if (intent === 'changeNumber' || intent === 'back') return this.applyAndEnd(dc, { type: 'back' });
+      if (entities.code !== undefined) return this.onInput(dc, user, input);
+      return undefined;
+    }
+    // "+1 425 555 0123, call me": the number step reads the number and the words itself.
+    if (entities.phone !== undefined || entities.phoneProblem !== undefined) return this.onInput(dc, user, input);
+    const pending = this.state(dc).pendingNumber;
+    if (pending !== undefined && wanted !== undefined && deliveries.includes(wanted)) return this.submit(dc, pending, wanted, null);
+    return undefined;
+  }
+
+  /** Digits nothing else was made of: a mistyped code or number, which the step (or the machine) explains. */
+  protected override takesFreeText(_dc: DialogContext, _user: User, text: string): boolean {
+    return digitCount(text) > 0;
+  }
+
   protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
     const enrollment = user.enrollment!;
-    if (displayStep(enrollment.step) === 'codeSent') return this.onCodeInput(dc, enrollment, input);
+    if (displayStep(enrollment.step) === 'codeSent') return this.onCodeInput(dc, input);
     return this.onNumberInput(dc, user, input);
   }
 
-  private async onCodeInput(dc: DialogContext, enrollment: Enrollment, input: TurnInput): Promise<DialogTurnResult> {
-    const locale = this.locale(dc);
-    const i18n = this.services.i18n;
+  private async onCodeInput(dc: DialogContext, input: TurnInput): Promise<DialogTurnResult> {
     const { value, text } = input;
     if (value?.action === 'resend') {
       const delivery = value['delivery'];
       return this.applyAndEnd(dc, { type: 'resend', ...(delivery === 'sms' || delivery === 'voice' ? { delivery } : {}) });
     }
     if (value?.action === 'submitCode') return this.applyAndEnd(dc, { type: 'submitCode', code: field(value, 'code') });
-    if (!value) {
-      if (matchesPhrase(text, phrases(i18n, locale, 'resend'))) return this.applyAndEnd(dc, { type: 'resend' });
-      if (this.deliveries(enrollment).includes('voice') && matchesPhrase(text, phrases(i18n, locale, 'callMe'))) return this.applyAndEnd(dc, { type: 'resend', delivery: 'voice' });
-      if (this.deliveries(enrollment).includes('sms') && matchesPhrase(text, phrases(i18n, locale, 'textMe'))) return this.applyAndEnd(dc, { type: 'resend', delivery: 'sms' });
-      if (matchesPhrase(text, phrases(i18n, locale, 'changeNumber'))) return this.applyAndEnd(dc, { type: 'back' });
-    }
+    // Typed: resend, call/text instead and change number were understood before this (onStepIntent).
     return this.applyAndEnd(dc, { type: 'submitCode', code: text });
   }
 
@@ -160,14 +182,6 @@ export class PhoneDialog extends SignetDialog {
   /** The number (and extension) of a card submit: the card's own fields. */
   protected submittedNumber(value: TurnInput['value']): { number: string; extension: string | null } {
     return { number: field(value, 'phone'), extension: null };
-  }
-
-  private deliveryOptions(dc: DialogContext, enrollment: Enrollment): Array<{ id: PhoneDelivery; label: string; synonyms: string[] }> {
-    return this.deliveries(enrollment).map((d) => ({
-      id: d,
-      label: this.t(dc, d === 'sms' ? 'teams.buttons.textMe' : 'teams.buttons.callMe'),
-      synonyms: phrases(this.services.i18n, this.locale(dc), d === 'sms' ? 'textMe' : 'callMe'),
-    }));
   }
 
   private submit(dc: DialogContext, number: string, delivery: PhoneDelivery, extension: string | null): Promise<DialogTurnResult> {
@@ -201,12 +215,6 @@ export class PhoneDialog extends SignetDialog {
     if (found.found === 'several') return this.ask(dc, user, [reply('teams.phone.severalNumbers')]);
     if (found.found === 'one') return this.onTypedNumber(dc, user, found);
 
-    if (state.pendingNumber !== undefined && digitCount(text) === 0) {
-      // The answer to "text or call?" ("1" and "2" were turned into the buttons before this dialog saw them).
-      const picked = matchOptionByWords(text, this.deliveryOptions(dc, user.enrollment!));
-      if (picked) return this.submit(dc, state.pendingNumber, picked.id, null);
-      return this.ask(dc, user, [reply('teams.phone.pickDelivery')]);
-    }
     if (looksLikeCode(text)) return this.ask(dc, user, [reply('enrollment.unexpected.enteringPhone')]);
     if (digitCount(text) >= 5) {
       // The finder reads only numbers in a recognised layout; one the strict parser still accepts is asked about too.
@@ -227,8 +235,10 @@ export class PhoneDialog extends SignetDialog {
     const deliveries = this.deliveries(user.enrollment!);
     if (deliveries.length === 1) return this.submit(dc, phone.e164, deliveries[0]!, extension);
     // "+1 425 555 0123, call me": the number and the way to check it in one message.
-    const how = rest === '' ? undefined : matchOptionByWords(rest, this.deliveryOptions(dc, user.enrollment!));
-    if (how) return this.submit(dc, phone.e164, how.id, null);
+    // The words beside the number, understood on their own as the answer to "text or call?".
+    const intent = rest === '' ? undefined : (await understandTyped(this.services, dc.context, rest, 'help.steps.phoneDelivery')).intent;
+    const how: PhoneDelivery | undefined = intent === 'callMe' ? 'voice' : intent === 'textMe' ? 'sms' : undefined;
+    if (how !== undefined && deliveries.includes(how)) return this.submit(dc, phone.e164, how, null);
     this.state(dc).pendingNumber = phone.e164;
     return this.ask(dc, user, []);
   }

@@ -3,15 +3,15 @@
 // number works too. The machine decides what may be chosen; this dialog only offers and forwards.
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { reply, type Reply } from '../src/domain/effects';
-import { METHOD_KINDS, type MethodKind } from '../src/domain/methodKinds';
+import { METHOD_KINDS } from '../src/domain/methodKinds';
 import type { User } from '../src/domain/user';
 import type { EnrollmentPurpose } from '../src/enrollment/enrollmentTypes';
-import { matchesPhrase, matchOption, type TypedOption } from './typed/choiceMatcher';
+import type { Understanding } from '../src/nlu/intentRecognizer';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { applyEvent, loadUser } from './kit/turnRecord';
-import { phrases, type TurnInput } from './kit/turnInput';
+import type { TurnInput } from './kit/turnInput';
 import type { StepOptions } from './kit/enrollmentSteps';
 import { cardData, choice, navigationChoices, renderer, sendCard } from './kit/sendCards';
 
@@ -62,35 +62,29 @@ export class RegistrationDialog extends SignetDialog {
     });
   }
 
-  protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
-    const kind = this.kindFrom(dc, user, input);
-    if (!kind && !input.value && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'menu.manage'))) {
-      // "My methods" at the method choice: nothing is half-done yet, so stop choosing and show the methods.
-      await applyEvent(this.services, dc.context, { type: 'cancel' });
-      return dc.replaceDialog(DIALOG_IDS.manageMethods);
+  /** A method named ("the app", "text me on my cell"), or a request to set one up, is this step's answer. */
+  protected override onStepIntent(dc: DialogContext, _user: User, _input: TurnInput, understood: Understanding): Promise<DialogTurnResult> | undefined {
+    const kind = understood.entities.method;
+    if (kind !== undefined && (understood.intent === 'chooseMethod' || understood.intent === 'setUp' || understood.intent === 'addMethod')) {
+      return this.applyAndEnd(dc, { type: 'chooseMethod', kind });
     }
+    if (understood.intent === 'myMethods') return this.openMyMethods(dc);
+    return undefined;
+  }
+
+  /** "My methods" at the method choice: nothing is half-done yet, so stop choosing and show the methods. */
+  private async openMyMethods(dc: DialogContext): Promise<DialogTurnResult> {
+    await applyEvent(this.services, dc.context, { type: 'cancel' });
+    return dc.replaceDialog(DIALOG_IDS.manageMethods);
+  }
+
+  /** A card's method button (typed names and numbers come through onStepIntent and the shown choices). */
+  protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
+    const kind = input.value?.action === 'chooseMethod' ? METHOD_KINDS.find((k) => k === input.value!['kind']) : undefined;
     if (!kind) {
       await this.prompt(dc, user, [reply('teams.register.pickOne')]);
       return Dialog.EndOfTurn;
     }
     return this.applyAndEnd(dc, { type: 'chooseMethod', kind });
-  }
-
-  private kindFrom(dc: DialogContext, user: User, input: TurnInput): MethodKind | undefined {
-    if (input.value) {
-      const kind = input.value['kind'];
-      return input.value.action === 'chooseMethod' && typeof kind === 'string' ? METHOD_KINDS.find((k) => k === kind) : undefined;
-    }
-    // Numbers follow the card's order (the choosable kinds); names may be any offered kind, so the machine can
-    // explain why one cannot be chosen yet.
-    const { choosable, notYet } = this.services.progress(user);
-    const options: (TypedOption & { kind: MethodKind })[] = [...choosable, ...notYet].map((kind) => ({
-      id: kind,
-      kind,
-      label: this.t(dc, `teams.methodLabels.${kind}`),
-      synonyms: phrases(this.services.i18n, this.locale(dc), `methodSynonyms.${kind}`),
-    }));
-    const typed = /^\d{1,2}$/.test(input.text.trim()) ? options.slice(0, choosable.length) : options;
-    return matchOption(input.text, typed)?.kind;
   }
 }

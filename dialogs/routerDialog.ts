@@ -1,22 +1,27 @@
 // The root dialog: the main menu (set up MFA, add a method, my methods, help) and the one place that decides,
 // from the stored enrollment state (not from dialog state), which step dialog shows next. After a step it shows
 // the machine's replies, continues a registration until the policy is met, and ends with a summary. Typed
-// help-desk commands open the help-desk dialog (which refuses non-members).
+// help-desk commands open the help-desk dialog (which refuses non-members). Other typed messages are understood
+// by the NLU: a question is answered, a request opened, and anything else says what can be said here.
 import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
 import { isMethodKind } from '../src/domain/methodKinds';
 import { isEnrollmentActive } from '../src/enrollment/enrollmentMachine';
-import { matchOption, matchesPhrase } from './typed/choiceMatcher';
+import { matchesPhrase } from './typed/choiceMatcher';
+import type { MethodKind } from '../src/domain/methodKinds';
+import { faqAnswerFor } from '../src/nlu/faqAnswers';
+import type { Understanding } from '../src/nlu/intentRecognizer';
 import { adaptiveCard } from './cards/adaptiveCards';
 import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { turnUser } from './kit/turnUser';
 import { applyEvent, loadUser } from './kit/turnRecord';
-import { globalCommand, phrases, readInput } from './kit/turnInput';
+import { cardCommand, phrases, readInput } from './kit/turnInput';
+import { notUnderstoodTexts, understandTyped } from './kit/understandTurn';
+import { switchLanguage } from './kit/switchLanguage';
 import { stepDialogId, type StepResult } from './kit/enrollmentSteps';
 import { cardData, choice, renderer } from './kit/sendCards';
-import { faqFor } from './helpDialog';
 import { HELP_DESK_CANCEL, HELP_DESK_CONFIRM, parseHelpDeskCommand } from './helpDeskDialog';
 
 type MenuItem = 'register' | 'add' | 'manage' | 'help';
@@ -67,30 +72,72 @@ export class RouterDialog extends Dialog {
     if (input.value?.action === 'faq') return dc.beginDialog(DIALOG_IDS.help, { faqId: input.value['id'] });
     const helpDeskCommand = !input.value && this.services.helpDesk ? parseHelpDeskCommand(this.services.i18n, this.locale(dc), input.text) : null;
     if (helpDeskCommand) return dc.beginDialog(DIALOG_IDS.helpDesk, { command: helpDeskCommand });
-    const item = this.menuItem(dc, input);
+    const item = this.menuItem(input);
     // "Set up this method" on the next-step notice (src/channels/teams/nextMethodCard.ts) names the method.
     const kind = input.value?.['kind'];
     if (item === 'register' && isMethodKind(kind)) return dc.beginDialog(DIALOG_IDS.registration, { start: true, kind });
     if (item) return this.open(dc, item);
-    const command = globalCommand(this.services.i18n, this.locale(dc), input);
-    if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: 'help.steps.idle' });
-    if (command === 'differentMethod') return dc.beginDialog(DIALOG_IDS.addMethod, { start: true });
-    if (command) {
-      await dc.context.sendActivity(this.t(dc, 'enrollment.nothingInProgress'));
-      return this.showMenu(dc, 'teams.menu.prompt');
+    if (input.value || input.text === '') {
+      const command = cardCommand(input);
+      if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: 'help.steps.idle' });
+      if (command === 'differentMethod') return dc.beginDialog(DIALOG_IDS.addMethod, { start: true });
+      if (command) return this.nothingInProgress(dc);
+      return this.showMenu(dc, 'common.welcome');
     }
-    // "I forgot my password" / "I'm locked out": the reset journey (before the FAQ, whose keywords are broader).
-    if (!input.value && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'passwordReset'))) return dc.beginDialog(DIALOG_IDS.passwordReset);
-    const faqId = input.value ? undefined : faqFor(this.services, this.locale(dc), input.text);
-    if (faqId) return dc.beginDialog(DIALOG_IDS.help, { faqId });
-    return this.showMenu(dc, 'common.welcome');
+    // "I forgot my password" / "I'm locked out": the reset journey (before the FAQ, whose answer is broader).
+    if (matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'passwordReset'))) return dc.beginDialog(DIALOG_IDS.passwordReset);
+    return this.onUnderstood(dc, user, await understandTyped(this.services, dc.context, input.text));
   }
 
-  private menuItem(dc: DialogContext, input: ReturnType<typeof readInput>): MenuItem | undefined {
+  /** A typed message in a fresh chat (no step): its question answered, its request opened, else what can be said. */
+  private async onUnderstood(dc: DialogContext, user: User, understood: Understanding): Promise<DialogTurnResult> {
+    const faq = faqAnswerFor(understood.intent);
+    if (faq) return dc.beginDialog(DIALOG_IDS.help, { faqId: faq.intent });
+    const method = understood.entities.method;
+    switch (understood.intent) {
+      case 'setUp':
+        // Registration says so itself when the policy is already met.
+        return this.start(dc, DIALOG_IDS.registration, method);
+      case 'addMethod':
+      case 'chooseMethod':
+      case 'differentMethod':
+        // "add my cell number": the method named is chosen at once; a registration while the policy is not met.
+        return this.start(dc, this.services.progress(user).meetsPolicy ? DIALOG_IDS.addMethod : DIALOG_IDS.registration, method);
+      case 'myMethods':
+      case 'removeMethod':
+        return dc.beginDialog(DIALOG_IDS.manageMethods);
+      case 'help':
+        return dc.beginDialog(DIALOG_IDS.help, { topicKey: 'help.steps.idle' });
+      case 'greeting':
+        return this.showMenu(dc, 'common.welcome');
+      case 'switchLanguage':
+        return this.showMenu(dc, null, [await switchLanguage(this.services, dc.context, understood.entities.language)]);
+      case 'cancel':
+      case 'back':
+      case 'resend':
+      case 'callMe':
+      case 'textMe':
+      case 'giveCode':
+        return this.nothingInProgress(dc);
+      default:
+        return this.showMenu(dc, null, notUnderstoodTexts(this.services, this.locale(dc), 'help.steps.idle'));
+    }
+  }
+
+  private async nothingInProgress(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(this.t(dc, 'enrollment.nothingInProgress'));
+    return this.showMenu(dc, 'teams.menu.prompt');
+  }
+
+  private start(dc: DialogContext, dialogId: string, kind: MethodKind | undefined): Promise<DialogTurnResult> {
+    return dc.beginDialog(dialogId, { start: true, ...(kind !== undefined ? { kind } : {}) });
+  }
+
+  /** A menu button, or the number of one typed ("2"); words are understood by the NLU. */
+  private menuItem(input: ReturnType<typeof readInput>): MenuItem | undefined {
     if (input.value) return input.value.action === 'menu' ? MENU.find((m) => m === input.value!['item']) : undefined;
-    const locale = this.locale(dc);
-    const options = MENU.map((m) => ({ id: m, label: this.t(dc, `teams.menu.${m}`), synonyms: phrases(this.services.i18n, locale, `menu.${m}`) }));
-    return matchOption(input.text, options)?.id;
+    const text = input.text.trim();
+    return text.length > 0 && text.length <= 2 && [...text].every((c) => c >= '0' && c <= '9') ? MENU[Number(text) - 1] : undefined;
   }
 
   private open(dc: DialogContext, item: MenuItem): Promise<DialogTurnResult> {

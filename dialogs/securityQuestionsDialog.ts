@@ -101,6 +101,17 @@ export class SecurityQuestionsDialog extends SignetDialog {
     await sendCard(dc, wrong ? { ...spec, fallback: fallbackText({ ...spec, texts: [...texts, typeNumbers] }) } : spec);
   }
 
+  /** Question numbers ("1 3 5"), or answers one per line: the person's own words, never read for intents. */
+  protected override claimsTyped(dc: DialogContext, _user: User, text: string): boolean {
+    if (this.state(dc).questionIds) return typedAnswerLines(text).length > 1;
+    return [...text].every((c) => (c >= '0' && c <= '9') || c === ',' || c === ';' || c.trim() === '');
+  }
+
+  /** Anything else is explained by the step (how many numbers, how many answers). */
+  protected override takesFreeText(): boolean {
+    return true;
+  }
+
   protected async onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult> {
     const state = this.state(dc);
     if (input.value?.action === 'submitAnswers') {

@@ -1,6 +1,7 @@
-// The base of every Signet dialog: handles, once for all of them, a stale card submit, "help" (explains where the
-// person is), and "cancel" / "back" / "different method" (events for the enrollment machine). Subclasses only
-// render their step and turn the rest of the input into an event.
+// The base of every Signet dialog: handles, once for all of them, a stale card submit, what a typed message means
+// (asked of the NLU with the step): a question is answered and the step shown again, "help" explains where the
+// person is, "cancel" / "back" / "different method" are events for the enrollment machine, a language is switched,
+// and nothing understood says what can be said here. Subclasses render their step and take their own answers.
 import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply } from '../src/domain/effects';
 import type { User } from '../src/domain/user';
@@ -10,7 +11,11 @@ import { DIALOG_IDS } from './kit/dialogIds';
 import type { DialogServices } from './kit/dialogServices';
 import { turnUser } from './kit/turnUser';
 import { applyEvent, loadUser } from './kit/turnRecord';
-import { globalCommand, readInput, type GlobalCommand, type TurnInput } from './kit/turnInput';
+import { cardCommand, readInput, type GlobalCommand, type TurnInput } from './kit/turnInput';
+import { notUnderstoodTexts, understandTyped } from './kit/understandTurn';
+import { switchLanguage } from './kit/switchLanguage';
+import { faqAnswerFor } from '../src/nlu/faqAnswers';
+import type { Understanding } from '../src/nlu/intentRecognizer';
 import { isStaleSubmit, type StepOptions, type StepResult } from './kit/enrollmentSteps';
 import type { ShownChoicesState } from './kit/sendCards';
 
@@ -24,10 +29,33 @@ export abstract class SignetDialog extends Dialog<StepOptions> {
 
   /** The help text (a locale key) for where the person is in this dialog. */
   protected abstract helpKey(user: User, dc: DialogContext): string;
+
+  /** Locked, a step's own help ("type resend") would name what the lock refuses: the locked help says what works. */
+  private lockedAwareHelpKey(user: User, dc: DialogContext): string {
+    return user.enrollment?.step.name === 'locked' ? 'help.steps.locked' : this.helpKey(user, dc);
+  }
   /** Shows the current step; `replies` are what the machine just said (empty: the step's own prompt). */
   protected abstract prompt(dc: DialogContext, user: User, replies: readonly Reply[]): Promise<void>;
-  /** Handles input that is not a global command. */
+  /** Handles input that is not a global command: a card submit, or typed text the step takes as its answer. */
   protected abstract onInput(dc: DialogContext, user: User, input: TurnInput): Promise<DialogTurnResult>;
+
+  /**
+   * Typed text this step reads itself before any intent is asked for, because the NLU would misread it (an email
+   * address, security answers, the list's own actions). Default: none.
+   */
+  protected claimsTyped(_dc: DialogContext, _user: User, _text: string): boolean {
+    return false;
+  }
+
+  /** What the step does with an understood message it offers (its answer, resend, call me…); undefined: not here. */
+  protected onStepIntent(_dc: DialogContext, _user: User, _input: TurnInput, _understood: Understanding): Promise<DialogTurnResult> | undefined {
+    return undefined;
+  }
+
+  /** Whether a message nothing was understood in still goes to the step (a mistyped code or number it explains). */
+  protected takesFreeText(_dc: DialogContext, _user: User, _text: string): boolean {
+    return false;
+  }
 
   override async beginDialog(dc: DialogContext, options?: StepOptions): Promise<DialogTurnResult> {
     const user = await loadUser(this.services, dc.context);
@@ -108,10 +136,54 @@ export abstract class SignetDialog extends Dialog<StepOptions> {
       return dc.beginDialog(DIALOG_IDS.router);
     }
     if (input.value?.action === 'faq') return dc.beginDialog(DIALOG_IDS.help, { faqId: input.value['id'] });
-    const command = globalCommand(this.services.i18n, this.locale(dc), input);
-    // Locked, a step's own help ("type resend") would name what the lock refuses: the locked help says what works.
-    if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: user.enrollment?.step.name === 'locked' ? 'help.steps.locked' : this.helpKey(user, dc) });
-    if (command) return this.onGlobal(dc, user, command);
-    return this.onInput(dc, user, input);
+    if (input.value || input.text === '') {
+      const command = cardCommand(input);
+      if (command === 'help') return dc.beginDialog(DIALOG_IDS.help, { topicKey: this.lockedAwareHelpKey(user, dc) });
+      if (command) return this.onGlobal(dc, user, command);
+      return this.onInput(dc, user, input);
+    }
+    if (this.claimsTyped(dc, user, input.text)) return this.onInput(dc, user, input);
+    return this.onUnderstood(dc, user, input, await understandTyped(this.services, dc.context, input.text, this.lockedAwareHelpKey(user, dc)));
+  }
+
+  private async onUnderstood(dc: DialogContext, user: User, input: TurnInput, understood: Understanding): Promise<DialogTurnResult> {
+    const own = this.onStepIntent(dc, user, input, understood);
+    if (own) return own;
+    const faq = faqAnswerFor(understood.intent);
+    // A question mid-step: answered, then the help dialog hands back and resumeDialog shows this step again.
+    if (faq) return dc.beginDialog(DIALOG_IDS.help, { faqId: faq.intent });
+    switch (understood.intent) {
+      case 'help':
+        return dc.beginDialog(DIALOG_IDS.help, { topicKey: this.lockedAwareHelpKey(user, dc) });
+      case 'cancel':
+      case 'back':
+      case 'differentMethod':
+        return this.onGlobal(dc, user, understood.intent);
+      case 'switchLanguage':
+        await dc.context.sendActivity(await switchLanguage(this.services, dc.context, understood.entities.language));
+        return this.reprompt(dc, user);
+      case 'greeting':
+        return this.reprompt(dc, user);
+      case 'setUp':
+      case 'addMethod':
+      case 'myMethods':
+      case 'removeMethod':
+        if (isEnrollmentActive(user)) {
+          await dc.context.sendActivity(this.t(dc, 'teams.finishFirst'));
+          return this.reprompt(dc, user);
+        }
+        // Nothing half-done (the list of methods is open): the router opens what was asked for.
+        await dc.cancelAllDialogs();
+        return dc.beginDialog(DIALOG_IDS.router);
+      default:
+        if (understood.intent === 'none' && this.takesFreeText(dc, user, input.text)) return this.onInput(dc, user, input);
+        await dc.context.sendActivity(notUnderstoodTexts(this.services, this.locale(dc), this.lockedAwareHelpKey(user, dc)).join('\n\n'));
+        return this.reprompt(dc, user);
+    }
+  }
+
+  private async reprompt(dc: DialogContext, user: User): Promise<DialogTurnResult> {
+    await this.prompt(dc, user, []);
+    return Dialog.EndOfTurn;
   }
 }

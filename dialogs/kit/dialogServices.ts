@@ -4,7 +4,9 @@ import type { ProgressOf } from '../../src/app/registrationProgress';
 import type { OrgConfig } from '../../src/config/orgConfigSchema';
 import type { EnrollmentService } from '../../src/enrollment/enrollmentService';
 import type { HelpDeskService } from '../../src/helpdesk/helpDeskService';
+import type { TurnContext } from 'botbuilder';
 import type { I18n } from '../../src/i18n';
+import type { Nlu } from '../../src/nlu/understand';
 import type { AnswerResetCheck } from '../../src/app/answerResetCheck';
 import type { ResetCheckOption } from '../../src/app/resetCheckRules';
 import type { StartResetCheck } from '../../src/app/startResetCheck';
@@ -33,4 +35,8 @@ export interface DialogServices {
    * record is trusted only while this is unchanged; absent: no copy is kept and every `loadUser` reads the store.
    */
   readonly turnWrites?: () => number;
+  /** What a typed message means (intents and entities per locale), asked at every step (kit/understandTurn.ts). */
+  readonly nlu: Nlu;
+  /** Keeps the language the person chose for this conversation; absent: the language follows Teams only. */
+  readonly keepLanguage?: (context: TurnContext, locale: string) => Promise<void>;
 }

@@ -50,7 +50,7 @@ export interface StepOptions {
   readonly resume?: boolean;
   /** Begin a new enrollment (registration / add method dialogs). */
   readonly start?: boolean;
-  /** With `start`: the method already chosen (the next-step notice's drop-down). */
+  /** With `start`: the method already chosen (the next-step notice's drop-down, or one the person named: "add my cell number"). */
   readonly kind?: MethodKind;
 }
 

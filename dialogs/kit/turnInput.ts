@@ -1,9 +1,9 @@
 // What the person sent this turn, read once: the typed text (cut to the limit) or the submit data of one of our
-// cards, and the global commands (cancel, back, help, different method) typed or pressed anywhere.
+// cards, and the global commands (cancel, back, help, different method) pressed on any card (typed ones are
+// understood by the NLU: kit/understandTurn.ts).
 import type { TurnContext } from 'botbuilder';
 import type { I18n } from '../../src/i18n';
 import { cutStrings, cutText } from '../../src/channels/inputLimits';
-import { matchesPhrase } from '../typed/choiceMatcher';
 
 /** The data our cards put in activity.value: an action, and for enrollment cards the enrollment and step. */
 export interface CardData {
@@ -46,7 +46,8 @@ export function phrases(i18n: I18n, locale: string, name: string, flow: 'teams' 
   return i18n.t(locale, `${flow}.commands.${name}`).split('|');
 }
 
-export function globalCommand(i18n: I18n, locale: string, input: TurnInput): GlobalCommand | null {
-  if (input.value) return (GLOBAL_COMMANDS as readonly string[]).includes(input.value.action) ? (input.value.action as GlobalCommand) : null;
-  return GLOBAL_COMMANDS.find((c) => matchesPhrase(input.text, phrases(i18n, locale, c))) ?? null;
+/** The global command a card button carries, or null. */
+export function cardCommand(input: TurnInput): GlobalCommand | null {
+  const action = input.value?.action;
+  return action !== undefined && (GLOBAL_COMMANDS as readonly string[]).includes(action) ? (action as GlobalCommand) : null;
 }

@@ -64,3 +64,19 @@ export function createNlu(options: NluOptions): Nlu {
     localeFor,
   };
 }
+
+const shared = new Map<string, Nlu>();
+
+/**
+ * One NLU per configuration in this process: every bot built with the same options (the Teams handler, each test's
+ * bot) shares one training, which is the slow part (seconds per locale).
+ */
+export function sharedNlu(options: NluOptions): Nlu {
+  const key = JSON.stringify([[...options.locales].sort(), options.fallback, options.defaultCountry, options.codeLength ?? 6, options.threshold ?? DEFAULT_THRESHOLD, options.localesDir ?? '']);
+  let nlu = shared.get(key);
+  if (nlu === undefined) {
+    nlu = createNlu(options);
+    shared.set(key, nlu);
+  }
+  return nlu;
+}

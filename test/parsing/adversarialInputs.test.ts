@@ -16,11 +16,8 @@ import { readTypedSignInAnswer } from '../../src/channels/teams/signInRequestCar
 import { smsKeyword } from '../../src/domain/rules/smsKeywords';
 import { clientIdOf } from '../../src/security/apiClientCredentials';
 import { codeSchema, requestSchema } from '../../src/api/verificationRoutes';
-import type { DialogServices } from '../../dialogs/kit/dialogServices';
-import { globalCommand } from '../../dialogs/kit/turnInput';
 import { looksLikeCode } from '../../dialogs/phoneDialog';
 import { parseHelpDeskCommand, trimChars } from '../../dialogs/helpDeskDialog';
-import { faqFor } from '../../dialogs/helpDialog';
 import { typedAnswerLines, typedQuestionNumbers } from '../../dialogs/securityQuestionsDialog';
 import { positionAndWords } from '../../dialogs/manageMethodsDialog';
 import type { I18n } from '../../src/i18n';
@@ -70,7 +67,6 @@ interface Parser {
 
 function parsers(i18n: I18n): Parser[] {
   const locale = 'en-US';
-  const services = { i18n } as unknown as DialogServices;
   const options = [
     { id: 'sms', label: 'Text me a code', synonyms: ['text', 'text me', 'sms'] },
     { id: 'voice', label: 'Call me', synonyms: ['call', 'call me', 'phone me'] },
@@ -96,14 +92,12 @@ function parsers(i18n: I18n): Parser[] {
     { name: 'matchesPhrase', run: (s) => matchesPhrase(s, ['text me a code', 'call me', 'help']) },
     { name: 'matchOption', run: (s) => matchOption(s, options) },
     { name: 'matchOptionByWords', run: (s) => matchOptionByWords(s, options) },
-    { name: 'globalCommand (every dialog)', run: (s) => globalCommand(i18n, locale, { text: s, value: null }) },
     { name: 'readTypedSignInAnswer (Teams approval)', run: (s) => readTypedSignInAnswer(s, ['deny', 'this was not me']) },
     { name: 'smsKeyword (SMS body)', run: (s) => smsKeyword(s) },
     { name: 'parseHelpDeskCommand', run: (s) => parseHelpDeskCommand(i18n, locale, s) },
     { name: 'parseHelpDeskCommand (look up …)', run: (s) => parseHelpDeskCommand(i18n, locale, `look up ${s}`) },
     { name: 'parseHelpDeskCommand (issue … options)', run: (s) => parseHelpDeskCommand(i18n, locale, `issue jane@contoso.edu ${s}`) },
     { name: 'trimChars', run: (s) => trimChars(s, `<"'(`, `>"'),.;:!?`) },
-    { name: 'faqFor (help)', run: (s) => faqFor(services, locale, s) },
     { name: 'typedQuestionNumbers', run: (s) => typedQuestionNumbers(s) },
     { name: 'typedAnswerLines', run: (s) => typedAnswerLines(s) },
     { name: 'positionAndWords (my methods)', run: (s) => positionAndWords(s) },

@@ -67,7 +67,9 @@ export async function createTeamsHarness(
   } = {},
 ): Promise<TeamsHarness> {
   const core = options.core ?? createCoreHarness({ ...(options.stores ? { stores: options.stores } : {}), ...(options.org ? { org: options.org } : {}) });
-  const i18n = options.i18n ?? (await testI18n());
+  // An organisation offering other locales (Spanish) gets translations for exactly those.
+  const offered = options.org?.locales?.offered;
+  const i18n = options.i18n ?? (offered ? await createI18n({ supported: offered, fallback: options.org?.locales?.default ?? offered[0]! }) : await testI18n());
   const storage = options.storage ?? new MemoryStorage();
   const org = testOrg(options.org);
   const random = seededRandom('teams-harness');

@@ -67,12 +67,13 @@ describe.each(['en-US', 'en-GB'])('typing a phone number in Teams, %s', (locale)
     expect(allText(asked)).toContain(t('teams.phone.severalNumbers'));
   });
 
-  it('when "text or call?" is answered with something else, then it is asked again and nothing is sent', async () => {
+  it('when "text or call?" is answered with something not understood, then it is asked again and nothing is sent', async () => {
     await atPhoneStep();
     await chat.say('+43 664 12345671');
-    const again = await chat.say('maybe later');
+    const again = await chat.say('purple elephants dance quietly');
     expect(h.core.outbox.items).toEqual([]);
-    expect(allText(again)).toContain(t('teams.phone.pickDelivery'));
+    expect(allText(again)).toContain(t('teams.notUnderstood'));
+    expect(allText(again)).toContain(t('help.steps.phoneDelivery'));
     expect(allText(again)).toContain(t('teams.phone.textOrCall', { phone: '+43 664 12345671' }));
   });
 

@@ -52,6 +52,7 @@ import { ConversationQueue } from './conversationQueue';
 import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
 import { recordWrites, writeRecording, writesSoFar } from './turnWrites';
 import { cutTurnInput } from '../inputLimits';
+import { sharedNlu, type Nlu } from '../../nlu/understand';
 // Built at start-up from botAdapter.ts (which does not load botbuilder-dialogs); re-exported for existing callers.
 export { createBotAdapter, createTurnErrorHandler } from './botAdapter';
 
@@ -76,6 +77,8 @@ export interface SignetBotDeps extends TeamsUseCases {
   readonly passwordReset?: PasswordResetServices;
   /** Turns of one conversation that may wait behind the running one in this process; more are told "busy". */
   readonly maxWaitingTurns?: number;
+  /** What typed messages mean; default: the NLU of the organisation's offered locales, shared in this process. */
+  readonly nlu?: Nlu;
 }
 
 /** The use cases (src/app/) behind a Teams turn; teamsWiring.ts builds them. */
@@ -98,6 +101,8 @@ export class SignetBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   /** The conversation reference as last saved for notices, kept in the dialog state read every turn anyway. */
   private readonly savedReference: StatePropertyAccessor<string | undefined>;
+  /** The language the person chose by saying it ("español"), kept with the conversation; unset: Teams' locale. */
+  private readonly chosenLocale: StatePropertyAccessor<string | undefined>;
   private readonly services: DialogServices;
   private readonly turns: ConversationQueue;
   private readonly unhandledInvokes: UnhandledInvokeLog;
@@ -109,6 +114,7 @@ export class SignetBot extends ActivityHandler {
     this.conversationState = new ConversationState(deps.storage);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('signet:dialogState'));
     this.savedReference = this.conversationState.createProperty<string | undefined>('signet:savedReference');
+    this.chosenLocale = this.conversationState.createProperty<string | undefined>('signet:chosenLocale');
     this.turns = new ConversationQueue(deps.maxWaitingTurns);
     this.unhandledInvokes = new UnhandledInvokeLog(deps.logger);
     // Recorded so that a turn which changed something is never re-run (see runDialogs).
@@ -123,6 +129,8 @@ export class SignetBot extends ActivityHandler {
         ? { passwordReset: { options: deps.passwordReset.options, start: writeRecording(deps.passwordReset.start, []), answer: writeRecording(deps.passwordReset.answer, []) } }
         : {}),
       turnWrites: writesSoFar,
+      nlu: deps.nlu ?? nluOf(deps.org),
+      keepLanguage: async (context, locale) => this.chosenLocale.set(context, locale),
     };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
 
@@ -332,7 +340,7 @@ export class SignetBot extends ActivityHandler {
   /** The person of this turn and their record (created on first contact); null when refused. */
   private async identify(context: TurnContext): Promise<{ user: TurnUser; record: User } | null> {
     const activity = context.activity;
-    const locale = this.deps.i18n.resolveLocale(activity.locale);
+    const locale = await this.localeOf(context);
     const from = activity.from;
     // With authentication on, only Teams vouches for who is talking (an AAD object id and a roster UPN); another
     // channel of the same bot registration (Web Chat, Direct Line) would let a client name any user.
@@ -348,6 +356,13 @@ export class SignetBot extends ActivityHandler {
     const profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale };
     const user = await this.deps.people.recognise(id, async () => (activity.channelId === Channels.Msteams ? this.fromRoster(context, profile) : profile));
     return { user: { id: user.id, locale, timeZone: clientTimeZone(activity), profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } }, record: user };
+  }
+
+  /** The language the person chose in this conversation while the organisation still offers it, else Teams' locale. */
+  private async localeOf(context: TurnContext): Promise<string> {
+    await this.conversationState.load(context);
+    const chosen = await this.chosenLocale.get(context);
+    return chosen !== undefined && this.deps.org.locales.offered.includes(chosen) ? chosen : this.deps.i18n.resolveLocale(context.activity.locale);
   }
 
   /** UPN and display name from the Teams roster; the activity's own fields if the roster cannot be read. */
@@ -414,6 +429,11 @@ function tenantOf(activity: TurnContext['activity']): string | null {
   if (typeof fromData === 'string' && fromData !== '') return fromData;
   const fromConversation = activity.conversation?.tenantId;
   return typeof fromConversation === 'string' && fromConversation !== '' ? fromConversation : null;
+}
+
+/** The NLU for the organisation's offered locales (trained on first use, once per process). */
+function nluOf(org: OrgConfig): Nlu {
+  return sharedNlu({ locales: org.locales.offered, fallback: org.locales.default, defaultCountry: org.phone.defaultCountry, codeLength: org.codes.length });
 }
 
 /** Every dialog, each in its own file under dialogs/. */

@@ -1,0 +1,24 @@
+// The one place a dialog asks what a typed message means: the NLU (src/nlu) with the step the person is at, so a
+// question, a command or the step's own answer is told apart the same way at every step, and "nothing understood"
+// always says what can be said there.
+import type { TurnContext } from 'botbuilder';
+import type { Understanding } from '../../src/nlu/intentRecognizer';
+import type { DialogServices } from './dialogServices';
+import { turnUser } from './turnUser';
+
+/** The `help.steps.*` key a step explains itself with, to the NLU's step name ("help.steps.codeSent" → "codeSent"). */
+export function stepOfHelpKey(helpKey: string): string {
+  const prefix = 'help.steps.';
+  return helpKey.startsWith(prefix) ? helpKey.slice(prefix.length) : helpKey;
+}
+
+/** What the typed `text` means where the person is (`helpKey` of the step; none in a fresh chat). */
+export function understandTyped(services: DialogServices, context: TurnContext, text: string, helpKey?: string): Promise<Understanding> {
+  const step = helpKey === undefined ? undefined : stepOfHelpKey(helpKey);
+  return services.nlu.understand(text, turnUser(context).locale, step === undefined ? {} : { step });
+}
+
+/** "I didn't catch that" and what can be said at this step: never silence, never the welcome again. */
+export function notUnderstoodTexts(services: DialogServices, locale: string, helpKey: string): string[] {
+  return [services.i18n.t(locale, 'teams.notUnderstood'), services.i18n.t(locale, helpKey), services.i18n.t(locale, 'help.everywhere')];
+}
