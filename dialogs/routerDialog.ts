@@ -85,7 +85,8 @@ export class RouterDialog extends Dialog {
       return this.showMenu(dc, 'common.welcome');
     }
     // "I forgot my password" / "I'm locked out": the reset journey (before the FAQ, whose answer is broader).
-    if (matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'passwordReset'))) return dc.beginDialog(DIALOG_IDS.passwordReset);
+    // Without the journey (no directory), the FAQ's answer names the help desk instead.
+    if (this.services.passwordReset && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'passwordReset'))) return dc.beginDialog(DIALOG_IDS.passwordReset);
     return this.onUnderstood(dc, user, await understandTyped(this.services, dc.context, input.text));
   }
 

@@ -50,8 +50,8 @@ describe('IssueResetLink', () => {
     const { issuer, links } = setUp();
     const outcome = await issuer.issue(teams('m-app', 'code', 'unlock'));
     if (outcome.kind !== 'issued') throw new Error(outcome.kind);
-    expect(outcome.url).toMatch(/^https:\/\/signet\.example\.test\/reset\?link=[A-Za-z0-9_-]{43}$/);
-    const token = new URL(outcome.url).searchParams.get('link')!;
+    expect(outcome.url).toMatch(/^https:\/\/signet\.example\.test\/reset\/link\/[A-Za-z0-9_-]{43}$/);
+    const token = new URL(outcome.url).pathname.split('/').pop()!;
     expect(await links.take(resetLinkTokenHash(token), T0)).toEqual({ userId: person.id, purpose: 'unlock', proofs: ['app', 'teams'], issuedVia: 'teams', issuedAt: T0, expiresAt: T0 + 15 * 60_000 });
     expect(await links.take(resetLinkTokenHash(token), T0)).toBeNull();
   });

@@ -28,7 +28,7 @@ describe('reset links in the production wiring', () => {
 
       const res = await postJson(running!.url, '/api/dev/telephony/sms', { from: PHONE, body: 'RESET' });
       const message = parseXml(res.text).children.find((c) => c.name === 'Message')!.text;
-      const token = /https:\/\/signet\.example\.test\/reset\?link=([A-Za-z0-9_-]{43})/.exec(message)?.[1];
+      const token = /https:\/\/signet\.example\.test\/reset\/link\/([A-Za-z0-9_-]{43})/.exec(message)?.[1];
       expect(token).toBeDefined();
       expect(await stores.resetLinks.take(resetLinkTokenHash(token!), Date.now())).toMatchObject({ userId: profile.id, proofs: ['sms'], issuedVia: 'sms' });
       expect(await stores.resetLinks.take(resetLinkTokenHash(token!), Date.now())).toBeNull();

@@ -35,7 +35,7 @@ describe.each(['en-US', 'en-GB'])('card findings, %s', (locale) => {
     await registerApp(h, chat);
     await chat.say('mobile phone');
     const calling = await chat.say('+1 425 555 0123, call me');
-    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0123' }));
+    expect(allText(calling)).toContain(t('enrollment.phone.callingPressKey', { phone: '+1 425 555 0123', hash: t('common.hashKey.pound') }));
     expect(body(calling).filter((e) => e['type'] === 'Input.Text')).toEqual([]);
     const titles = actions(calling).map((a) => a.title);
     expect(titles).not.toContain(t('teams.buttons.verify'));

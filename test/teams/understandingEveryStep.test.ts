@@ -5,9 +5,10 @@
 // every one of these got the welcome again or "Please pick one of these methods".
 import type { MethodKind } from '../../src/domain/methodKinds';
 import { testOrg } from '../support/coreHarness';
-import { allText, createTeamsHarness, type Chat, type Said, type TeamsHarness } from './teamsHarness';
+import { actions, allText, createTeamsHarness, optionTitles, type Chat, type Said, type TeamsHarness } from './teamsHarness';
 
-const titles = (said: readonly Said[]): string[] => said.flatMap((s) => s.card?.actions ?? []).map((a) => a.title);
+// Buttons (also stacked or behind "More options") and the options of choice lists.
+const titles = (said: readonly Said[]): string[] => [...actions(said).map((a) => a.title), ...optionTitles(said)];
 
 describe.each(['en-US', 'en-GB'])('the dialogs understand typed messages at every step, %s', (locale) => {
   let h: TeamsHarness;
@@ -81,7 +82,8 @@ describe.each(['en-US', 'en-GB'])('the dialogs understand typed messages at ever
       await chat.say('set up MFA');
       await chat.say('mobile phone');
       const said = await chat.say('cancel');
-      expect(allText(said)).toContain(t('enrollment.cancelled'));
+      // Registration's cancel says what really continues it ("set up MFA").
+      expect(allText(said)).toContain(t('enrollment.cancelledSetUp'));
       expect(await step()).toBe('cancelled');
     });
 
