@@ -65,6 +65,10 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     await directory.verifyConfiguration();
     const signet = await composeSignet(config, logger, { stores, directory, passwordReset: { directory } });
     const { server, verificationApi, jobs } = signet;
+    // Before listening: the first person's message must not wait seconds for the language models.
+    const warming = Date.now();
+    await signet.nlu.warmUp();
+    logger.info('language models ready', { locales: config.org.locales.offered, ms: Date.now() - warming });
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);
     logger.info('listening', { url, env: config.env, store: stores.kind });

@@ -28,6 +28,7 @@ import { createStores, type SignetStores } from './stores/storesWiring';
 import type { Directory } from './ports/directory';
 import type { ResetLinkRepository } from './ports/resetLinks';
 import { createDirectory } from './directory/directoryWiring';
+import { organisationNlu, type Nlu } from './nlu/understand';
 import { IssueResetLink } from './app/issueResetLink';
 import { resetLinkPolicyFrom } from './app/resetLinkPolicy';
 import { resetCheckOptions } from './app/resetCheckRules';
@@ -75,6 +76,8 @@ export interface ComposedSignet {
   /** The Teams bot, built on the first turn (or on first access). */
   readonly bot: () => SignetBot;
   readonly botStorage: Storage;
+  /** What people type, understood; `warmUp()` trains it (or loads it from the model cache) before listening. */
+  readonly nlu: Nlu;
 }
 
 /**
@@ -166,6 +169,10 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
   // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
   const { botStorage } = stores;
   const teamsUseCases = createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock });
+  // Made here, not on the first turn, so that start-up can train it (or load it from the cache) before listening.
+  const nlu = organisationNlu(config.org, config.nluModelCache, (what, err) =>
+    logger.warn(`the language model cache could not be ${what === 'read' ? 'read' : 'written'}; training instead`, { error: err }),
+  );
   const handler = new LazyActivityHandler(() => {
     const { SignetBot } = require('./channels/teams/signetBot') as typeof import('./channels/teams/signetBot');
     return new SignetBot({
@@ -178,6 +185,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
       logger,
       helpDesk,
       passwordReset,
+      nlu,
     });
   });
 
@@ -219,7 +227,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
       random,
     }).register(server);
   }
-  return { config, stores, i18n, render, clock, core, helpDesk, verificationApi, jobs, outbox, server, bot: () => handler.bot, botStorage };
+  return { config, stores, i18n, render, clock, core, helpDesk, verificationApi, jobs, outbox, server, bot: () => handler.bot, botStorage, nlu };
 }
 
 /** SMTP when SMTP_URL is set; else the outbox, except in production, where mail then fails visibly. */

@@ -24,6 +24,9 @@ export interface AppConfig {
   /** Where Twilio and people reach this service; webhook signatures are checked against it. */
   readonly publicBaseUrl: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Where trained language models are kept between starts (NLU_MODEL_CACHE_DIR): a directory, "default" (the
+   * project's .cache/nlu) or "off" (train on every start). */
+  readonly nluModelCache: string;
   readonly bodyLimitBytes: number;
   readonly mongodb: { readonly uri: string | undefined; readonly dbName: string };
   /** How long a Twilio webhook's answer is kept for its retries (WEBHOOK_LEDGER_RETENTION_HOURS, default 7 days). */
@@ -85,6 +88,8 @@ const envSchema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // "off": train the language models on every start; a path: keep them there between starts.
+  NLU_MODEL_CACHE_DIR: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   MONGODB_URI: z
     .string()
@@ -232,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     host: v.HOST,
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,
     logLevel: v.LOG_LEVEL,
+    nluModelCache: v.NLU_MODEL_CACHE_DIR ?? 'default',
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     mongodb: { uri: v.MONGODB_URI, dbName: v.MONGODB_DB },
     webhookLedgerRetentionMs: v.WEBHOOK_LEDGER_RETENTION_HOURS * 60 * 60 * 1000,

@@ -9,6 +9,7 @@ import { isMethodKind } from '../domain/methodKinds';
 import { findNumberEntities, type Entities, type EntityOptions, type LanguageChoice } from './entities';
 import type { IntentCorpus } from './intentCorpus';
 import { isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
+import { modelKey, type ModelCache } from './modelCache';
 
 export interface Understanding {
   /** "none" when nothing was understood well enough: the step says "I didn't catch that" and what can be said. */
@@ -71,11 +72,19 @@ export class IntentRecognizer {
     private readonly options: RecognizerOptions,
   ) {}
 
-  static async train(corpus: IntentCorpus, options: RecognizerOptions): Promise<IntentRecognizer> {
+  /** Trains on the corpus, or loads the model a previous training of the same corpus left in `cache`. */
+  static async train(corpus: IntentCorpus, options: RecognizerOptions, cache?: ModelCache): Promise<IntentRecognizer> {
     const language = nlpLanguageOf(corpus.locale);
-    const nlp = await newNlp(language);
-    for (const intent of TRAINED_INTENTS) for (const utterance of corpus.utterances[intent]) nlp.addDocument(language, utterance, intent);
-    await nlp.train();
+    let nlp = await newNlp(language);
+    const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent]] as const);
+    const key = modelKey([NLPJS_VERSION, NLP_SETTINGS, language, documents]);
+    if (!loadModel(nlp, cache?.read(key))) {
+      // A fresh instance: a model that failed half-way through loading leaves nothing behind.
+      nlp = await newNlp(language);
+      for (const [intent, utterances] of documents) for (const utterance of utterances) nlp.addDocument(language, utterance, intent);
+      await nlp.train();
+      cache?.write(key, nlp.toJSON());
+    }
     // Names go to a second, untrained instance: NLP.js would otherwise put "@method" in place of "email" or
     // "office phone" in every utterance, and "can I use my school email" would look like "can I use my office phone".
     const { ner } = await newNlp(language);
@@ -120,15 +129,27 @@ function wordCount(text: string): number {
   return text.split(/\s+/).filter((w) => [...w].some((c) => c.toLowerCase() !== c.toUpperCase())).length;
 }
 
+const NLP_SETTINGS = { keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false };
+
+/** A saved model from another NLP.js version may not load the same way: the version is part of its name. */
+const NLPJS_VERSION = (require('@nlpjs/nlp/package.json') as { version: string }).version;
+
+/** Loads a cached model into a fresh instance; false (train instead) when there is none or it does not fit. */
+function loadModel(nlp: Nlp, model: unknown): boolean {
+  if (model === undefined || model === null || typeof model !== 'object') return false;
+  try {
+    nlp.fromJSON(model);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** An NLP.js instance of its own container (nothing shared between locales or instances), console log off. */
 async function newNlp(language: string): Promise<Nlp> {
   const container = await containerBootstrap();
   container.use(LANGUAGE_PACKS[language]);
-  container.registerConfiguration(
-    'nlu-??',
-    { keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false },
-    true,
-  );
+  container.registerConfiguration('nlu-??', { ...NLP_SETTINGS }, true);
   return new Nlp({ container, languages: [language], autoSave: false, autoLoad: false, calculateSentiment: false });
 }
 

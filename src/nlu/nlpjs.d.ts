@@ -34,6 +34,8 @@ declare module '@nlpjs/nlp' {
     addLanguage(locales: string | string[]): void;
     addDocument(locale: string, utterance: string, intent: string): void;
     train(): Promise<unknown>;
+    toJSON(): unknown;
+    fromJSON(model: unknown): void;
     process(locale: string, text: string): Promise<NlpResult>;
   }
 }

@@ -2,8 +2,10 @@
 // locale, trained on first use (or all at once by warmUp at start-up) and kept; concurrent first calls share one
 // training. A locale without its own utterances uses the closest one of the same language, then the fallback.
 import type { CountryCode } from 'libphonenumber-js';
+import type { OrgConfig } from '../config/orgConfigSchema';
 import { defaultIntentLocalesDir, hasIntentCorpus, loadIntentCorpus } from './intentCorpus';
 import { IntentRecognizer, type UnderstandContext, type Understanding } from './intentRecognizer';
+import { defaultModelCacheDir, fileModelCache } from './modelCache';
 
 export interface NluOptions {
   /** The locales to understand (the organisation's offered locales); each needs locales/<lng>/intents.json. */
@@ -14,6 +16,10 @@ export interface NluOptions {
   readonly codeLength?: number;
   readonly threshold?: number;
   readonly localesDir?: string;
+  /** Where trained models are kept between runs (see modelCache.ts); undefined: train on every start. */
+  readonly modelCacheDir?: string;
+  /** Told when the model cache cannot be read or written (the NLU trains instead). */
+  readonly onCacheError?: (what: string, err: unknown) => void;
 }
 
 export interface Nlu {
@@ -37,11 +43,12 @@ export function createNlu(options: NluOptions): Nlu {
     codeLengths: [...new Set([6, options.codeLength ?? 6])],
     threshold: options.threshold ?? DEFAULT_THRESHOLD,
   };
+  const cache = options.modelCacheDir === undefined ? undefined : fileModelCache(options.modelCacheDir, options.onCacheError);
   const trained = new Map<string, Promise<IntentRecognizer>>();
   const recognizer = (locale: string): Promise<IntentRecognizer> => {
     let pending = trained.get(locale);
     if (pending === undefined) {
-      pending = IntentRecognizer.train(loadIntentCorpus(localesDir, locale), recognizerOptions);
+      pending = IntentRecognizer.train(loadIntentCorpus(localesDir, locale), recognizerOptions, cache);
       // A failed training is not kept: the next message tries again.
       pending.catch(() => trained.delete(locale));
       trained.set(locale, pending);
@@ -72,11 +79,27 @@ const shared = new Map<string, Nlu>();
  * bot) shares one training, which is the slow part (seconds per locale).
  */
 export function sharedNlu(options: NluOptions): Nlu {
-  const key = JSON.stringify([[...options.locales].sort(), options.fallback, options.defaultCountry, options.codeLength ?? 6, options.threshold ?? DEFAULT_THRESHOLD, options.localesDir ?? '']);
+  const key = JSON.stringify([[...options.locales].sort(), options.fallback, options.defaultCountry, options.codeLength ?? 6, options.threshold ?? DEFAULT_THRESHOLD, options.localesDir ?? '', options.modelCacheDir ?? '']);
   let nlu = shared.get(key);
   if (nlu === undefined) {
     nlu = createNlu(options);
     shared.set(key, nlu);
   }
   return nlu;
+}
+
+/**
+ * The NLU for the organisation's offered locales, trained (or loaded from the model cache) once per process.
+ * `modelCache`: a directory, "default" (the project's .cache/nlu) or "off".
+ */
+export function organisationNlu(org: OrgConfig, modelCache = 'default', onCacheError?: NluOptions['onCacheError']): Nlu {
+  const modelCacheDir = modelCache === 'off' ? undefined : modelCache === 'default' ? defaultModelCacheDir() : modelCache;
+  return sharedNlu({
+    locales: org.locales.offered,
+    fallback: org.locales.default,
+    defaultCountry: org.phone.defaultCountry,
+    codeLength: org.codes.length,
+    ...(modelCacheDir !== undefined ? { modelCacheDir } : {}),
+    ...(onCacheError ? { onCacheError } : {}),
+  });
 }

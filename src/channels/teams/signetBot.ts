@@ -52,7 +52,7 @@ import { ConversationQueue } from './conversationQueue';
 import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
 import { recordWrites, writeRecording, writesSoFar } from './turnWrites';
 import { cutTurnInput } from '../inputLimits';
-import { sharedNlu, type Nlu } from '../../nlu/understand';
+import { organisationNlu, type Nlu } from '../../nlu/understand';
 // Built at start-up from botAdapter.ts (which does not load botbuilder-dialogs); re-exported for existing callers.
 export { createBotAdapter, createTurnErrorHandler } from './botAdapter';
 
@@ -129,7 +129,7 @@ export class SignetBot extends ActivityHandler {
         ? { passwordReset: { options: deps.passwordReset.options, start: writeRecording(deps.passwordReset.start, []), answer: writeRecording(deps.passwordReset.answer, []) } }
         : {}),
       turnWrites: writesSoFar,
-      nlu: deps.nlu ?? nluOf(deps.org),
+      nlu: deps.nlu ?? organisationNlu(deps.org),
       keepLanguage: async (context, locale) => this.chosenLocale.set(context, locale),
     };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
@@ -429,11 +429,6 @@ function tenantOf(activity: TurnContext['activity']): string | null {
   if (typeof fromData === 'string' && fromData !== '') return fromData;
   const fromConversation = activity.conversation?.tenantId;
   return typeof fromConversation === 'string' && fromConversation !== '' ? fromConversation : null;
-}
-
-/** The NLU for the organisation's offered locales (trained on first use, once per process). */
-function nluOf(org: OrgConfig): Nlu {
-  return sharedNlu({ locales: org.locales.offered, fallback: org.locales.default, defaultCountry: org.phone.defaultCountry, codeLength: org.codes.length });
 }
 
 /** Every dialog, each in its own file under dialogs/. */
