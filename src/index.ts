@@ -65,10 +65,15 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     await directory.verifyConfiguration();
     const signet = await composeSignet(config, logger, { stores, directory, passwordReset: { directory } });
     const { server, verificationApi, jobs } = signet;
-    // Before listening: the first person's message must not wait seconds for the language models.
+    // Before listening, what the first person's message needs: after a restart nobody waits seconds for the
+    // language models, the Teams dialogs or the first database connection.
+    // The store first: loading the models and dialogs keeps the event loop busy, which a connection being set up
+    // at the same time could take for a timeout.
     const warming = Date.now();
+    await firstContact(stores, STORE_CONTACT_WAIT_MS);
     await signet.nlu.warmUp();
-    logger.info('language models ready', { locales: config.org.locales.offered, ms: Date.now() - warming });
+    signet.bot();
+    logger.info('ready to listen', { locales: config.org.locales.offered, ms: Date.now() - warming });
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);
     logger.info('listening', { url, env: config.env, store: stores.kind });
@@ -109,6 +114,19 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     io.exit(1);
     return undefined;
   }
+}
+
+/** How long start-up waits for the store before listening anyway (then /readyz says 503 until it answers). */
+const STORE_CONTACT_WAIT_MS = 3000;
+
+/** Opens the store's connection, waiting at most `waitMs`: a store that is down must not stop Signet listening. */
+async function firstContact(stores: SignetStores, waitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+  });
+  await Promise.race([stores.ping().catch(() => undefined), waited]);
+  clearTimeout(timer);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -166,7 +166,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     start: new StartResetCheck({ stores, unlocks: stores.verification.unlocks, verification: core.verification, policy: resetPolicy, abuse: abusePolicyFrom(config.org.verification), clock }),
     answer: new AnswerResetCheck({ stores, verification: core.verification, links: resetLinks, clock }),
   };
-  // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
+  // Built when first needed (main() does it before listening): requiring signetBot loads botbuilder-dialogs and the dialogs.
   const { botStorage } = stores;
   const teamsUseCases = createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock });
   // Made here, not on the first turn, so that start-up can train it (or load it from the cache) before listening.

@@ -218,6 +218,24 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
       },
     );
   };
+  // Driver 6 keeps a closed topology when the first connection fails (a server down at start, or a selection that
+  // timed out while the event loop was busy), and every later operation then fails with MongoTopologyClosedError
+  // until connect() runs again. So connect() is retried until it succeeds once; after that the driver's own
+  // monitoring rides out outages.
+  let connectTimer: NodeJS.Timeout | undefined;
+  const connectUntilUp = (retryInMs: number): void => {
+    client.connect().then(
+      () => undefined,
+      (error: unknown) => {
+        if (closed) return;
+        logger.warn('Could not reach MongoDB yet; retrying', { retryInMs, ...describeFailure(error) });
+        connectTimer = setTimeout(() => connectUntilUp(Math.min(retryInMs * 2, MAX_INDEX_RETRY_MS)), retryInMs);
+        connectTimer.unref();
+      },
+    );
+  };
+  connectUntilUp(FIRST_INDEX_RETRY_MS);
+
   const background = (options.indexes ?? 'background') === 'background';
   if (background) indexInBackground(FIRST_INDEX_RETRY_MS);
 
@@ -244,6 +262,7 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     close: async () => {
       closed = true;
       clearTimeout(retryTimer);
+      clearTimeout(connectTimer);
       await client.close();
     },
   };

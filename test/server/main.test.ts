@@ -98,7 +98,7 @@ describe('main', () => {
     expect(logs.filter((l) => String(l['msg']).includes('in-memory store'))).toHaveLength(1);
     expect(logs).toContainEqual(expect.objectContaining({ msg: 'listening', url: running!.url, store: 'memory' }));
     // The language models are ready before the first person can write: no first message waits for a training.
-    const ready = logs.findIndex((l) => l['msg'] === 'language models ready');
+    const ready = logs.findIndex((l) => l['msg'] === 'ready to listen');
     expect(ready).toBeGreaterThanOrEqual(0);
     expect(ready).toBeLessThan(logs.findIndex((l) => l['msg'] === 'listening'));
     expect([...io.signals.keys()].sort()).toEqual(['SIGINT', 'SIGTERM']);

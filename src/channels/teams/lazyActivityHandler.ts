@@ -1,5 +1,6 @@
-// An ActivityHandler that builds the real bot on its first turn: botbuilder-dialogs and every dialog load then,
-// not at start-up (they were ~40 MB and over half a second of a start that otherwise serves SMS and the API too).
+// An ActivityHandler that builds the real bot when first needed: main() builds it before listening (so the first
+// person after a restart does not wait for botbuilder-dialogs and every dialog to load); harnesses and tools that
+// compose Signet without serving Teams never load them.
 import { ActivityHandler, type TurnContext } from 'botbuilder';
 
 export class LazyActivityHandler<T extends ActivityHandler> extends ActivityHandler {
