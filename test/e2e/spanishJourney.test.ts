@@ -14,7 +14,8 @@ import { T0 } from '../support/fixtures';
 const SMS_PATH = '/api/twilio/sms';
 const ORG = {
   locales: { offered: ['en-US', 'en-GB', 'es-US'], default: 'en-US' },
-  helpDesk: { phone: '+1 555 0100', url: 'https://help.signet-demo.example' },
+  // Hours are the organisation's own words: written per locale, each person reads theirs.
+  helpDesk: { phone: '+1 555 0100', url: 'https://help.signet-demo.example', hours: { 'en-US': 'Monday to Friday, 8:00 to 16:00', 'es-US': 'de lunes a viernes, de 8:00 a 16:00' } },
 };
 const PHONE = PERSON.phone;
 const PHONE_SHOWN = '+1 206 555 0123';
@@ -238,6 +239,8 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
     const textsBefore = s.twilio.messages().length;
     const missing = await teams('no me llegó el código');
     expect(missing.text).toContain(es('faq.didntGetCode.question'));
+    expect(missing.text).toContain(es('common.helpDesk.hours', { hours: 'de lunes a viernes, de 8:00 a 16:00' }));
+    expect(missing.text).not.toContain('Monday');
     const hash = await teams('¿qué es la tecla numeral?');
     expect(hash.text).toContain('tecla numeral (#)');
     expect(s.twilio.messages()).toHaveLength(textsBefore);
