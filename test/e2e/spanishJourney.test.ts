@@ -17,8 +17,10 @@ const ORG = {
   // Hours are the organisation's own words: written per locale, each person reads theirs.
   helpDesk: { phone: '+1 555 0100', url: 'https://help.signet-demo.example', hours: { 'en-US': 'Monday to Friday, 8:00 to 16:00', 'es-US': 'de lunes a viernes, de 8:00 a 16:00' } },
 };
-const PHONE = PERSON.phone;
+const PHONE: string = PERSON.phone;
 const PHONE_SHOWN = '+1 206 555 0123';
+const OTHER_PHONE = '+12065550124';
+const OTHER_SHOWN = '+1 206 555 0124';
 
 // ---- what the person sees and hears -----------------------------------------------------------------------------
 
@@ -156,8 +158,8 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
   }
   let smsCounter = 0;
   /** A text from the parent's phone; the <Message> Signet answers with. */
-  async function texted(body: string): Promise<string> {
-    const res = await s.twilioPost(SMS_PATH, { MessageSid: `SMes${String(++smsCounter).padStart(30, '0')}`, AccountSid: 'AC0123456789abcdef0123456789abcdef', From: PHONE, To: '+12065550100', Body: body, NumMedia: '0' });
+  async function texted(body: string, from = PHONE): Promise<string> {
+    const res = await s.twilioPost(SMS_PATH, { MessageSid: `SMes${String(++smsCounter).padStart(30, '0')}`, AccountSid: 'AC0123456789abcdef0123456789abcdef', From: from, To: '+12065550100', Body: body, NumMedia: '0' });
     expect(res.status).toBe(200);
     const message = parseXml(res.text).children.find((c) => c.name === 'Message')?.text ?? '';
     if (message !== '') everything.push(message);
@@ -175,10 +177,11 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
     return match[1]!;
   };
   /** The call Signet placed last, answered by the parent: the TwiML they hear, and the <Gather> to press keys on. */
-  async function answerCall(): Promise<{ says: XmlElement[]; gather: XmlElement }> {
+  async function answerCall(to = PHONE): Promise<{ says: XmlElement[]; gather: XmlElement }> {
     const call = s.twilio.calls().at(-1)!;
+    expect(call.params['To']).toBe(to);
     const answer = new URL(String(call.params['Url']));
-    const res = await s.twilioPost(`${answer.pathname}${answer.search}`, callParams(call.sid!));
+    const res = await s.twilioPost(`${answer.pathname}${answer.search}`, callParams(call.sid!, { To: to }));
     const elements = flatten(parseXml(res.text));
     const says = elements.filter((e) => e.name === 'Say');
     everything.push(...says.map((e) => e.text));
@@ -323,13 +326,13 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
     expectNoEnglish();
   });
 
-  it('when a parent whose Teams is English says "español", then the next texted code and call are Spanish; after "English", English again', async () => {
+  it('when a parent whose Teams is English says "español", then the next texted code, call and Teams notice are Spanish; after "English", English again', async () => {
     await teams('hello', 'en-US');
     const switched = await teams('español', 'en-US');
     expect(switched.text).toContain(es('teams.language.switched'));
     expect(await stored()).toMatchObject({ locale: 'es-US', localeChosen: true });
 
-    // Teams still sends en-US: the person's choice wins.
+    // Teams still sends en-US: the person's choice wins, on every channel.
     await teams('quiero configurar la verificación', 'en-US');
     await teams('mi celular', 'en-US');
     await teams('206 555 0123', 'en-US');
@@ -337,19 +340,24 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
     expect(textedCode.text).toContain(es('enrollment.phone.codeTexted', { phone: PHONE_SHOWN, minutes: 10 }));
     const code = codeIn(lastText());
     expect(lastText()).toBe(es('sms.enrollmentCode', { code, org: 'Signet Demo School', minutes: 10 }));
-    const before = s.connector.received.length;
     await callInsteadIn('llámame mejor');
-    const { says } = await answerCall();
-    expect(says.map((e) => e.attributes['language'])).toEqual(['es-US']);
+    const { says, gather } = await answerCall();
+    expect(says.map((e) => [e.attributes['language'], e.attributes['voice']])).toEqual([['es-US', 'Polly.Lupe']]);
     // Heard, not read: the key's name without the symbol.
     expect(says[0]!.text).toContain('la tecla numeral');
-    expect(s.connector.received.length).toBeGreaterThan(before);
+    const spanishNotice = s.connector.received.length;
+    await press(gather, '#', s.twilio.calls().at(-1)!.sid!);
+    // The notice in the chat follows the person's language, not the locale Teams put in the conversation.
+    expect(noticesSince(spanishNotice)).toContain(es('enrollment.verified.phone', { phone: PHONE_SHOWN }));
 
     const back = await teams('English please', 'en-US');
     expect(back.text).toContain(en('teams.language.switched'));
     expect(await stored()).toMatchObject({ locale: 'en-US' });
-    await callInsteadIn('call me again');
-    const english = await answerCall();
+    await teams('add a method', 'en-US');
+    await teams('alternate phone', 'en-US');
+    await teams('206 555 0124', 'en-US');
+    await callInsteadIn('call me');
+    const english = await answerCall(OTHER_PHONE);
     expect(english.says.map((e) => [e.attributes['language'], e.attributes['voice']])).toEqual([['en-US', 'Polly.Joanna']]);
     expect(english.says[0]!.text).toContain('pound key');
     await callInsteadIn('text me instead');
@@ -358,8 +366,9 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
 
     // The code texted in English is replied by SMS: the answer and the Teams notice are English too.
     const noticesFrom = s.connector.received.length;
-    expect(await texted(englishCode)).toBe(en('enrollment.verified.phone', { phone: PHONE_SHOWN }));
-    expect(noticesSince(noticesFrom)).toContain(en('enrollment.verified.phone', { phone: PHONE_SHOWN }));
+    expect(await texted(englishCode, OTHER_PHONE)).toBe(en('enrollment.verified.phone', { phone: OTHER_SHOWN }));
+    expect(noticesSince(noticesFrom)).toContain(en('enrollment.verified.phone', { phone: OTHER_SHOWN }));
+    expect((await stored())?.methods.map((m) => m.kind)).toEqual(['mobilePhone', 'alternatePhone']);
   });
 
   /** A "send it another way" command once the resend pause is over: something new goes out. */
