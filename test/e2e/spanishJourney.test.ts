@@ -371,6 +371,16 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
     expect((await stored())?.methods.map((m) => m.kind)).toEqual(['mobilePhone', 'alternatePhone']);
   });
 
+  it('when a parent who chose Spanish in an English Teams presses an Action.Execute button, then the card Teams shows in its place is Spanish too', async () => {
+    await teams('español', 'en-US');
+    const choose = await teams('quiero configurar la verificación', 'en-US');
+    const res = await s.activity({ type: 'invoke', name: 'adaptiveCard/action', text: undefined, locale: 'en-US', value: { action: { type: 'Action.Execute', verb: 'choose', data: pick(choose.calls, es('teams.methodLabels.mobilePhone')) }, trigger: 'manual' } });
+    expect(res.status).toBe(200);
+    const card = res.json<{ value: { body: Array<{ text: string }> } }>().value;
+    expect(card.body.map((b) => b.text)).toEqual([es('teams.cardAnswered')]);
+    expect((await stored())?.enrollment?.step.name).toBe('enteringPhone');
+  });
+
   /** A "send it another way" command once the resend pause is over: something new goes out. */
   async function callInsteadIn(command: string): Promise<void> {
     clock.advance(31_000);

@@ -31,7 +31,7 @@ import type { RememberConversation } from '../../app/rememberConversation';
 import type { ChooseLanguage } from '../../app/chooseLanguage';
 import { DIALOG_IDS } from '../../../dialogs/kit/dialogIds';
 import type { DialogServices } from '../../../dialogs/kit/dialogServices';
-import { setTurnUser, turnUser, type TurnUser } from '../../../dialogs/kit/turnUser';
+import { setTurnUser, turnLocaleOr, turnUser, type TurnUser } from '../../../dialogs/kit/turnUser';
 import { clientTimeZone } from './clientTimeZone';
 import { forgetTurnRecord, setTurnRecord } from '../../../dialogs/kit/turnRecord';
 import { phrases } from '../../../dialogs/kit/turnInput';
@@ -177,7 +177,8 @@ export class SignetBot extends ActivityHandler {
     activity.text = '';
     const outcome = await this.handleMessage(context);
     if (outcome === 'busy') return { status: 200 };
-    return cardInvokeResponse(this.deps.i18n.t(this.deps.i18n.resolveLocale(activity.locale), 'teams.cardAnswered'));
+    // In the person's language (they may have chosen one other than Teams').
+    return cardInvokeResponse(this.deps.i18n.t(turnLocaleOr(context, this.deps.i18n.resolveLocale(activity.locale)), 'teams.cardAnswered'));
   }
 
   private async handleMessage(context: TurnContext): Promise<TurnOutcome> {
@@ -186,12 +187,12 @@ export class SignetBot extends ActivityHandler {
     const identified = await this.identify(context);
     if (!identified) return 'answered';
     const { user, record } = identified;
+    setTurnUser(context, user);
     // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
     if (await this.answerSignIn(context, user)) {
       await this.saveReference(context, record.id, user.locale);
       return 'answered';
     }
-    setTurnUser(context, user);
     setTurnRecord(this.services, context, record);
     return this.runDialogs(context, record.id);
   }
