@@ -33,7 +33,7 @@ export class HelpDialog extends Dialog<HelpOptions> {
     const faq = faqAnswerFor(QUESTION_INTENTS.find((id) => id === options?.faqId) ?? 'none');
     if (faq) {
       const answer = [`**${t(faq.questionKey)}**`, t(faq.answerKey)];
-      if (faq.withHelpDesk) answer.push(...renderer(this.services)(locale, helpDeskReplies(this.services)));
+      if (faq.withHelpDesk) answer.push(...renderer(this.services)(locale, helpDeskReplies(this.services, locale)));
       if (faq.tableKeyPrefix !== undefined) await sendCard(dc, methodUsageCard(this.services.org, (key) => t(key), answer));
       else await dc.context.sendActivity(answer.join('\n\n'));
       return dc.endDialog();

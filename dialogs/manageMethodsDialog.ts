@@ -154,7 +154,7 @@ export class ManageMethodsDialog extends SignetDialog {
       case 'remove':
         if (!method) return this.reshow(dc, [reply('manage.remove.notFound')]);
         // The last sign-in method is refused before asking "Remove …?" (the core's rule), with who can help.
-        if (!this.services.progress(user).removable.includes(method.id)) return this.reshow(dc, [reply('manage.remove.lastMfaMethod'), ...helpDeskReplies(this.services)]);
+        if (!this.services.progress(user).removable.includes(method.id)) return this.reshow(dc, [reply('manage.remove.lastMfaMethod'), ...helpDeskReplies(this.services, turnUser(dc.context).locale)]);
         state.pending = { action: 'remove', methodId: method.id };
         await this.prompt(dc, user, []);
         return Dialog.EndOfTurn;
@@ -192,7 +192,7 @@ export class ManageMethodsDialog extends SignetDialog {
   private async remove(dc: DialogContext, methodId: string): Promise<DialogTurnResult> {
     const replies = await this.services.enrollment.changeSecurityInfo(turnUser(dc.context).id, { type: 'removeMethod', methodId }, { channel: 'teams' });
     // The last sign-in method cannot go: say who can help.
-    const extra = replies.some((r) => r.key === 'manage.remove.lastMfaMethod') ? helpDeskReplies(this.services) : [];
+    const extra = replies.some((r) => r.key === 'manage.remove.lastMfaMethod') ? helpDeskReplies(this.services, turnUser(dc.context).locale) : [];
     return this.reshow(dc, [...replies, ...extra]);
   }
 

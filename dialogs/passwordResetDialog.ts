@@ -183,7 +183,7 @@ export class PasswordResetDialog extends Dialog {
   }
 
   private helpDesk(dc: DialogContext): string[] {
-    return this.render(dc, helpDeskReplies(this.services));
+    return this.render(dc, helpDeskReplies(this.services, this.locale(dc)));
   }
 
   private locale(dc: DialogContext): string {

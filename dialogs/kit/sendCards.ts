@@ -58,19 +58,26 @@ export function isLocked(enrollment: Enrollment): boolean {
  */
 export function lockedCard(services: DialogServices, locale: string, enrollment: Enrollment, texts: readonly string[]): CardSpec {
   return {
-    texts: [...texts, services.i18n.t(locale, 'teams.locked.alternatives'), ...renderer(services)(locale, helpDeskReplies(services))],
+    texts: [...texts, services.i18n.t(locale, 'teams.locked.alternatives'), ...renderer(services)(locale, helpDeskReplies(services, locale))],
     choices: navigationChoices(services, locale, enrollment, { back: false }),
   };
 }
 
-/** The configured help-desk contact as replies (phone, web, email, hours: whichever are configured). */
-export function helpDeskReplies(services: DialogServices): Reply[] {
+/** The configured help-desk contact as replies (phone, web, email, hours in `locale`: whichever are configured). */
+export function helpDeskReplies(services: DialogServices, locale: string): Reply[] {
   const desk = services.org.helpDesk;
+  const hours = hoursIn(desk.hours, locale, services.org.locales.default);
   return [
     reply('common.helpDesk.intro'),
     ...(desk.phone ? [reply('common.helpDesk.phone', { phone: desk.phone })] : []),
     ...(desk.url ? [reply('common.helpDesk.url', { url: desk.url })] : []),
     ...(desk.email ? [reply('common.helpDesk.email', { email: desk.email })] : []),
-    ...(desk.hours ? [reply('common.helpDesk.hours', { hours: desk.hours })] : []),
+    ...(hours ? [reply('common.helpDesk.hours', { hours })] : []),
   ];
+}
+
+/** The opening hours written for `locale`, else for the organisation's default locale, else any given. */
+function hoursIn(hours: string | Readonly<Record<string, string>> | undefined, locale: string, defaultLocale: string): string | undefined {
+  if (hours === undefined || typeof hours === 'string') return hours;
+  return hours[locale] ?? hours[defaultLocale] ?? Object.values(hours)[0];
 }

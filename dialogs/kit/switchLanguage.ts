@@ -1,6 +1,6 @@
-// "español" / "English" typed anywhere: the person's language for this conversation, only ever one of the
-// organisation's offered locales (else the ones offered are named). Kept by the bot (see SignetBot), used from
-// this turn on.
+// "español" / "English" typed anywhere: the person's language, only ever one of the organisation's offered locales
+// (else the ones offered are named). The bot saves it on their record (src/app/chooseLanguage.ts), so the chat and
+// every later text, call and email follow it from this turn on.
 import type { TurnContext } from 'botbuilder';
 import type { LanguageChoice } from '../../src/nlu/entities';
 import type { DialogServices } from './dialogServices';

@@ -19,6 +19,11 @@ export function setTurnUser(context: TurnContext, user: TurnUser): void {
   context.turnState.set(TURN_USER, user);
 }
 
+/** The person's language of this turn once the bot has resolved it, else `fallback` (a turn refused before that). */
+export function turnLocaleOr(context: TurnContext, fallback: string): string {
+  return (context.turnState.get(TURN_USER) as TurnUser | undefined)?.locale ?? fallback;
+}
+
 export function turnUser(context: TurnContext): TurnUser {
   const user = context.turnState.get(TURN_USER) as TurnUser | undefined;
   if (!user) throw new Error('The bot did not resolve the person before running dialogs');

@@ -71,7 +71,8 @@ export const orgConfigSchema = z
         phone: z.string().trim().min(3).max(40).optional(),
         url: z.string().url().optional(),
         email: z.string().email().optional(),
-        hours: z.string().trim().max(80).optional(),
+        /** As people read them: one text, or one per locale (`{"en-US": "…", "es-US": "…"}`) so each hears their own. */
+        hours: z.union([z.string().trim().max(80), z.record(z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a locale such as "en-US"'), z.string().trim().max(80))]).optional(),
         /** Directory object ids or UPNs of the staff who may use the help-desk commands. */
         members: z.array(z.string().trim().min(1).max(256)).default([]),
       })

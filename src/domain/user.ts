@@ -73,6 +73,8 @@ export interface User {
   readonly upn: string;
   readonly displayName: string;
   readonly locale: string;
+  /** Set once the person asked for `locale` themselves ("español"): it then wins over their Teams language. */
+  readonly localeChosen?: true;
   readonly methods: readonly SecurityMethod[];
   readonly defaultMethodId: string | null;
   /** The method being added, if any: the enrollment state machine's stored state. */

@@ -187,6 +187,29 @@ describe('switching language by saying it', () => {
     expect(allText(helpAgain)).toContain(h.i18n.t('en-US', 'help.steps.idle'));
   });
 
+  it('when "español" is said in Teams, then the choice is the person\'s: the next texted code and call are Spanish, and after "English" English', async () => {
+    await chat.say('español');
+    expect(await h.core.stores.users.get('user-1')).toMatchObject({ locale: 'es-US', localeChosen: true });
+    await chat.say('quiero configurar la verificación');
+    await chat.say('mi celular');
+    await chat.say('(425) 555-0123');
+    await chat.say('mándame un mensaje');
+    expect(h.core.outbox.last('sms')).toMatchObject({ type: 'sms', locale: 'es-US' });
+    // A new send waits out the resend pause.
+    h.core.clock.advance(31_000);
+    await chat.say('llámame mejor');
+    expect(h.core.outbox.last('call')).toMatchObject({ type: 'call', locale: 'es-US' });
+
+    await chat.say('English please');
+    expect(await h.core.stores.users.get('user-1')).toMatchObject({ locale: 'en-US' });
+    h.core.clock.advance(31_000);
+    await chat.say('text me instead');
+    expect(h.core.outbox.last('sms')).toMatchObject({ type: 'sms', locale: 'en-US' });
+    h.core.clock.advance(31_000);
+    await chat.say('call me instead');
+    expect(h.core.outbox.last('call')).toMatchObject({ type: 'call', locale: 'en-US' });
+  });
+
   it('when "Spanish" is said mid-step, then the same step is shown again in Spanish', async () => {
     await chat.say('set up MFA');
     const said = await chat.say('Spanish');

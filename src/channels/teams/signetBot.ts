@@ -28,9 +28,10 @@ import { createReplyRenderer } from '../../renderReply';
 import { readSignInSubmit, readTypedSignInAnswer } from './signInRequestCard';
 import type { RecognisePerson } from '../../app/recognisePerson';
 import type { RememberConversation } from '../../app/rememberConversation';
+import type { ChooseLanguage } from '../../app/chooseLanguage';
 import { DIALOG_IDS } from '../../../dialogs/kit/dialogIds';
 import type { DialogServices } from '../../../dialogs/kit/dialogServices';
-import { setTurnUser, type TurnUser } from '../../../dialogs/kit/turnUser';
+import { setTurnUser, turnLocaleOr, turnUser, type TurnUser } from '../../../dialogs/kit/turnUser';
 import { clientTimeZone } from './clientTimeZone';
 import { forgetTurnRecord, setTurnRecord } from '../../../dialogs/kit/turnRecord';
 import { phrases } from '../../../dialogs/kit/turnInput';
@@ -85,6 +86,8 @@ export interface SignetBotDeps extends TeamsUseCases {
 export interface TeamsUseCases {
   readonly people: RecognisePerson;
   readonly conversations: RememberConversation;
+  /** "español" / "English": the person's language, kept on their record. */
+  readonly languages: ChooseLanguage;
   /** Absent where sign-in challenges are not answered in Teams. */
   readonly signIns?: AnswerSignInCard;
 }
@@ -101,9 +104,8 @@ export class SignetBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   /** The conversation reference as last saved for notices, kept in the dialog state read every turn anyway. */
   private readonly savedReference: StatePropertyAccessor<string | undefined>;
-  /** The language the person chose by saying it ("español"), kept with the conversation; unset: Teams' locale. */
-  private readonly chosenLocale: StatePropertyAccessor<string | undefined>;
   private readonly services: DialogServices;
+  private readonly languages: ChooseLanguage;
   private readonly turns: ConversationQueue;
   private readonly unhandledInvokes: UnhandledInvokeLog;
   /** The dialog memory configuration botbuilder built on the first turn (see reuseDialogMemoryConfiguration). */
@@ -114,9 +116,9 @@ export class SignetBot extends ActivityHandler {
     this.conversationState = new ConversationState(deps.storage);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('signet:dialogState'));
     this.savedReference = this.conversationState.createProperty<string | undefined>('signet:savedReference');
-    this.chosenLocale = this.conversationState.createProperty<string | undefined>('signet:chosenLocale');
     this.turns = new ConversationQueue(deps.maxWaitingTurns);
     this.unhandledInvokes = new UnhandledInvokeLog(deps.logger);
+    this.languages = writeRecording(deps.languages, []);
     // Recorded so that a turn which changed something is never re-run (see runDialogs).
     this.services = {
       enrollment: writeRecording(deps.enrollment, ['ensureUser']),
@@ -130,7 +132,7 @@ export class SignetBot extends ActivityHandler {
         : {}),
       turnWrites: writesSoFar,
       nlu: deps.nlu ?? organisationNlu(deps.org),
-      keepLanguage: async (context, locale) => this.chosenLocale.set(context, locale),
+      keepLanguage: async (context, locale) => this.keepLanguage(context, locale),
     };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
 
@@ -175,7 +177,8 @@ export class SignetBot extends ActivityHandler {
     activity.text = '';
     const outcome = await this.handleMessage(context);
     if (outcome === 'busy') return { status: 200 };
-    return cardInvokeResponse(this.deps.i18n.t(this.deps.i18n.resolveLocale(activity.locale), 'teams.cardAnswered'));
+    // In the person's language (they may have chosen one other than Teams').
+    return cardInvokeResponse(this.deps.i18n.t(turnLocaleOr(context, this.deps.i18n.resolveLocale(activity.locale)), 'teams.cardAnswered'));
   }
 
   private async handleMessage(context: TurnContext): Promise<TurnOutcome> {
@@ -184,12 +187,12 @@ export class SignetBot extends ActivityHandler {
     const identified = await this.identify(context);
     if (!identified) return 'answered';
     const { user, record } = identified;
+    setTurnUser(context, user);
     // Approval-card answers bypass the dialog stack, so they work mid-enrollment and after a restart.
     if (await this.answerSignIn(context, user)) {
-      await this.saveReference(context, record.id);
+      await this.saveReference(context, record.id, user.locale);
       return 'answered';
     }
-    setTurnUser(context, user);
     setTurnRecord(this.services, context, record);
     return this.runDialogs(context, record.id);
   }
@@ -203,10 +206,20 @@ export class SignetBot extends ActivityHandler {
     if (this.dialogMemoryConfiguration !== undefined) context.turnState.set(DIALOG_MEMORY_CONFIGURATION, this.dialogMemoryConfiguration);
   }
 
-  /** Keeps the conversation reference for proactive notices (the newest conversation wins). */
-  private async saveReference(context: TurnContext, userId: string): Promise<string> {
-    await this.deps.conversations.remember(userId, JSON.stringify(TurnContext.getConversationReference(context.activity)));
-    return referenceIdentity(userId, context.activity);
+  /**
+   * Keeps the conversation reference for proactive notices (the newest conversation wins), with the person's
+   * language of this turn in it: the notifier speaks the reference's locale, which Teams sets to its own.
+   */
+  private async saveReference(context: TurnContext, userId: string, locale: string): Promise<string> {
+    await this.deps.conversations.remember(userId, JSON.stringify({ ...TurnContext.getConversationReference(context.activity), locale }));
+    return referenceIdentity(userId, context.activity, locale);
+  }
+
+  /** The person said which language they want: saved on their record, and notices to this chat follow it at once. */
+  private async keepLanguage(context: TurnContext, locale: string): Promise<void> {
+    const { id } = turnUser(context);
+    await this.languages.choose(id, locale);
+    await this.savedReference.set(context, await this.saveReference(context, id, locale));
   }
 
   /**
@@ -216,8 +229,9 @@ export class SignetBot extends ActivityHandler {
    */
   private async rememberReference(context: TurnContext, userId: string): Promise<void> {
     await this.conversationState.load(context);
-    if ((await this.savedReference.get(context)) === referenceIdentity(userId, context.activity)) return;
-    await this.savedReference.set(context, await this.saveReference(context, userId));
+    const { locale } = turnUser(context);
+    if ((await this.savedReference.get(context)) === referenceIdentity(userId, context.activity, locale)) return;
+    await this.savedReference.set(context, await this.saveReference(context, userId, locale));
   }
 
   /**
@@ -340,29 +354,28 @@ export class SignetBot extends ActivityHandler {
   /** The person of this turn and their record (created on first contact); null when refused. */
   private async identify(context: TurnContext): Promise<{ user: TurnUser; record: User } | null> {
     const activity = context.activity;
-    const locale = await this.localeOf(context);
+    const fromTeams = this.deps.i18n.resolveLocale(activity.locale);
     const from = activity.from;
     // With authentication on, only Teams vouches for who is talking (an AAD object id and a roster UPN); another
     // channel of the same bot registration (Web Chat, Direct Line) would let a client name any user.
     const unverifiable = this.deps.authEnabled && (activity.channelId !== Channels.Msteams || typeof from.aadObjectId !== 'string' || from.aadObjectId === '');
     if (unverifiable || !this.tenantAllowed(context)) {
-      await context.sendActivity(this.deps.i18n.t(locale, 'common.tenantNotAllowed'));
+      await context.sendActivity(this.deps.i18n.t(fromTeams, 'common.tenantNotAllowed'));
       return null;
     }
     // With credentials the AAD object id is trustworthy (the token vouches for the activity); without them
     // (local development, the Emulator) only from.id is available.
     const id = this.deps.authEnabled && typeof from.aadObjectId === 'string' && from.aadObjectId !== '' ? from.aadObjectId : from.id;
     const tenantId = tenantOf(activity);
-    const profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale };
+    const profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale: fromTeams };
     const user = await this.deps.people.recognise(id, async () => (activity.channelId === Channels.Msteams ? this.fromRoster(context, profile) : profile));
+    const locale = this.localeOf(user, fromTeams);
     return { user: { id: user.id, locale, timeZone: clientTimeZone(activity), profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } }, record: user };
   }
 
-  /** The language the person chose in this conversation while the organisation still offers it, else Teams' locale. */
-  private async localeOf(context: TurnContext): Promise<string> {
-    await this.conversationState.load(context);
-    const chosen = await this.chosenLocale.get(context);
-    return chosen !== undefined && this.deps.org.locales.offered.includes(chosen) ? chosen : this.deps.i18n.resolveLocale(context.activity.locale);
+  /** The language the person chose (on any channel) while the organisation still offers it, else Teams' locale. */
+  private localeOf(user: User, fromTeams: string): string {
+    return user.localeChosen === true && this.deps.org.locales.offered.includes(user.locale) ? user.locale : fromTeams;
   }
 
   /** UPN and display name from the Teams roster; the activity's own fields if the roster cannot be read. */
@@ -415,12 +428,12 @@ class HeldReplies {
 }
 
 /**
- * What makes a saved conversation reference current: whose it is and every field but the activity id (new each
- * message, and not needed to start a conversation).
+ * What makes a saved conversation reference current: whose it is, every field but the activity id (new each
+ * message, and not needed to start a conversation), and the language notices to it are said in.
  */
-function referenceIdentity(userId: string, activity: Activity): string {
+function referenceIdentity(userId: string, activity: Activity, locale: string): string {
   const { activityId: _activityId, ...stable }: Partial<ConversationReference> = TurnContext.getConversationReference(activity);
-  return JSON.stringify([userId, stable]);
+  return JSON.stringify([userId, { ...stable, locale }]);
 }
 
 function tenantOf(activity: TurnContext['activity']): string | null {

@@ -1,6 +1,7 @@
 // Builds the Teams channel's use cases (src/app/) from the repositories and core services the root picked, so the
 // bot and its tests are handed use cases, never stores.
 import { AnswerSignInCard } from '../../app/answerSignInCard';
+import { ChooseLanguage } from '../../app/chooseLanguage';
 import { RecognisePerson } from '../../app/recognisePerson';
 import { RememberConversation } from '../../app/rememberConversation';
 import type { EnrollmentService } from '../../enrollment/enrollmentService';
@@ -21,6 +22,7 @@ export function createTeamsUseCases(deps: TeamsUseCaseDeps): TeamsUseCases {
   return {
     people: new RecognisePerson({ users: stores.users, enrollment: deps.enrollment }),
     conversations: new RememberConversation({ conversations: stores.conversations, clock }),
+    languages: new ChooseLanguage({ users: stores.users, clock }),
     ...(deps.verification ? { signIns: new AnswerSignInCard({ challenges: stores.challenges, verification: deps.verification, clock }) } : {}),
   };
 }

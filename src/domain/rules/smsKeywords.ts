@@ -1,4 +1,5 @@
-// The carrier keywords on SMS (protocols.md 3.2): only a whole message that is one keyword counts, in any case.
+// The carrier keywords on SMS (protocols.md 3.2), and AYUDA for help in Spanish: only a whole message that is one
+// keyword counts, in any case.
 export type SmsKeyword = 'stop' | 'start' | 'help';
 
 const KEYWORDS: Readonly<Record<string, SmsKeyword>> = {
@@ -15,6 +16,9 @@ const KEYWORDS: Readonly<Record<string, SmsKeyword>> = {
   UNSTOP: 'start',
   HELP: 'help',
   INFO: 'help',
+  // Spanish-speaking people text AYUDA, as the Spanish help answer tells them to; Twilio itself knows only HELP/INFO,
+  // so it never stops or starts anything, and no Spanish stop word is taken (Twilio would not block on it).
+  AYUDA: 'help',
 };
 
 /** The keyword (and its upper-case spelling) when the whole message is one, else null. */

@@ -18,6 +18,8 @@ import { startFakeTwilioApi, type FakeTwilioApi } from '../../support/fakeTwilio
 import { formBody, twilioSignature } from '../../support/twilioSigner';
 import { ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_BASE_URL } from '../../support/twilioAppHarness';
 import { LogTally } from './logTally';
+import type { Outbox } from '../../../src/telephony/outboxes';
+import type { Clock } from '../../../src/ports/clock';
 
 export { PUBLIC_BASE_URL };
 /** The person every check plays: Teams id (auth off, so the Teams id is the user id), UPN, mobile number. */
@@ -31,6 +33,8 @@ export interface Signet {
   readonly core: Core;
   readonly api: VerificationApi;
   readonly twilio: FakeTwilioApi;
+  /** The mail sent (codes by email): the outbox the default mailer writes to without SMTP. */
+  readonly mail: Outbox;
   /** The Bot Connector the bot replies and sends notices to. */
   readonly connector: { url: string; received: ReceivedCall[] };
   /** What the relying system's callback endpoint received. */
@@ -54,6 +58,8 @@ export interface SignetOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** No Twilio credentials: simulated telephony, webhooks refused, the development routes on. */
   readonly simulated?: boolean;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 export async function startSignet(options: SignetOptions): Promise<Signet> {
@@ -77,7 +83,7 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
   const logs = new LogTally();
   const logger = createLogger({ level: 'info', sink: logs.sink });
   // As src/index.ts composes it, on the stores the check chose; mail stays in the outbox.
-  const signet = await composeSignet(config, logger, { stores: completeStores(stores, logger) });
+  const signet = await composeSignet(config, logger, { stores: completeStores(stores, logger), ...(options.clock ? { clock: options.clock } : {}) });
   const { server, jobs, core, i18n } = signet;
   const api = signet.verificationApi;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -96,6 +102,7 @@ export async function startSignet(options: SignetOptions): Promise<Signet> {
     core,
     api,
     twilio,
+    mail: signet.outbox,
     connector,
     callbacks: callbackReceiver.received,
     callbackUrl: `${callbackReceiver.url}callback`,
