@@ -59,6 +59,23 @@ describe('directory configuration', () => {
     expect(problemsOf({ ...ldap, [key]: value }).some((p) => p.startsWith(`${key}: `))).toBe(true);
   });
 
+  it('when LDAP groups are configured, then the attribute or the search base is carried; a search without a base is named', () => {
+    expect(loadConfig(ldap).directory).toMatchObject({ groups: { kind: 'none' } });
+    expect(loadConfig({ ...ldap, LDAP_GROUPS: 'attribute' }).directory).toMatchObject({ groups: { kind: 'attribute', attribute: 'memberOf' } });
+    expect(loadConfig({ ...ldap, LDAP_GROUPS: 'attribute', LDAP_GROUP_ATTRIBUTE: 'isMemberOf' }).directory).toMatchObject({ groups: { kind: 'attribute', attribute: 'isMemberOf' } });
+    expect(loadConfig({ ...ldap, LDAP_GROUPS: 'search', LDAP_GROUP_SEARCH_BASE: 'ou=groups,dc=school,dc=example' }).directory).toMatchObject({
+      groups: { kind: 'search', base: 'ou=groups,dc=school,dc=example' },
+    });
+    expect(problemsOf({ ...ldap, LDAP_GROUPS: 'search' })).toEqual(['LDAP_GROUP_SEARCH_BASE: is required when LDAP_GROUPS=search']);
+    expect(problemsOf({ ...ldap, LDAP_GROUPS: 'nested' }).some((p) => p.startsWith('LDAP_GROUPS: '))).toBe(true);
+    expect(problemsOf({ ...ldap, LDAP_GROUPS: 'attribute', LDAP_GROUP_ATTRIBUTE: 'memberOf)(x' }).some((p) => p.startsWith('LDAP_GROUP_ATTRIBUTE: '))).toBe(true);
+  });
+
+  it('when GRAPH_READ_GROUPS=true, then the Graph directory reads groups', () => {
+    const graph = { DIRECTORY: 'graph', GRAPH_TENANT_ID: 'school.example', GRAPH_CLIENT_ID: 'abc', GRAPH_CLIENT_SECRET: 'shh' };
+    expect(loadConfig({ ...graph, GRAPH_READ_GROUPS: 'true' }).directory).toMatchObject({ kind: 'graph', readGroups: true });
+  });
+
   it('when DIRECTORY=graph is set alone, then the app credentials are named; with them, Graph defaults apply', () => {
     expect(problemsOf({ DIRECTORY: 'graph' })).toEqual([
       'GRAPH_TENANT_ID: is required when DIRECTORY=graph',
@@ -74,6 +91,7 @@ describe('directory configuration', () => {
       loginBaseUrl: 'https://login.microsoftonline.com',
       apiBaseUrl: 'http://127.0.0.1:9/v1.0',
       timeoutMs: 10_000,
+      readGroups: false,
     });
   });
 
