@@ -48,8 +48,8 @@ export interface PersonSummary {
   readonly recentResets: readonly { readonly action: string; readonly verifiedBy: string | null; readonly via: string | null; readonly ip: string | null; readonly at: number }[];
 }
 
-/** The audit actions of self-service reset the look-up shows (src/app/resetNotices.ts, resetAnswerSubmitted.ts). */
-const RESET_ACTIONS = new Set(['reset:passwordChanged', 'reset:unlocked', 'reset:locked']);
+/** The audit actions of self-service reset the look-up shows (src/app/resetNotices.ts, resetAnswerSubmitted.ts, resetMethodChosen.ts). */
+const RESET_ACTIONS = new Set(['reset:passwordChanged', 'reset:unlocked', 'reset:locked', 'reset:challengeWithheld']);
 /** Audit entries read to find the recent resets among a person's other activity. */
 const AUDIT_WINDOW = 50;
 
