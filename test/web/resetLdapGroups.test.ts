@@ -4,6 +4,7 @@
 import type { LdapDirectoryConfig } from '../../src/config/directoryConfig';
 import { LdapDirectory } from '../../src/directory/ldapDirectory';
 import { createLogger } from '../../src/logging/logger';
+import { resetLinkTokenHash } from '../../src/security/resetLinkTokens';
 import { generateTotp } from '../../src/security/totp';
 import { GROUPS_BASE, PEOPLE, PEOPLE_BASE, SERVICE_DN, SERVICE_PASSWORD, startSlapd, type RunningSlapd, type TestPerson } from '../support/slapd';
 import { OID } from './entraHarness';
@@ -84,4 +85,15 @@ test('when a student (groupOfUniqueNames) resets, then one texted code is enough
   expect(page).not.toContain('of 2');
   const passwordPage = await textedCodeStep(b, path, page);
   expect(passwordPage).toContain('Choose a new password');
+}, 60_000);
+
+test('when a staff member opens a link from a texted RESET, then the directory\'s groups apply there too: a second method is asked', async () => {
+  const grace = person('grace');
+  await signetPersonIs(grace);
+  const token = 'link-token-staff-member-0123456789abcdef';
+  const now = Date.now();
+  await r.links.issue(resetLinkTokenHash(token), { userId: OID, purpose: 'reset', proofs: ['sms'], issuedVia: 'sms', issuedAt: now, expiresAt: now + 15 * 60_000 });
+  const page = (await r.browser().submit('/reset/link', { token })).text;
+  expect(page).toContain('Step 2 of 2');
+  expect(page).not.toContain('Choose a new password');
 }, 60_000);
