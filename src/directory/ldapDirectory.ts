@@ -43,6 +43,9 @@ interface Located {
   readonly groupDns: readonly string[];
 }
 
+/** Stands in for a missing entry in the group search a name that matches nobody still costs. */
+const NOBODY: DirectoryEntry = { id: '', upn: undefined, displayName: '', mail: undefined, locked: false, enabled: false };
+
 /** Thrown inside the adapter when the service account itself is refused; reported as unavailable at run time. */
 class ServiceBindError extends Error {}
 
@@ -60,7 +63,11 @@ export class LdapDirectory implements Directory {
   async find(lookup: DirectoryLookup): Promise<DirectoryResult<DirectoryEntry>> {
     return this.withServiceConnection('find', async (client) => {
       const found = await this.locate(client, lookup);
-      if (found === undefined) return directoryRefused('notFound');
+      if (found === undefined) {
+        // The same group search for a name that matches nobody, so the time taken does not say whether it exists.
+        await this.groupsOf(client, { dn: `cn=signet-nobody,${this.config.searchBase}`, entry: NOBODY, groupDns: [] });
+        return directoryRefused('notFound');
+      }
       const groups = await this.groupsOf(client, found);
       return directoryOk(groups === undefined ? found.entry : { ...found.entry, groups });
     });

@@ -65,3 +65,9 @@ it('when the group search fails (its base does not exist), then the look-up is u
   const found = await directory({ kind: 'search', base: `ou=nowhere,${SUFFIX}` }).find({ by: 'uid', value: 'grace' });
   expect(found).toEqual({ ok: false, refusal: { kind: 'unavailable' } });
 });
+
+it('when a name matches nobody, then the same group search still runs (its time says nothing): a broken group base fails it too', async () => {
+  const broken = directory({ kind: 'search', base: `ou=nowhere,${SUFFIX}` });
+  expect(await broken.find({ by: 'uid', value: 'nobody-here' })).toEqual({ ok: false, refusal: { kind: 'unavailable' } });
+  expect(await directory({ kind: 'search', base: GROUPS_BASE }).find({ by: 'uid', value: 'nobody-here' })).toEqual({ ok: false, refusal: { kind: 'notFound' } });
+});
