@@ -192,3 +192,10 @@ function ldapGroupSource(v: Partial<DirectoryEnvValues>): LdapGroupSource {
   if (v.LDAP_GROUPS === 'search' && v.LDAP_GROUP_SEARCH_BASE !== undefined) return { kind: 'search', base: v.LDAP_GROUP_SEARCH_BASE };
   return { kind: 'none' };
 }
+
+/** Whether the directory reports people's groups (the memory directory carries those it was given). */
+export function directoryReadsGroups(config: DirectoryConfig): boolean {
+  if (config.kind === 'ldap') return config.groups !== undefined && config.groups.kind !== 'none';
+  if (config.kind === 'graph') return config.readGroups === true;
+  return true;
+}
