@@ -194,7 +194,7 @@ export class HelpDeskDialog extends Dialog<HelpDeskOptions> {
     });
   }
 
-  /** The look-up as lines: who, registration status, masked methods (default marked), recent outcomes, pass. */
+  /** The look-up as lines: who, registration status, masked methods (default marked), recent outcomes, resets, pass. */
   private describe(dc: DialogContext, person: PersonSummary): string[] {
     const lines = [this.t(dc, 'helpdesk.lookUp.header', { name: person.displayName, upn: person.upn })];
     lines.push(this.t(dc, person.meetsPolicy ? 'helpdesk.lookUp.registered' : 'helpdesk.lookUp.notRegistered'));
@@ -212,10 +212,34 @@ export class HelpDeskDialog extends Dialog<HelpDeskOptions> {
         lines.push(this.t(dc, 'helpdesk.lookUp.verification', { at: this.when(dc, v.at), method: this.t(dc, `helpdesk.challengeMethods.${v.method}`), status: this.t(dc, `helpdesk.status.${v.status}`) }));
       }
     }
+    lines.push(...this.describeResets(dc, person.recentResets));
     const pass = person.pass;
     if (!pass) lines.push(this.t(dc, 'helpdesk.lookUp.passNone'));
     else if (!pass.usable) lines.push(this.t(dc, 'helpdesk.lookUp.passUnusable'));
     else lines.push(this.t(dc, 'helpdesk.lookUp.passUsable', { use: this.t(dc, pass.oneTime ? 'helpdesk.use.oneTime' : 'helpdesk.use.reusable'), expiresAt: this.when(dc, pass.expiresAt) }));
+    return lines;
+  }
+
+  /** Self-service resets, unlocks and reset lockouts: what, how verified, how it started, when, from which address. */
+  private describeResets(dc: DialogContext, resets: PersonSummary['recentResets']): string[] {
+    if (resets.length === 0) return [this.t(dc, 'helpdesk.lookUp.noResets')];
+    const known = (group: string, value: string | null, fallback: string): string =>
+      this.t(dc, `helpdesk.${group}.${value !== null && this.services.i18n.has(`helpdesk.${group}.${value}`) ? value : fallback}`);
+    const lines = [this.t(dc, 'helpdesk.lookUp.resets')];
+    for (const r of resets) {
+      const params = {
+        at: this.when(dc, r.at),
+        action: known('resetActions', r.action.replace(/^reset:/, ''), 'other'),
+        via: known('resetVia', r.via, 'unknown'),
+        ip: r.ip ?? this.t(dc, 'helpdesk.lookUp.unknownAddress'),
+      };
+      const proofs = (r.verifiedBy ?? '').split(',').filter((p) => p !== '');
+      lines.push(
+        proofs.length === 0
+          ? this.t(dc, 'helpdesk.lookUp.resetUnverified', params)
+          : this.t(dc, 'helpdesk.lookUp.reset', { ...params, verifiedBy: proofs.map((p) => known('resetProofs', p, 'other')).join(' + ') }),
+      );
+    }
     return lines;
   }
 

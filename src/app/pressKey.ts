@@ -56,12 +56,15 @@ export class PressKey {
   private async apply(context: CallbackContext, callSid: string, key: string): Promise<readonly Reply[]> {
     const { enrollment, verification } = this.deps;
     const { purpose } = context;
+    // A notice is never a call: nothing waits on a key.
+    if (purpose.kind === 'notice') return [];
     if (purpose.kind === 'enrollment') return enrollment.apply(purpose.userId, { type: 'callKeyPressed', key, callRef: callSid, send: purpose.send }, { channel: 'voice' });
     return (await verification.apply(purpose.refId, { type: 'callKeyPressed', key }, 'voice')).replies;
   }
 
   private async reportDenial(context: CallbackContext): Promise<void> {
     const { purpose } = context;
+    if (purpose.kind === 'notice') return;
     await this.deps.helpDesk.report({ userId: purpose.userId, kind: purpose.kind, refId: purpose.refId, reason: 'deniedByPhone', channel: 'voice' });
     // The enrollment machine tells the person itself; a sign-in has no chat of its own, so tell them in Teams.
     if (purpose.kind === 'verification') await this.deps.notifier.notify(purpose.userId, 'teams', reply('verification.deniedOnCall'));

@@ -1,6 +1,6 @@
 // Use case "a text's delivery status is reported": every report is recorded; a text that did not arrive becomes a
 // delivery failure for the enrollment or challenge it carried (only the live attempt), with the provider's code in
-// the audit log. The channel has already translated the provider's status and code into a DeliveryFailure.
+// the audit log; a notice that did not arrive is only audited. The channel has already translated the provider's status and code into a DeliveryFailure.
 import { isSameSend, type DeliveryFailure } from '../domain/enrollmentRecord';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { EnrollmentService } from '../enrollment/enrollmentService';
@@ -35,11 +35,14 @@ export class RecordDeliveryStatus {
     const reason = report.failure;
     if (reason === null) return;
     const { purpose } = context;
+    // A notice that did not arrive is audited as such (the help desk may want to know); nothing waits on it.
+    const action = purpose.kind === 'notice' ? 'notice:deliveryFailed' : 'sms:deliveryFailed';
     await stores.audit.append(
-      { userId: purpose.userId, actor: 'twilio', action: 'sms:deliveryFailed', channel: 'sms', details: { ref: report.messageSid, errorCode: report.errorCode, reason, refId: purpose.refId } },
+      { userId: purpose.userId, actor: 'twilio', action, channel: 'sms', details: { ref: report.messageSid, errorCode: report.errorCode, reason, refId: purpose.refId } },
       now,
     );
     if (reason === 'optedOut' && report.to !== null) await stores.optOuts.record({ number: report.to, optedOut: true, keyword: `provider:${report.errorCode ?? ''}`, at: now });
+    if (purpose.kind === 'notice') return;
     if (purpose.kind === 'enrollment') {
       const current = (await stores.users.get(purpose.userId))?.enrollment;
       const step = current?.step;

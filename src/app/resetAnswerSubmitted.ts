@@ -108,6 +108,8 @@ export class ResetAnswerSubmitted {
   }
 
   private async audit(session: ResetSession, action: string, details: Record<string, string>): Promise<void> {
-    await this.deps.stores.audit.append({ userId: session.userId ?? 'unknown', actor: 'self-service', action, channel: 'web', details: { sessionId: session.id, ...details } }, this.deps.clock.now());
+    // How the reset started and from where, as on the change itself, so the help desk's look-up can say it of a lockout too.
+    const origin = { via: session.linkVia ?? 'web', ...(session.ip === null ? {} : { ip: session.ip }) };
+    await this.deps.stores.audit.append({ userId: session.userId ?? 'unknown', actor: 'self-service', action, channel: 'web', details: { sessionId: session.id, ...origin, ...details } }, this.deps.clock.now());
   }
 }

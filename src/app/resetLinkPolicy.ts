@@ -1,6 +1,7 @@
 // How the organisation's configuration reads for issuing reset links: which verifications count towards a reset
-// (the method-usage table), how many the reset needs, and the limits on links. The one reader of that config for
-// the SMS and Teams journeys, so the web journey's per-group / per-domain policy plugs in here when it lands.
+// (the method-usage table) and the limits on links. A link journey (SMS RESET, Teams) proves one method and says
+// nothing of how many are needed: the web page the link opens counts that proof and asks for the rest per
+// requiredVerifications (default, domain and directory-group rules; src/app/resetRules.ts).
 import type { OrgConfig } from '../config/orgConfigSchema';
 import type { MethodKind } from '../domain/methodKinds';
 import type { ResetProof } from '../ports/resetLinks';
@@ -15,8 +16,6 @@ export interface ResetLinkLimits {
 }
 
 export interface ResetLinkPolicy {
-  /** How many methods a reset needs for this person (1 until the per-group / per-domain policy is configured). */
-  requiredMethods(user: Pick<User, 'upn'>): number;
   /** Whether a method of this kind counts as a reset method (the usage table's passwordReset column). */
   counts(kind: MethodKind): boolean;
   /** The person's methods that can receive a texted code and count for reset. */
@@ -52,7 +51,6 @@ export function proofOfMethod(kind: MethodKind, how: 'text' | 'call'): ResetProo
 export function resetLinkPolicyFrom(org: Pick<OrgConfig, 'methods'>, limits: ResetLinkLimits = DEFAULT_RESET_LINK_LIMITS): ResetLinkPolicy {
   const counts = (kind: MethodKind): boolean => org.methods.usage[kind].passwordReset;
   return {
-    requiredMethods: () => 1,
     counts,
     textableResetPhones: (user) =>
       user.methods.filter((m): m is Extract<SecurityMethod, { kind: 'mobilePhone' | 'alternatePhone' }> => (m.kind === 'mobilePhone' || m.kind === 'alternatePhone') && counts(m.kind)),

@@ -1,7 +1,9 @@
 // The person picked how to verify a reset. Texts, calls, app codes and Teams approvals are challenges of the
 // verification core, started with the same checks as every sign-in (lockout, push-fatigue denials, per-person cap,
-// here also per phone); an email code or security questions are prepared here. A name that matches nobody, or a
-// way the person lacks, gets the same next page and nothing is sent.
+// here also per phone); an email code or security questions are prepared here. A name that matches nobody, a way
+// the person lacks, or a person the core will not send to now (verifications locked, too many denials, over a
+// limit) gets the same next page and nothing is sent: a refusal there would say the name exists. It is audited
+// for the help desk's look-up.
 import { reply } from '../domain/effects';
 import { SECURITY_QUESTION_IDS } from '../domain/securityQuestions';
 import { challengeTarget } from '../domain/rules/signInTargets';
@@ -19,7 +21,8 @@ export type ResetMethodOutcome =
   | { readonly kind: 'expired' }
   | { readonly kind: 'started' }
   | { readonly kind: 'unavailable' }
-  | { readonly kind: 'refused'; readonly reason: 'locked' | 'tooManyDenials' | 'rateLimited'; readonly until: number };
+  /** This reset itself is locked (too many wrong answers): the same for every name, so it may be said. */
+  | { readonly kind: 'refused'; readonly reason: 'locked'; readonly until: number };
 
 const RECENT_HISTORY = 50;
 /** What the Teams card and the audit trail call what the person is doing. */
@@ -39,12 +42,11 @@ export class ResetMethodChosen {
     const user = session.userId === null ? null : await deps.stores.users.get(session.userId);
 
     const prepared = await this.prepare(session, user, chosen, ip);
-    if ('refused' in prepared) return prepared.refused;
     const saved = await updateReset(deps, session, (current) => ({ ...current, step: prepared.step }));
     return saved ? { kind: 'started' } : { kind: 'missing' };
   }
 
-  private async prepare(session: ResetSession, user: User | null, method: ResetProof, ip: string | null): Promise<{ step: ResetStep } | { refused: ResetMethodOutcome }> {
+  private async prepare(session: ResetSession, user: User | null, method: ResetProof, ip: string | null): Promise<{ step: ResetStep }> {
     const { deps } = this;
     const now = deps.clock.now();
     const codeLifetime = deps.org.codes.lifetimeMinutes * 60_000;
@@ -72,7 +74,7 @@ export class ResetMethodChosen {
       case 'questions':
         return { step: { ...base, questionIds: this.questionsFor(session, user) } };
       default:
-        return this.startChallenge(user, method, ip, base);
+        return this.startChallenge(session, user, method, ip, base);
     }
   }
 
@@ -86,24 +88,31 @@ export class ResetMethodChosen {
     return [...pool].sort((a, b) => (order(a) < order(b) ? -1 : 1)).slice(0, count);
   }
 
-  private async startChallenge(user: User | null, method: ResetProof, ip: string | null, base: ResetStep): Promise<{ step: ResetStep } | { refused: ResetMethodOutcome }> {
+  private async startChallenge(session: ResetSession, user: User | null, method: ResetProof, ip: string | null, base: ResetStep): Promise<{ step: ResetStep }> {
     const { deps } = this;
     const challengeMethod = challengeMethodOf(method)!;
     const teams = user ? (await deps.stores.conversations.get(user.id, 'teams')) !== null : false;
     const target = user ? challengeTarget(user, resetUsage(deps.org.methods.usage), challengeMethod, { teams, pass: false }) : null;
     // Nobody to reach: the page waits all the same (a number to match is shown as for anyone).
-    if (!user || !target) return { step: { ...base, numberToMatch: method === 'teams' ? 10 + randomInt(deps.random, 90) : null } };
+    const waitAlike = (): { step: ResetStep } => ({ step: { ...base, numberToMatch: method === 'teams' ? 10 + randomInt(deps.random, 90) : null } });
+    if (!user || !target) return waitAlike();
 
     const now = deps.clock.now();
     const recent = await deps.stores.challenges.listRecentByUser(user.id, RECENT_HISTORY);
     const decision = decideNewChallenge(recent, now, deps.abuse, await deps.verificationStores.unlocks.lastUnlock(user.id));
-    if (!decision.allowed) return { refused: { kind: 'refused', reason: decision.reason === 'lockedAfterFailures' ? 'locked' : decision.reason, until: decision.until } };
+    if (!decision.allowed) {
+      await this.auditWithheld(session, method, decision.reason === 'lockedAfterFailures' ? 'verificationsLocked' : decision.reason);
+      return waitAlike();
+    }
     const limits: RateLimitRequest[] = [{ scope: CHALLENGE_RATE_SCOPE, key: user.id, limit: deps.abuse.maxChallengesPerWindow, windowMs: deps.abuse.rateWindowMs }];
     if ((method === 'sms' || method === 'voice') && target.target !== null) {
       limits.push({ scope: RESET_RATE.phone, key: target.target, limit: deps.org.passwordReset.perPersonPerHour, windowMs: HOUR_MS });
     }
     const rate = await deps.stores.rateLimits.takeAll(limits, now);
-    if (!rate.allowed) return { refused: { kind: 'refused', reason: 'rateLimited', until: now + rate.retryAfterMs } };
+    if (!rate.allowed) {
+      await this.auditWithheld(session, method, 'rateLimited');
+      return waitAlike();
+    }
 
     const challenge = await deps.verification.start(
       {
@@ -119,5 +128,19 @@ export class ResetMethodChosen {
       recent.length < RECENT_HISTORY ? { history: recent } : {},
     );
     return { step: { ...base, challengeId: challenge.id, numberToMatch: challenge.numberToMatch, expiresAt: challenge.expiresAt } };
+  }
+
+  /** Nothing was sent although the person exists: the help desk's look-up shows why (the page may not). */
+  private async auditWithheld(session: ResetSession, method: ResetProof, reason: 'verificationsLocked' | 'tooManyDenials' | 'rateLimited'): Promise<void> {
+    await this.deps.stores.audit.append(
+      {
+        userId: session.userId ?? 'unknown',
+        actor: 'self-service',
+        action: 'reset:challengeWithheld',
+        channel: 'web',
+        details: { sessionId: session.id, method, reason, via: session.linkVia ?? 'web', ...(session.ip === null ? {} : { ip: session.ip }) },
+      },
+      this.deps.clock.now(),
+    );
   }
 }

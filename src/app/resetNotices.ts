@@ -22,7 +22,8 @@ export async function announceReset(deps: Pick<ResetDeps, 'stores' | 'effects' |
   const org = deps.org.organisation.name;
   const help = deps.org.helpDesk.phone ?? deps.org.helpDesk.email ?? deps.org.helpDesk.url ?? '';
   const message = reply(`passwordReset.notice.${action}`, { org, helpDesk: help });
-  const purpose = { kind: 'verification' as const, userId, refId: session.id };
+  // A notice of its own kind: its delivery status is recorded, never taken for a challenge's (the session is no challenge).
+  const purpose = { kind: 'notice' as const, userId, refId: session.id };
   const effects: Effect[] = [];
   for (const method of user.methods) {
     if (method.kind === 'mobilePhone' || method.kind === 'alternatePhone') effects.push({ type: 'sendSms', to: method.number, message, locale: user.locale, purpose });

@@ -10,7 +10,7 @@ export type ResetView =
   | { readonly kind: 'expired'; readonly locale: string }
   | { readonly kind: 'locked'; readonly locale: string }
   | { readonly kind: 'done'; readonly locale: string; readonly purpose: ResetPurpose }
-  | { readonly kind: 'chooseMethod'; readonly locale: string; readonly options: readonly ResetProof[]; readonly proven: number; readonly required: number; readonly purpose: ResetPurpose }
+  | { readonly kind: 'chooseMethod'; readonly locale: string; readonly options: readonly ResetProof[]; readonly proven: number; readonly required: number | null; readonly purpose: ResetPurpose }
   | {
       readonly kind: 'verifying';
       readonly locale: string;
@@ -39,7 +39,14 @@ export class ResetViewed {
     if (distinctFactors(session.proofs) >= session.required) return { kind: session.purpose === 'reset' ? 'newPassword' : 'confirmUnlock', locale };
     const options = remainingMethods(deps.org, session.proofs);
     const step = session.step;
-    if (step === null) return { kind: 'chooseMethod', locale, options, proven: distinctFactors(session.proofs), required: session.required, purpose: session.purpose };
+    if (step === null) {
+      const proven = distinctFactors(session.proofs);
+      // Before a first proof the total may hang on who the name is (the domain it resolves to, its directory groups),
+      // so it is said then only when the policy is the same for everyone; after one, only the person sees it.
+      const policy = deps.org.passwordReset;
+      const sameForEveryone = policy.byDomain.length === 0 && policy.byGroup.length === 0;
+      return { kind: 'chooseMethod', locale, options, proven, required: proven > 0 || sameForEveryone ? session.required : null, purpose: session.purpose };
+    }
     // From the organisation's voice mode, not the challenge: a name that reaches nobody sees the same page.
     const takesCode = step.method === 'email' || step.method === 'app' || step.method === 'sms' || (step.method === 'voice' && deps.org.voice.enrollmentMode === 'readCode');
     return { kind: 'verifying', locale, method: step.method, questionIds: step.questionIds ?? [], numberToMatch: step.numberToMatch, takesCode, options: options.filter((o) => o !== step.method) };

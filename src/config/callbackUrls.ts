@@ -45,7 +45,7 @@ export function parseCallbackContext(query: URLSearchParams): CallbackContext | 
   const locale = query.get('locale');
   const mode = query.get('mode');
   const send = query.get('send');
-  if ((kind !== 'enrollment' && kind !== 'verification') || !userId || !refId || !locale) return null;
+  if ((kind !== 'enrollment' && kind !== 'verification' && kind !== 'notice') || !userId || !refId || !locale) return null;
   if (mode !== null && mode !== 'pressKey' && mode !== 'readCode') return null;
   // Absent on addresses given out before sends were numbered; those still work (see isSameSend).
   if (send !== null && !/^[1-9]\d{0,8}$/.test(send)) return null;

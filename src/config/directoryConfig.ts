@@ -4,6 +4,16 @@ import { z } from 'zod';
 
 export type LdapFlavour = 'openldap' | 'activeDirectory';
 
+/**
+ * Where a person's groups are read (the reset policy may ask more of some groups): nowhere; an attribute on the
+ * person's entry listing group DNs (AD's memberOf, OpenLDAP's memberof overlay); or a search for groups naming the
+ * person as member / uniqueMember under a base (any OpenLDAP). A group's name is its cn either way.
+ */
+export type LdapGroupSource =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'attribute'; readonly attribute: string }
+  | { readonly kind: 'search'; readonly base: string };
+
 export interface LdapDirectoryConfig {
   readonly kind: 'ldap';
   /** ldap:// or ldaps:// (host and port only). */
@@ -30,6 +40,8 @@ export interface LdapDirectoryConfig {
   /** Only for a test server: false accepts any certificate. */
   readonly tlsRejectUnauthorized: boolean;
   readonly timeoutMs: number;
+  /** Absent: groups are not read. */
+  readonly groups?: LdapGroupSource;
 }
 
 export interface GraphDirectoryConfig {
@@ -43,6 +55,8 @@ export interface GraphDirectoryConfig {
   /** https://graph.microsoft.com/v1.0, or a national cloud / stand-in. */
   readonly apiBaseUrl: string;
   readonly timeoutMs: number;
+  /** Read each person's groups (transitive, needs GroupMember.Read.All); absent or false: not read. */
+  readonly readGroups?: boolean;
 }
 
 export interface MemoryDirectoryConfig {
@@ -79,12 +93,16 @@ export const directoryEnvSchema = z.object({
   LDAP_TLS_CA_FILE: z.string().min(1).optional(),
   LDAP_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
   LDAP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  LDAP_GROUPS: z.enum(['none', 'attribute', 'search']).default('none'),
+  LDAP_GROUP_ATTRIBUTE: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an attribute name').default('memberOf'),
+  LDAP_GROUP_SEARCH_BASE: z.string().min(1).optional(),
   GRAPH_TENANT_ID: z.string().regex(/^[A-Za-z0-9.-]{1,100}$/, 'must be a tenant id (GUID) or domain').optional(),
   GRAPH_CLIENT_ID: z.string().min(1).optional(),
   GRAPH_CLIENT_SECRET: z.string().min(1).optional(),
   GRAPH_LOGIN_BASE_URL: httpUrl.default('https://login.microsoftonline.com'),
   GRAPH_API_BASE_URL: httpUrl.default('https://graph.microsoft.com/v1.0'),
   GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  GRAPH_READ_GROUPS: z.enum(['true', 'false']).default('false'),
 });
 
 export type DirectoryEnvValues = z.infer<typeof directoryEnvSchema>;
@@ -103,6 +121,7 @@ export function directoryConfigFrom(
     for (const key of ['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_SEARCH_BASE'] as const) {
       if (!given(key)) problems.push(`${key}: is required when DIRECTORY=ldap`);
     }
+    if (v.LDAP_GROUPS === 'search' && !given('LDAP_GROUP_SEARCH_BASE')) problems.push('LDAP_GROUP_SEARCH_BASE: is required when LDAP_GROUPS=search');
     const ad = v.LDAP_FLAVOUR === 'activeDirectory';
     // Active Directory only accepts unicodePwd over an encrypted connection.
     if (ad && v.LDAP_URL !== undefined && !v.LDAP_URL.startsWith('ldaps://') && v.LDAP_STARTTLS !== 'true') {
@@ -131,6 +150,7 @@ export function directoryConfigFrom(
         tlsCaFile: v.LDAP_TLS_CA_FILE,
         tlsRejectUnauthorized: v.LDAP_TLS_REJECT_UNAUTHORIZED !== 'false',
         timeoutMs: v.LDAP_TIMEOUT_MS ?? 10_000,
+        groups: ldapGroupSource(v),
       },
       problems,
     };
@@ -151,6 +171,7 @@ export function directoryConfigFrom(
         loginBaseUrl: v.GRAPH_LOGIN_BASE_URL ?? 'https://login.microsoftonline.com',
         apiBaseUrl: v.GRAPH_API_BASE_URL ?? 'https://graph.microsoft.com/v1.0',
         timeoutMs: v.GRAPH_TIMEOUT_MS ?? 10_000,
+        readGroups: v.GRAPH_READ_GROUPS === 'true',
       },
       problems,
     };
@@ -164,4 +185,17 @@ export function directoryConfigFrom(
     },
     problems,
   };
+}
+
+function ldapGroupSource(v: Partial<DirectoryEnvValues>): LdapGroupSource {
+  if (v.LDAP_GROUPS === 'attribute') return { kind: 'attribute', attribute: v.LDAP_GROUP_ATTRIBUTE ?? 'memberOf' };
+  if (v.LDAP_GROUPS === 'search' && v.LDAP_GROUP_SEARCH_BASE !== undefined) return { kind: 'search', base: v.LDAP_GROUP_SEARCH_BASE };
+  return { kind: 'none' };
+}
+
+/** Whether the directory reports people's groups (the memory directory carries those it was given). */
+export function directoryReadsGroups(config: DirectoryConfig): boolean {
+  if (config.kind === 'ldap') return config.groups !== undefined && config.groups.kind !== 'none';
+  if (config.kind === 'graph') return config.readGroups === true;
+  return true;
 }

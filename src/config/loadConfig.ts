@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEMO_ORG_CONFIG, orgConfigSchema, type OrgConfig } from './orgConfigSchema';
-import { directoryConfigFrom, directoryEnvSchema, type DirectoryConfig, type DirectoryEnvValues } from './directoryConfig';
+import { directoryConfigFrom, directoryEnvSchema, directoryReadsGroups, type DirectoryConfig, type DirectoryEnvValues } from './directoryConfig';
 import { entraConfigFrom, entraEnvSchema, type EntraConfig, type EntraEnv } from './entraConfig';
 import { externalMethodConfigFrom, externalMethodEnvSchema, type ExternalMethodEnv, type ExternalMethodRegistrationConfig } from './externalMethodConfig';
 
@@ -215,6 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
     problems.push('TWILIO_MESSAGING_SERVICE_SID / TWILIO_FROM_NUMBER: one is required when Twilio credentials are set');
   }
 
+  // Group rules on a directory that reports no groups would never apply: staff would reset with fewer checks than meant.
+  if (org !== undefined && org.passwordReset.byGroup.length > 0 && directory.config !== undefined && !directoryReadsGroups(directory.config)) {
+    problems.push('org.passwordReset.byGroup: the directory reports no groups; set LDAP_GROUPS (attribute or search) or GRAPH_READ_GROUPS=true, or remove the group rules');
+  }
   if (e.NODE_ENV === 'production' && org !== undefined && org.organisation.tenantIds.length === 0) {
     problems.push('org.organisation.tenantIds: must list your Entra tenant id(s) when NODE_ENV=production');
   }

@@ -1,6 +1,7 @@
 // The directory for cloud accounts: Microsoft Graph with the app's own credentials (through the shared GraphClient:
 // client-credentials token, Retry-After). Reads /users, resets with PATCH passwordProfile, and maps Graph's errors
-// (complexity, not found, 429/503 with Retry-After) to typed refusals.
+// (complexity, not found, 429/503 with Retry-After) to typed refusals. With readGroups, a found person's groups
+// (transitive, by display name and id) come from /transitiveMemberOf, every page followed.
 import type { GraphDirectoryConfig } from '../config/directoryConfig';
 import type { Logger } from '../logging/logger';
 import {
@@ -19,6 +20,13 @@ import { isGuid } from './objectGuid';
 
 const SELECT = 'id,userPrincipalName,displayName,mail,accountEnabled';
 const MAX_LOOKUP_LENGTH = 256;
+/** Pages of groups followed at most (Graph's default page is 100 groups): a loop of nextLinks ends here. */
+const MAX_GROUP_PAGES = 50;
+
+interface GraphGroupPage {
+  readonly value?: ReadonlyArray<{ readonly id?: unknown; readonly displayName?: unknown }>;
+  readonly '@odata.nextLink'?: unknown;
+}
 
 interface GraphUser {
   readonly id: string;
@@ -41,9 +49,13 @@ export interface GraphDirectoryOptions {
 export class GraphDirectory implements Directory {
   private readonly logger: Logger;
   private readonly graph: GraphClient;
+  private readonly apiBaseUrl: string;
+  private readonly readGroups: boolean;
 
   constructor(options: GraphDirectoryOptions) {
     this.logger = options.logger.child({ component: 'graphDirectory' });
+    this.apiBaseUrl = options.config.apiBaseUrl;
+    this.readGroups = options.config.readGroups === true;
     this.graph = new GraphClient({
       settings: options.config,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -57,6 +69,15 @@ export class GraphDirectory implements Directory {
   }
 
   async find(lookup: DirectoryLookup): Promise<DirectoryResult<DirectoryEntry>> {
+    const found = await this.findUser(lookup);
+    if (!found.ok || !this.readGroups) return found;
+    return this.guarded('groups', async () => {
+      const groups = await this.groupsOf(found.value.id);
+      return groups.ok ? directoryOk({ ...found.value, groups: groups.value }) : groups;
+    });
+  }
+
+  private async findUser(lookup: DirectoryLookup): Promise<DirectoryResult<DirectoryEntry>> {
     const value = lookup.value.trim();
     if (value === '' || value.length > MAX_LOOKUP_LENGTH) return directoryRefused('notFound');
     return this.guarded('find', async () => {
@@ -76,6 +97,46 @@ export class GraphDirectory implements Directory {
       const users = ((answer.body as { value?: GraphUser[] }).value ?? []).filter((u) => typeof u.id === 'string');
       return users.length === 1 ? directoryOk(toEntry(users[0]!)) : directoryRefused('notFound');
     });
+  }
+
+  /**
+   * Every group the person belongs to, directly or through other groups, each as its display name and its id (a
+   * policy may name either). A refusal of any page fails the whole look-up: a policy is never applied to half a list.
+   */
+  private async groupsOf(id: string): Promise<DirectoryResult<string[]>> {
+    const names: string[] = [];
+    let path: string | undefined = `/users/${encodeURIComponent(id)}/transitiveMemberOf/microsoft.graph.group?$select=displayName,id`;
+    for (let page = 0; path !== undefined; page++) {
+      if (page === MAX_GROUP_PAGES) {
+        this.logger.warn('Graph listed more group pages than followed; look-up treated as unavailable', { pages: page });
+        return directoryRefused('unavailable');
+      }
+      const answer = await this.call('GET', path);
+      if (!answer.ok) {
+        if (answer.failure.status === 403) {
+          this.logger.error('Graph refused to list group membership: the app needs GroupMember.Read.All (GRAPH_READ_GROUPS=true)', { status: 403, code: answer.failure.code });
+          return directoryRefused('unavailable');
+        }
+        return this.refusalOf(answer.failure);
+      }
+      const body = answer.body as GraphGroupPage;
+      for (const group of body.value ?? []) {
+        if (typeof group.displayName === 'string' && group.displayName !== '') names.push(group.displayName);
+        if (typeof group.id === 'string') names.push(group.id);
+      }
+      const next = this.nextPath(body['@odata.nextLink']);
+      if (next === null) return directoryRefused('unavailable');
+      path = next;
+    }
+    return directoryOk([...new Set(names)]);
+  }
+
+  /** The path of Graph's next page; null when the link leaves the configured API (the token is never sent elsewhere). */
+  private nextPath(link: unknown): string | undefined | null {
+    if (link === undefined || link === null) return undefined;
+    if (typeof link === 'string' && link.startsWith(`${this.apiBaseUrl}/`)) return link.slice(this.apiBaseUrl.length);
+    this.logger.warn('Graph gave a next page outside its API base; look-up treated as unavailable');
+    return null;
   }
 
   async setPassword(id: string, newPassword: string): Promise<DirectoryResult<void>> {
@@ -100,7 +161,7 @@ export class GraphDirectory implements Directory {
   async unlock(id: string): Promise<DirectoryResult<void>> {
     // Entra ID's smart lockout is not exposed by Graph and ends by itself; a cloud account has nothing else to unlock.
     // The account must exist and be enabled, as with the other directories.
-    const found = await this.find({ by: 'objectId', value: id });
+    const found = await this.findUser({ by: 'objectId', value: id });
     if (!found.ok) return found;
     return found.value.enabled ? directoryOkVoid : directoryRefused('accountDisabled');
   }

@@ -2,7 +2,7 @@
 // connection, binds as the service account, does its work and unbinds. Filters are built from ldapts' filter
 // classes (a person's input is only ever an attribute value, never filter syntax); refusals become typed results.
 import type { ConnectionOptions } from 'node:tls';
-import { AndFilter, Attribute, BerWriter, Change, Client, EqualityFilter, ResultCodeError, type Entry, type Filter } from 'ldapts';
+import { AndFilter, Attribute, BerWriter, Change, Client, EqualityFilter, OrFilter, ResultCodeError, type Entry, type Filter } from 'ldapts';
 import type { LdapDirectoryConfig } from '../config/directoryConfig';
 import type { Logger } from '../logging/logger';
 import {
@@ -18,6 +18,7 @@ import {
 import { mapActiveDirectoryError, mapOpenLdapPasswordError } from './ldapRefusals';
 import { PasswordPolicyControl } from './passwordPolicyControl';
 import { guidFromBytes, guidToBytes, isGuid } from './objectGuid';
+import { cnOfDn } from './ldapGroupNames';
 
 const PASSWORD_MODIFY_OID = '1.3.6.1.4.1.4203.1.11.1';
 /** ppolicy's value for "locked by an administrator until unlocked by one": a disabled account, not a lockout. */
@@ -38,7 +39,12 @@ export interface LdapDirectoryOptions {
 interface Located {
   readonly dn: string;
   readonly entry: DirectoryEntry;
+  /** The group DNs the entry's group attribute lists (LDAP_GROUPS=attribute), else empty. */
+  readonly groupDns: readonly string[];
 }
+
+/** Stands in for a missing entry in the group search a name that matches nobody still costs. */
+const NOBODY: DirectoryEntry = { id: '', upn: undefined, displayName: '', mail: undefined, locked: false, enabled: false };
 
 /** Thrown inside the adapter when the service account itself is refused; reported as unavailable at run time. */
 class ServiceBindError extends Error {}
@@ -57,7 +63,13 @@ export class LdapDirectory implements Directory {
   async find(lookup: DirectoryLookup): Promise<DirectoryResult<DirectoryEntry>> {
     return this.withServiceConnection('find', async (client) => {
       const found = await this.locate(client, lookup);
-      return found === undefined ? directoryRefused('notFound') : directoryOk(found.entry);
+      if (found === undefined) {
+        // The same group search for a name that matches nobody, so the time taken does not say whether it exists.
+        await this.groupsOf(client, { dn: `cn=signet-nobody,${this.config.searchBase}`, entry: NOBODY, groupDns: [] });
+        return directoryRefused('notFound');
+      }
+      const groups = await this.groupsOf(client, found);
+      return directoryOk(groups === undefined ? found.entry : { ...found.entry, groups });
     });
   }
 
@@ -187,13 +199,14 @@ export class LdapDirectory implements Directory {
     const a = this.config.attributes;
     const ad = this.config.flavour === 'activeDirectory';
     const state = ad ? ['lockoutTime', 'userAccountControl'] : ['pwdAccountLockedTime'];
+    const groupAttribute = this.config.groups?.kind === 'attribute' ? [this.config.groups.attribute] : [];
     let entries: Entry[];
     try {
       ({ searchEntries: entries } = await client.search(this.config.searchBase, {
         scope: 'sub',
         filter,
         sizeLimit: 2,
-        attributes: [a.objectId, a.upn, a.mail, a.uid, a.displayName, 'cn', ...state],
+        attributes: [a.objectId, a.upn, a.mail, a.uid, a.displayName, 'cn', ...state, ...groupAttribute],
         explicitBufferAttributes: ad ? [a.objectId] : [],
       }));
     } catch (err) {
@@ -208,7 +221,24 @@ export class LdapDirectory implements Directory {
     const entry = entries[0]!;
     const id = ad ? guidOf(entry[a.objectId]) : first(entry[a.objectId]);
     if (id === undefined) return undefined;
-    return { dn: entry.dn, entry: ad ? this.activeDirectoryEntry(id, entry) : this.openLdapEntry(id, entry) };
+    const groupDns = groupAttribute.length === 1 ? values(entry[groupAttribute[0]!]) : [];
+    return { dn: entry.dn, entry: ad ? this.activeDirectoryEntry(id, entry) : this.openLdapEntry(id, entry), groupDns };
+  }
+
+  /**
+   * The person's group names (each group's cn), where configured; undefined when groups are not read. A failed
+   * group search throws like any directory fault, so a policy that depends on groups is never applied without them.
+   */
+  private async groupsOf(client: Client, found: Located): Promise<string[] | undefined> {
+    const source = this.config.groups;
+    if (source === undefined || source.kind === 'none') return undefined;
+    if (source.kind === 'attribute') return unique(found.groupDns.map(cnOfDn).filter((n): n is string => n !== undefined));
+    // The DN is only ever a filter value (ldapts escapes it); both group shapes of plain OpenLDAP are asked for.
+    const filter = new OrFilter({
+      filters: [new EqualityFilter({ attribute: 'member', value: found.dn }), new EqualityFilter({ attribute: 'uniqueMember', value: found.dn })],
+    });
+    const { searchEntries } = await client.search(source.base, { scope: 'sub', filter, attributes: ['cn'] });
+    return unique(searchEntries.flatMap((group) => values(group['cn'])));
   }
 
   private common(id: string, entry: Entry): Omit<DirectoryEntry, 'locked' | 'enabled'> {
@@ -276,6 +306,16 @@ function first(value: Entry[string] | undefined): string | undefined {
   const one = Array.isArray(value) ? value[0] : value;
   if (one === undefined) return undefined;
   return Buffer.isBuffer(one) ? one.toString('utf8') : one;
+}
+
+/** Every value of an attribute, as text. */
+function values(value: Entry[string] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v));
+}
+
+function unique(names: readonly string[]): string[] {
+  return [...new Set(names)];
 }
 
 function guidOf(value: Entry[string] | undefined): string | undefined {

@@ -11,11 +11,14 @@ export interface Reply {
 
 export const reply = (key: string, params?: ReplyParams): Reply => (params ? { key, params } : { key });
 
-/** What a message or call is for, so a webhook that answers it can find the right record. */
+/**
+ * What a message or call is for, so a webhook that answers it can find the right record. A `notice` only informs
+ * (e.g. "your password was changed"): no enrollment or challenge waits on it, so its status is recorded and no more.
+ */
 export interface DeliveryPurpose {
-  readonly kind: 'enrollment' | 'verification';
+  readonly kind: 'enrollment' | 'verification' | 'notice';
   readonly userId: string;
-  /** The enrollment or challenge id. */
+  /** The enrollment or challenge id; for a notice, what it tells of (e.g. the reset session id). */
   readonly refId: string;
   /**
    * Which send of the enrollment this is (1, 2, … per code or call issued), carried in the provider's callback

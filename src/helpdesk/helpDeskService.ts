@@ -41,12 +41,15 @@ export interface PersonSummary {
   readonly methods: readonly { readonly kind: MethodKind; readonly label: string; readonly isDefault: boolean }[];
   readonly recentVerifications: readonly { readonly method: string; readonly status: ChallengeStatus; readonly reason: string | null; readonly at: number }[];
   readonly pass: { readonly expiresAt: number; readonly oneTime: boolean; readonly usable: boolean } | null;
-  /** Recent self-service resets, unlocks and reset lockouts, newest first: how verified, from where. */
-  readonly recentResets: readonly { readonly action: string; readonly verifiedBy: string | null; readonly ip: string | null; readonly at: number }[];
+  /**
+   * Recent self-service resets, unlocks and reset lockouts, newest first: how verified (comma-separated reset
+   * methods), how it started (`web`, or a link sent by `sms` / `teams`), from which address.
+   */
+  readonly recentResets: readonly { readonly action: string; readonly verifiedBy: string | null; readonly via: string | null; readonly ip: string | null; readonly at: number }[];
 }
 
-/** The audit actions of self-service reset the look-up shows (src/app/resetNotices.ts, resetAnswerSubmitted.ts). */
-const RESET_ACTIONS = new Set(['reset:passwordChanged', 'reset:unlocked', 'reset:locked']);
+/** The audit actions of self-service reset the look-up shows (src/app/resetNotices.ts, resetAnswerSubmitted.ts, resetMethodChosen.ts). */
+const RESET_ACTIONS = new Set(['reset:passwordChanged', 'reset:unlocked', 'reset:locked', 'reset:challengeWithheld']);
 /** Audit entries read to find the recent resets among a person's other activity. */
 const AUDIT_WINDOW = 50;
 
@@ -83,7 +86,13 @@ export class HelpDeskService {
           oneTime: pass.oneTime,
           usable: isPassUsable(pass, now),
         },
-        recentResets: resets.map((e) => ({ action: e.action, verifiedBy: stringOrNull(e.details?.['verifiedBy']), ip: stringOrNull(e.details?.['ip']), at: e.at })),
+        recentResets: resets.map((e) => ({
+          action: e.action,
+          verifiedBy: stringOrNull(e.details?.['verifiedBy']),
+          via: stringOrNull(e.details?.['via']),
+          ip: stringOrNull(e.details?.['ip']),
+          at: e.at,
+        })),
       },
     };
   }

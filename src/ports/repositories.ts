@@ -163,7 +163,7 @@ export interface SimulatedDelivery {
   readonly mode: 'pressKey' | 'readCode' | null;
   readonly extension: string | null;
   readonly locale: string;
-  readonly purpose: { readonly kind: 'enrollment' | 'verification'; readonly userId: string; readonly refId: string; readonly send?: number };
+  readonly purpose: { readonly kind: 'enrollment' | 'verification' | 'notice'; readonly userId: string; readonly refId: string; readonly send?: number };
   readonly at: number;
 }
 

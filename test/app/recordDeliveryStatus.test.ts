@@ -42,6 +42,18 @@ describe('recordDeliveryStatus', () => {
     expect((await app.stores.users.get(PROFILE.id))?.enrollment?.step).toMatchObject({ name: 'codeSent', send: 2, deliveryFailure: 'unreachable' });
   });
 
+  it('when a notice (e.g. "your password was changed") fails, then it is audited as a notice and no challenge is touched, even one with that id', async () => {
+    const app = phoneUseCases();
+    const challenge = await startSignIn(app, 'sms');
+    const notice = { purpose: { kind: 'notice' as const, userId: PROFILE.id, refId: challenge.id }, locale: 'en-US', mode: null };
+    await app.recordDeliveryStatus.record(notice, { messageSid: 'SMnotice', status: 'undelivered', errorCode: 30003, to: PHONE, failure: 'unreachable' });
+    expect(await app.stores.challenges.get(challenge.id)).toMatchObject({ status: 'pending', version: challenge.version });
+    const actions = (await app.stores.audit.listForUser(PROFILE.id, 20)).map((e) => e.action);
+    expect(actions).toContain('notice:deliveryFailed');
+    expect(actions).not.toContain('sms:deliveryFailed');
+    expect((await app.stores.deliveryStatuses.listForRef('SMnotice')).map((r) => r.status)).toEqual(['undelivered']);
+  });
+
   it('when a sign-in text fails, then its challenge (named in the address) fails, with no provider id stored', async () => {
     const app = phoneUseCases();
     const challenge = await startSignIn(app, 'sms');

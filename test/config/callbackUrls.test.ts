@@ -16,6 +16,12 @@ describe('callback URLs', () => {
     expect(parseCallbackContext(query)).toEqual({ purpose: { kind: 'verification', userId: 'aad-1', refId: 'ch-1' }, locale: 'en-US', mode: null });
   });
 
+  it('when the address is a notice\'s, then it reads back as a notice; an unknown kind is refused', () => {
+    const notice: CallbackContext = { purpose: { kind: 'notice', userId: 'aad-1', refId: 'reset-session-1' }, locale: 'es-US', mode: null };
+    expect(parseCallbackContext(new URLSearchParams(callbackQuery(notice)))).toEqual(notice);
+    expect(parseCallbackContext(new URLSearchParams('kind=reminder&user=aad-1&ref=x&locale=en-US'))).toBeNull();
+  });
+
   it.each(['0', '-1', '1.5', 'x', '', '1234567890'])('when the send number is %p, then the address is refused', (send) => {
     const query = new URLSearchParams(`kind=enrollment&user=aad-1&ref=enr-1&locale=en-US&send=${send}`);
     expect(parseCallbackContext(query)).toBeNull();

@@ -77,7 +77,7 @@ describe('help desk', () => {
     await stores.audit.append({ userId: PROFILE.id, actor: 'self-service', action: 'reset:passwordChanged', channel: 'web', details: { sessionId: 's1', verifiedBy: 'sms,questions', via: 'web', ip: '203.0.113.9' } }, T0 + 1000);
     const result = await service.lookUp(AGENT, PROFILE.upn);
     if (result.kind !== 'found') throw new Error('not found');
-    expect(result.person.recentResets).toEqual([{ action: 'reset:passwordChanged', verifiedBy: 'sms,questions', ip: '203.0.113.9', at: T0 + 1000 }]);
+    expect(result.person.recentResets).toEqual([{ action: 'reset:passwordChanged', verifiedBy: 'sms,questions', via: 'web', ip: '203.0.113.9', at: T0 + 1000 }]);
   });
 
   it('when a pass is issued, then it is shown once, works, replaces the old one, and is audited with who did it', async () => {

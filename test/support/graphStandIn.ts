@@ -1,6 +1,7 @@
 // A local stand-in for Entra ID's token endpoint and Microsoft Graph's /users (node:http), for the Graph directory
 // and external-method tests: client-credentials tokens, GET a user by id or UPN, $filter by mail or
-// onPremisesSamAccountName, PATCH passwordProfile with Entra's complexity rule, list and create a user's
+// onPremisesSamAccountName, a user's groups through /transitiveMemberOf/microsoft.graph.group (nested groups
+// followed, `groupPageSize` per page with an absolute @odata.nextLink), PATCH passwordProfile with Entra's complexity rule, list and create a user's
 // externalAuthenticationMethods (the tenant has one method configuration; a second create of the same one answers
 // 409 — Microsoft does not document that answer, it is this stand-in's choice), Graph-shaped errors, and a queued
 // failure (e.g. 429 + Retry-After).
@@ -25,6 +26,13 @@ export interface StandInExternalMethod {
   readonly displayName: string;
 }
 
+export interface StandInGroup {
+  readonly id: string;
+  readonly displayName: string;
+  /** Ids of member users and member groups (nested). */
+  readonly members: string[];
+}
+
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -47,6 +55,12 @@ export interface GraphStandIn {
   /** External methods registered per user id. */
   readonly externalMethods: Map<string, StandInExternalMethod[]>;
   addUser(user: Omit<StandInUser, 'id'> & { id?: string }): StandInUser;
+  readonly groups: StandInGroup[];
+  addGroup(displayName: string, members: readonly string[]): StandInGroup;
+  /** Groups per page of /transitiveMemberOf (Graph's default is 100). */
+  groupPageSize: number;
+  /** The app was not granted GroupMember.Read.All: group listings answer 403 as Graph does. */
+  denyGroupReads: boolean;
   /** The next Graph (not token) request answers this instead (queued: several calls queue several failures). */
   failNext(status: number, headers?: Record<string, string>, error?: { code: string; message: string }): void;
   tokensIssued(): number;
@@ -71,6 +85,18 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const tokens = new Set<string>();
   const methodConfigurationId = randomUUID();
   const externalMethods = new Map<string, StandInExternalMethod[]>();
+  const groups: StandInGroup[] = [];
+  const paging = { groupPageSize: 100, denyGroupReads: false };
+  /** Every group holding `memberId`, directly or through groups it is in. */
+  const transitiveGroups = (memberId: string): StandInGroup[] => {
+    const found = new Map<string, StandInGroup>();
+    const pending = [memberId];
+    while (pending.length > 0) {
+      const id = pending.pop()!;
+      for (const g of groups) if (g.members.includes(id) && !found.has(g.id)) (found.set(g.id, g), pending.push(g.id));
+    }
+    return [...found.values()];
+  };
   const failures: Array<{ status: number; headers: Record<string, string>; error: { code: string; message: string } }> = [];
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -87,6 +113,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     accountEnabled: u.accountEnabled,
   });
 
+  let base = '';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -140,6 +167,26 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
         return graphError(res, 405, 'Request_BadRequest', 'Unsupported method.');
       }
 
+      const groupsMatch = /^\/v1\.0\/users\/([^/]+)\/transitiveMemberOf\/microsoft\.graph\.group$/.exec(url.pathname);
+      if (req.method === 'GET' && groupsMatch !== null) {
+        const key = decodeURIComponent(groupsMatch[1]!).toLowerCase();
+        const user = users.find((u) => u.id === key);
+        if (user === undefined) return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${key}' does not exist.`);
+        if (paging.denyGroupReads) return graphError(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+        const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
+        const all = transitiveGroups(user.id);
+        const page = all.slice(skip, skip + paging.groupPageSize);
+        const select = (url.searchParams.get('$select') ?? '').split(',').filter((f) => f !== '');
+        const shown = page.map((g) => {
+          const full: Record<string, unknown> = { '@odata.type': '#microsoft.graph.group', id: g.id, displayName: g.displayName, securityEnabled: true };
+          return select.length === 0 ? full : Object.fromEntries(Object.entries(full).filter(([k]) => k === '@odata.type' || select.includes(k)));
+        });
+        const next = skip + paging.groupPageSize < all.length ? new URL(`${base}${url.pathname}`) : null;
+        next?.searchParams.set('$select', url.searchParams.get('$select') ?? '');
+        next?.searchParams.set('$skiptoken', String(skip + paging.groupPageSize));
+        return send(res, 200, { '@odata.context': `${base}/v1.0/$metadata#groups`, value: shown, ...(next ? { '@odata.nextLink': next.toString() } : {}) });
+      }
+
       if (req.method === 'GET' && url.pathname === '/v1.0/users') {
         const filter = url.searchParams.get('$filter') ?? '';
         const match = /^(mail|onPremisesSamAccountName) eq '((?:[^']|'')*)'$/.exec(filter);
@@ -175,7 +222,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  base = `http://127.0.0.1:${port}`;
   return {
     loginBaseUrl: base,
     apiBaseUrl: `${base}/v1.0`,
@@ -186,6 +233,24 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     users,
     methodConfigurationId,
     externalMethods,
+    groups,
+    addGroup(displayName, members) {
+      const group: StandInGroup = { id: randomUUID(), displayName, members: [...members] };
+      groups.push(group);
+      return group;
+    },
+    get groupPageSize() {
+      return paging.groupPageSize;
+    },
+    set groupPageSize(size: number) {
+      paging.groupPageSize = size;
+    },
+    get denyGroupReads() {
+      return paging.denyGroupReads;
+    },
+    set denyGroupReads(deny: boolean) {
+      paging.denyGroupReads = deny;
+    },
     addUser(user) {
       const full: StandInUser = { ...user, id: user.id ?? randomUUID() };
       users.push(full);

@@ -1,6 +1,8 @@
 // A real OpenLDAP (Debian's slapd) for the directory tests: a temp dir, an mdb database loaded with slapadd, the
 // ppolicy overlay with a default policy (min length, history, lockout after failed binds), a service account that
-// may write people's passwords by ACL, and a few people. Listens on a free loopback port; stop() removes everything.
+// may write people's passwords by ACL, a few people and their groups (groupOfNames / groupOfUniqueNames under
+// GROUPS_BASE, mirrored in each person's memberOf as AD and the memberof overlay show it).
+// Listens on a free loopback port; stop() removes everything.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -33,6 +35,26 @@ export interface TestPerson {
   readonly password: string;
   readonly disabled?: boolean;
 }
+
+export const GROUPS_BASE = `ou=groups,${SUFFIX}`;
+
+export interface TestGroup {
+  readonly cn: string;
+  /** Its DN's cn, escaped as RFC 4514 asks. */
+  readonly rdnValue: string;
+  readonly objectClass: 'groupOfNames' | 'groupOfUniqueNames';
+  readonly memberUids: readonly string[];
+}
+
+/** Staff are asked two verifications by the web journey's group policy, students one. */
+export const GROUPS: readonly TestGroup[] = [
+  { cn: 'staff', rdnValue: 'staff', objectClass: 'groupOfNames', memberUids: ['grace', 'alan'] },
+  { cn: 'students', rdnValue: 'students', objectClass: 'groupOfUniqueNames', memberUids: ['ada', 'edsger'] },
+  // A name with characters a DN must escape: read back whole from memberOf and from the search alike.
+  { cn: 'Lab, Research + Dev', rdnValue: 'Lab\\, Research \\+ Dev', objectClass: 'groupOfNames', memberUids: ['grace'] },
+];
+
+export const groupDn = (g: TestGroup): string => `cn=${g.rdnValue},${GROUPS_BASE}`;
 
 export const SHARED_MAIL = 'sam@mail.signet.test';
 
@@ -75,7 +97,9 @@ export interface SlapdOptions {
 const SIGNET_SCHEMA = `attributetype ( 1.3.6.1.4.1.99999.1.1 NAME 'userPrincipalName'
   EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch
   SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
-objectclass ( 1.3.6.1.4.1.99999.2.1 NAME 'signetPerson' SUP top AUXILIARY MAY ( userPrincipalName ) )
+attributetype ( 1.3.6.1.4.1.99999.1.7 NAME 'memberOf'
+  EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )
+objectclass ( 1.3.6.1.4.1.99999.2.1 NAME 'signetPerson' SUP top AUXILIARY MAY ( userPrincipalName $ memberOf ) )
 attributetype ( 1.3.6.1.4.1.99999.1.2 NAME 'sAMAccountName'
   EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
 attributetype ( 1.3.6.1.4.1.99999.1.3 NAME 'objectGUID'
@@ -217,7 +241,7 @@ displayName: ${p.displayName}
 mail: ${p.mail}
 userPrincipalName: ${p.upn}
 userPassword: ${p.password}
-${p.disabled ? 'pwdAccountLockedTime: 000001010000Z\n' : ''}${p.uid === MINIMUM_AGE_UID ? `pwdPolicySubentry: cn=slow,ou=policies,${SUFFIX}\npwdChangedTime: ${generalizedTime(new Date())}\n` : ''}`,
+${GROUPS.filter((g) => g.memberUids.includes(p.uid)).map((g) => `memberOf: ${groupDn(g)}\n`).join('')}${p.disabled ? 'pwdAccountLockedTime: 000001010000Z\n' : ''}${p.uid === MINIMUM_AGE_UID ? `pwdPolicySubentry: cn=slow,ou=policies,${SUFFIX}\npwdChangedTime: ${generalizedTime(new Date())}\n` : ''}`,
   );
   const ad = [
     `dn: ${AD_BASE}\nobjectClass: organizationalUnit\nou: ad\n`,
@@ -237,7 +261,14 @@ userAccountControl: ${p.userAccountControl}
 `,
     ),
   ];
-  return [head, ...people, ...ad].join('\n');
+  const groups = [
+    `dn: ${GROUPS_BASE}\nobjectClass: organizationalUnit\nou: groups\n`,
+    ...GROUPS.map((g) => {
+      const memberAttribute = g.objectClass === 'groupOfNames' ? 'member' : 'uniqueMember';
+      return `dn: ${groupDn(g)}\nobjectClass: ${g.objectClass}\ncn: ${g.cn}\n${g.memberUids.map((uid) => `${memberAttribute}: ${personDn(uid)}\n`).join('')}`;
+    }),
+  ];
+  return [head, ...people, ...ad, ...groups].join('\n');
 }
 
 async function freePort(): Promise<number> {

@@ -59,6 +59,34 @@ describe.each(['en-US', 'en-GB'] as const)('help desk in Teams (%s)', (locale) =
     expect(text).not.toMatch(/4255550123|555[ -]?0123/);
   });
 
+  it('when the person reset or unlocked by themselves, then the look-up lists each: what, how verified, how it started, from where', async () => {
+    expect(allText(await agent().say(`look up ${PROFILE.upn}`))).toContain(t('helpdesk.lookUp.noResets'));
+    const { audit } = h.core.stores;
+    // The entries the reset journeys write (src/app/resetNotices.ts, resetAnswerSubmitted.ts).
+    await audit.append({ userId: PROFILE.id, actor: 'self-service', action: 'reset:passwordChanged', channel: 'web', details: { sessionId: 's1', verifiedBy: 'sms,questions', via: 'web', ip: '203.0.113.9' } }, T0 + 1000);
+    await audit.append({ userId: PROFILE.id, actor: 'self-service', action: 'reset:unlocked', channel: 'web', details: { sessionId: 's2', verifiedBy: 'sms', via: 'sms', ip: null } }, T0 + 2000);
+    await audit.append({ userId: PROFILE.id, actor: 'self-service', action: 'reset:locked', channel: 'web', details: { sessionId: 's3', reason: 'tooManyWrongAnswers', via: 'teams', ip: '198.51.100.4' } }, T0 + 3000);
+    const text = allText(await agent().say(`look up ${PROFILE.upn}`));
+    /** The line after its time, which depends on the reader's zone. */
+    const line = (key: string, params: Record<string, string>): string => t(key, { at: '@', ...params }).split('@')[1]!;
+    expect(text).toContain(t('helpdesk.lookUp.resets'));
+    expect(text).toContain(
+      line('helpdesk.lookUp.reset', {
+        action: t('helpdesk.resetActions.passwordChanged'),
+        via: t('helpdesk.resetVia.web'),
+        verifiedBy: `${t('helpdesk.resetProofs.sms')} + ${t('helpdesk.resetProofs.questions')}`,
+        ip: '203.0.113.9',
+      }),
+    );
+    expect(text).toContain(
+      line('helpdesk.lookUp.reset', { action: t('helpdesk.resetActions.unlocked'), via: t('helpdesk.resetVia.sms'), verifiedBy: t('helpdesk.resetProofs.sms'), ip: t('helpdesk.lookUp.unknownAddress') }),
+    );
+    expect(text).toContain(line('helpdesk.lookUp.resetUnverified', { action: t('helpdesk.resetActions.locked'), via: t('helpdesk.resetVia.teams'), ip: '198.51.100.4' }));
+    // Newest first, as the API lists them.
+    expect(text.indexOf(t('helpdesk.resetActions.locked'))).toBeLessThan(text.indexOf(t('helpdesk.resetActions.passwordChanged')));
+    expect(text).not.toContain(t('helpdesk.lookUp.noResets'));
+  });
+
   it('when a member issues a passcode, then it is shown once, verifies with the API key, and a second one replaces it', async () => {
     const chat = agent();
     const first = allText(await chat.say(`issue passcode for ${PROFILE.upn}`));

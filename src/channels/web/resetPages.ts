@@ -82,7 +82,7 @@ export function resetPage(text: ResetPageText, view: ResetView, urls: ResetUrls,
       return { status: 200, body: frame(text, locale, body) };
     }
     case 'chooseMethod': {
-      const body = html`<h1>${t('passwordReset.choose.heading')}</h1>${said}<p>${t('passwordReset.choose.progress', { done: view.proven + 1, required: view.required })}</p><p>${t('passwordReset.choose.intro')}</p>${methodForm(t, view.options, urls, hidden)}`;
+      const body = html`<h1>${t('passwordReset.choose.heading')}</h1>${said}<p>${view.required === null ? t('passwordReset.choose.progressFirst') : t('passwordReset.choose.progress', { done: view.proven + 1, required: view.required })}</p><p>${t('passwordReset.choose.intro')}</p>${methodForm(t, view.options, urls, hidden)}`;
       return { status: 200, body: frame(text, locale, body) };
     }
     case 'verifying': {
