@@ -53,7 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     stores,
     logger,
     i18n,
-    bot: { adapter, handler },
+    bot: { adapter: () => adapter, handler },
     ...(options.extraRoutes ? { extraRoutes: (s: Server) => options.extraRoutes!(s, { stores }) } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
