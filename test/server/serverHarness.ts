@@ -153,7 +153,6 @@ export function spyStores(base: Stores = createMemoryStores()): Stores & { reado
     simulatedOutbox: wrap('simulatedOutbox.', base.simulatedOutbox),
     deliveryStatuses: wrap('deliveryStatuses.', base.deliveryStatuses),
     rateLimits: wrap('rateLimits.', base.rateLimits),
-    challengeTurns: wrap('challengeTurns.', base.challengeTurns),
     ping: () => {
       calls.push('ping');
       return base.ping();
