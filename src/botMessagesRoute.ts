@@ -2,13 +2,19 @@
 // CloudAdapter.process's, which console.error()s a raw multi-line stack and echoes the error text to the caller.
 // Here a refused sender costs one JSON log line (never the Authorization header) and gets our 401 error shape.
 import type * as restify from 'restify';
-import type { Activity, ActivityHandler, CloudAdapter, InvokeResponse, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Logger } from './logging/logger';
 import { ERROR_CODES, sendError } from './httpErrors';
 
+/** What runs a turn: an ActivityHandler, or a stand-in that builds one on the first turn. */
+export interface TurnRunner {
+  run(context: TurnContext): Promise<void>;
+}
+
 export interface BotMessagesDeps {
-  readonly adapter: CloudAdapter;
-  readonly handler: ActivityHandler;
+  /** Called on each request: the adapter (and botbuilder with it) may be made on the first turn. */
+  readonly adapter: () => CloudAdapter;
+  readonly handler: TurnRunner;
   readonly logger: Logger;
 }
 
@@ -22,7 +28,7 @@ export function botMessagesHandler(deps: BotMessagesDeps): restify.RequestHandle
     }
     const header = req.headers['authorization'];
     try {
-      const invoke = await (deps.adapter as unknown as ActivityProcessor).processActivity(
+      const invoke = await (deps.adapter() as unknown as ActivityProcessor).processActivity(
         typeof header === 'string' ? header : '',
         reviveTimestamps(activity as Record<string, unknown>),
         (context) => deps.handler.run(context),

@@ -65,14 +65,13 @@ export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Prom
     await directory.verifyConfiguration();
     const signet = await composeSignet(config, logger, { stores, directory, passwordReset: { directory } });
     const { server, verificationApi, jobs } = signet;
-    // Before listening, what the first person's message needs: after a restart nobody waits seconds for the
-    // language models, the Teams dialogs or the first database connection.
-    // The store first: loading the models and dialogs keeps the event loop busy, which a connection being set up
-    // at the same time could take for a timeout.
+    // Before listening: the store's first connection, then the language models, so that after a restart nobody's
+    // message waits seconds for a training. (The store first: loading the models keeps the event loop busy, which a
+    // connection being set up at the same time could take for a timeout.) botbuilder and the dialogs still load on
+    // the first Teams turn: an instance serving only texts, calls and the API never pays their ~80 MB.
     const warming = Date.now();
     await firstContact(stores, STORE_CONTACT_WAIT_MS);
     await signet.nlu.warmUp();
-    signet.bot();
     logger.info('ready to listen', { locales: config.org.locales.offered, ms: Date.now() - warming });
     await listen(server, config.port, config.host);
     const url = boundUrl(server, config.host);

@@ -2,12 +2,12 @@
 // drive it. It owns the JSON error shape and the one-line request log; body reading lives in httpRequests.ts, and
 // channel routes come mounted by their wiring (the host imports no channel).
 import * as restify from 'restify';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import type { AppConfig } from './config/loadConfig';
 import type { I18n } from './i18n';
 import type { Logger } from './logging/logger';
 import type { Stores } from './ports/repositories';
-import { botMessagesHandler } from './botMessagesRoute';
+import { botMessagesHandler, type TurnRunner } from './botMessagesRoute';
 import { readBody } from './httpRequests';
 import { ERROR_CODES, sendError, type ErrorCode } from './httpErrors';
 
@@ -24,7 +24,8 @@ export interface ServerDeps {
   readonly stores: Stores;
   readonly logger: Logger;
   readonly i18n: I18n;
-  readonly bot: { readonly adapter: CloudAdapter; readonly handler: ActivityHandler };
+  /** The adapter is asked for on each Teams request, so botbuilder can load on the first one. */
+  readonly bot: { readonly adapter: () => CloudAdapter; readonly handler: TurnRunner };
   /**
    * Mounts the Twilio webhooks (and, for simulated telephony, the development routes); built by the telephony
    * wiring, so the host never imports a channel. Unset: Twilio gets 403.

@@ -1,12 +1,11 @@
 // The one composition of Signet: stores → telephony and mail → core → help desk, verification API, background jobs
 // → Teams bot and HTTP server. src/index.ts runs it for real; tests run the very same wiring with a few overrides.
 import type { Server } from 'restify';
-import type { Storage } from 'botbuilder';
+import type { CloudAdapter, Storage } from 'botbuilder';
 import type { AppConfig } from './config/loadConfig';
 import { createI18n, type I18n } from './i18n';
 import type { Logger } from './logging/logger';
 import { createServer } from './server';
-import { createBotAdapter, createTurnErrorHandler } from './channels/teams/botAdapter';
 import { LazyActivityHandler } from './channels/teams/lazyActivityHandler';
 import type { SignetBot } from './channels/teams/signetBot';
 import { TeamsNotifier } from './channels/teams/teamsNotifier';
@@ -107,9 +106,17 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
   });
   const render = overrides.render ?? createReplyRenderer(i18n);
   const outbox = new Outbox();
-  // The notifier sends through the bot adapter, so the adapter exists before the core.
-  const adapter = createBotAdapter(config.bot);
-  adapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.bot.resetDialogs(context) });
+  // The Bot Framework adapter is made on the first Teams request or notice: requiring botbuilder is ~40 MB and a
+  // second of start-up that SMS, the API and the web pages never need.
+  let madeAdapter: CloudAdapter | undefined;
+  const adapter = (): CloudAdapter => {
+    if (madeAdapter === undefined) {
+      const { createBotAdapter, createTurnErrorHandler } = require('./channels/teams/botAdapter') as typeof import('./channels/teams/botAdapter');
+      madeAdapter = createBotAdapter(config.bot);
+      madeAdapter.onTurnError = createTurnErrorHandler({ logger, i18n, resetDialogs: (context) => handler.bot.resetDialogs(context) });
+    }
+    return madeAdapter;
+  };
   // Callbacks and help-desk reports are stored as jobs before anything is reported, and run by the worker.
   const jobs = createBackgroundJobs({ config, stores, queue: stores.jobQueue, logger, clock, ...(overrides.callbackPost ? { post: overrides.callbackPost } : {}) });
   const verificationApi = createVerificationApi({ config, stores, verificationStores: stores.verification, logger, helpDesk: jobs.helpDesk });
@@ -122,7 +129,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     mailer: overrides.mailer ?? defaultMailer(config, outbox),
     notifier:
       overrides.notifier ??
-      new TeamsNotifier({ adapter, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
+      new TeamsNotifier({ adapter: { continueConversationAsync: (...args) => adapter().continueConversationAsync(...args) }, appId: config.bot.appId, conversations: stores.conversations, render, defaultLocale: config.org.locales.default, logger }),
     render,
     clock,
     random,
@@ -166,7 +173,7 @@ async function composeOn(stores: SignetStores, config: AppConfig, logger: Logger
     start: new StartResetCheck({ stores, unlocks: stores.verification.unlocks, verification: core.verification, policy: resetPolicy, abuse: abusePolicyFrom(config.org.verification), clock }),
     answer: new AnswerResetCheck({ stores, verification: core.verification, links: resetLinks, clock }),
   };
-  // Built when first needed (main() does it before listening): requiring signetBot loads botbuilder-dialogs and the dialogs.
+  // Built on the first Teams turn: requiring signetBot loads botbuilder-dialogs and the dialogs (start-up cost).
   const { botStorage } = stores;
   const teamsUseCases = createTeamsUseCases({ stores, enrollment: core.enrollment, verification: core.verification, clock });
   // Made here, not on the first turn, so that start-up can train it (or load it from the cache) before listening.

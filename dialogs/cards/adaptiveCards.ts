@@ -2,7 +2,7 @@
 // (the card's own fallbackText, used by clients without cards) that lists the choices by number for typing.
 // Cards fit Teams at phone width: at most MAX_VISIBLE_ACTIONS buttons in view (a choice set or "More options"
 // for the rest), and two or more buttons are stacked one per row, so no title is cut at the right edge.
-import { CardFactory, type Attachment } from 'botbuilder';
+import type { Attachment } from 'botbuilder';
 
 export type CardElement = Readonly<Record<string, unknown>>;
 
@@ -118,7 +118,7 @@ export function adaptiveCard(spec: CardSpec): Attachment {
   if (inView > MAX_VISIBLE_ACTIONS || secondary.length > MAX_VISIBLE_ACTIONS) throw new Error(`a card may show at most ${MAX_VISIBLE_ACTIONS} actions (Teams drops the rest)`);
   // A lone button spans the card's width anyway; it stays the card's own action.
   const alone = primary.length === 1 && !spec.picker;
-  return CardFactory.adaptiveCard({
+  return adaptiveCardAttachment({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: ADAPTIVE_CARD_VERSION,
@@ -128,3 +128,11 @@ export function adaptiveCard(spec: CardSpec): Attachment {
     actions: alone ? primary : [],
   });
 }
+
+/** What botbuilder's CardFactory.adaptiveCard makes. Written here because the notifier, loaded at start-up, imports
+ * this file, and start-up must not require botbuilder (~40 MB) for one constant. */
+function adaptiveCardAttachment(content: Record<string, unknown>): Attachment {
+  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content };
+}
+
+const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -122,7 +122,8 @@ async function startServer(kind: 'bare' | 'echo' | 'signet', env: NodeJS.Process
   const profile = options.profileDir === undefined ? {} : { BENCH_PROFILE: path.join(options.profileDir, `${name}.cpuprofile`) };
   const child = spawn(process.execPath, [SERVER_JS, kind], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'], ...env, ...profile, PORT: String(port) },
+    // BENCH_SIGNET_NODE_OPTIONS: V8/Node flags for Signet's process only (e.g. to try heap settings).
+    env: { PATH: process.env['PATH'], ...env, ...profile, PORT: String(port), ...(kind === 'signet' && process.env['BENCH_SIGNET_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_SIGNET_NODE_OPTIONS'] } : {}) },
     // Standard error is kept and shown only when the server fails to start (the development banner is noise here).
     stdio: ['ignore', 'ignore', 'pipe'],
   });

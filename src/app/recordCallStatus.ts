@@ -1,6 +1,7 @@
 // Use case "a call's status is reported": every report is recorded; a call that ended without the person
 // confirming (busy, no answer, voicemail, hung up before a key) becomes a delivery failure for its machine. A
 // read-aloud call whose code was read has done its job: the person types the code where they started.
+// The status record is written last: it tells a webhook retry that the report was dealt with (`recorded`).
 import type { DeliveryFailure } from '../domain/enrollmentRecord';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { Stores } from '../ports/repositories';
@@ -26,13 +27,24 @@ export class RecordCallStatus {
   async record(context: CallbackContext, report: CallStatusReport): Promise<void> {
     const { stores, clock } = this.deps;
     const { callSid, status } = report;
-    await stores.deliveryStatuses.append({ ref: callSid, kind: 'call', status, errorCode: report.errorCode, at: clock.now() });
+    const now = clock.now();
+    await this.applyFailure(context, report);
+    await stores.deliveryStatuses.append({ ref: callSid, kind: 'call', status, errorCode: report.errorCode, at: now });
+  }
+
+  /** True once `record` has finished for this call and status (a retry of its webhook is then answered at once). */
+  async recorded(callSid: string, status: string): Promise<boolean> {
+    return (await this.deps.stores.deliveryStatuses.listForRef(callSid)).some((r) => r.kind === 'call' && r.status === status);
+  }
+
+  private async applyFailure(context: CallbackContext, report: CallStatusReport): Promise<void> {
+    const { callSid, status } = report;
     const target = await loadCallTarget(this.deps, context, callSid);
     if (!target.waiting || target.failed) return;
     let reason = report.failure;
     if (reason === null && status === 'completed') {
       if (report.answeredByMachine) reason = 'voicemail';
-      else if (context.mode !== 'readCode' || (await stores.webhooks.get(codeReadMark(callSid))) === null) reason = 'notConfirmed';
+      else if (context.mode !== 'readCode' || (await this.deps.stores.webhooks.get(codeReadMark(callSid))) === null) reason = 'notConfirmed';
     }
     if (reason !== null) await failCall(this.deps, context, callSid, reason);
   }

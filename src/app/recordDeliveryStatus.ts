@@ -1,6 +1,8 @@
 // Use case "a text's delivery status is reported": every report is recorded; a text that did not arrive becomes a
 // delivery failure for the enrollment or challenge it carried (only the live attempt), with the provider's code in
 // the audit log; a notice that did not arrive is only audited. The channel has already translated the provider's status and code into a DeliveryFailure.
+// The status record is written last: it is what tells a webhook retry that the report was dealt with (`recorded`),
+// so the webhook ledger needs no second write for it.
 import { isSameSend, type DeliveryFailure } from '../domain/enrollmentRecord';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { EnrollmentService } from '../enrollment/enrollmentService';
@@ -29,9 +31,18 @@ export class RecordDeliveryStatus {
   constructor(private readonly deps: RecordDeliveryStatusDeps) {}
 
   async record(context: CallbackContext, report: DeliveryStatusReport): Promise<void> {
-    const { stores, clock, enrollment, verification } = this.deps;
-    const now = clock.now();
-    await stores.deliveryStatuses.append({ ref: report.messageSid, kind: 'message', status: report.status, errorCode: report.errorCode, at: now });
+    const now = this.deps.clock.now();
+    await this.applyFailure(context, report, now);
+    await this.deps.stores.deliveryStatuses.append({ ref: report.messageSid, kind: 'message', status: report.status, errorCode: report.errorCode, at: now });
+  }
+
+  /** True once `record` has finished for this text and status (a retry of its webhook is then answered at once). */
+  async recorded(messageSid: string, status: string): Promise<boolean> {
+    return (await this.deps.stores.deliveryStatuses.listForRef(messageSid)).some((r) => r.kind === 'message' && r.status === status);
+  }
+
+  private async applyFailure(context: CallbackContext, report: DeliveryStatusReport, now: number): Promise<void> {
+    const { stores, enrollment, verification } = this.deps;
     const reason = report.failure;
     if (reason === null) return;
     const { purpose } = context;

@@ -204,6 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
   if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && !given('MicrosoftAppId')) {
     problems.push(`MicrosoftAppId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
   }
+  // botbuilder asserts this when the adapter is made, which is now the first Teams request: checked here instead.
+  if ((e.MicrosoftAppType === 'SingleTenant' || e.MicrosoftAppType === 'UserAssignedMSI') && !given('MicrosoftAppTenantId')) {
+    problems.push(`MicrosoftAppTenantId: is required when MicrosoftAppType=${e.MicrosoftAppType}`);
+  }
   if (given('MicrosoftAppId') && e.MicrosoftAppType !== 'UserAssignedMSI' && !given('MicrosoftAppPassword')) {
     problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
   }

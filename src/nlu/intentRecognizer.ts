@@ -64,7 +64,18 @@ export function nlpLanguageOf(locale: string): string {
   return language;
 }
 
+/**
+ * People type the same few words to this bot again and again ("help", "text me", "yes"), and the trained model
+ * answers the same words at the same step the same way: those answers are remembered, which spares the
+ * classifier (a large share of a Teams turn's CPU). Only short texts without digits are kept, so no code or phone
+ * number ever sits in this memory; the map is bounded and forgets its oldest entries first.
+ */
+const MAX_REMEMBERED_TEXT = 60;
+const MAX_REMEMBERED_ANSWERS = 1000;
+
 export class IntentRecognizer {
+  private readonly remembered = new Map<string, Understanding>();
+
   private constructor(
     private readonly nlp: Nlp,
     private readonly ner: NlpNer,
@@ -96,6 +107,19 @@ export class IntentRecognizer {
   async understand(input: string, context: UnderstandContext = {}): Promise<Understanding> {
     const text = input.normalize('NFKC').slice(0, MAX_UNDERSTOOD_CHARACTERS).trim();
     if (text === '') return { intent: 'none', score: 0, entities: {} };
+    const rememberable = text.length <= MAX_REMEMBERED_TEXT && !/\p{Nd}/u.test(text);
+    if (!rememberable) return this.classify(text, context);
+    const key = `${context.step ?? ''}\u0000${text}`;
+    const known = this.remembered.get(key);
+    if (known !== undefined) return known;
+    const understood = deepFreeze(await this.classify(text, context));
+    if (understood.entities.code !== undefined || understood.entities.phone !== undefined) return understood;
+    if (this.remembered.size >= MAX_REMEMBERED_ANSWERS) this.remembered.delete(this.remembered.keys().next().value as string);
+    this.remembered.set(key, understood);
+    return understood;
+  }
+
+  private async classify(text: string, context: UnderstandContext): Promise<Understanding> {
     const numbers = findNumberEntities(text, this.options);
     const words = wordCount(numbers.rest);
     const result = words > 0 ? await this.nlp.process(this.language, numbers.rest) : undefined;
@@ -178,4 +202,10 @@ function namedEntities(found: readonly NlpEntity[]): { entities: Pick<Entities, 
     // The extractor may report "app" and "authenticator app" both: the longest name is what was said.
     methodWords: Math.max(0, ...found.filter((e) => e.entity === 'method' && e.option === kind).map((e) => wordCount(e.sourceText ?? ''))),
   };
+}
+
+/** A remembered answer is shared by every turn that gets it: none of them may change it. */
+function deepFreeze(understanding: Understanding): Understanding {
+  Object.freeze(understanding.entities);
+  return Object.freeze(understanding);
 }

@@ -242,41 +242,6 @@ export type RateLimitsDecision =
   /** `refusedBy`: the positions of the requests whose limit was full; `retryAfterMs`: until the last of their windows ends. */
   | { readonly allowed: false; readonly refusedBy: readonly number[]; readonly retryAfterMs: number };
 
-/**
- * One place in a person's sequence of sign-in challenges. Turn n+1 is claimed only after the challenge of turn n
- * is known to have ended (or was never created), so at most one challenge per person is ever pending.
- */
-export interface ChallengeTurn {
-  readonly userId: string;
-  /** 1, 2, 3, … per person. */
-  readonly seq: number;
-  /**
-   * The challenge this turn starts, as created, without its code hash or sealed code: enough for a later turn to
-   * record it as superseded if its starter died between claiming the turn and creating it.
-   */
-  readonly challenge: Challenge;
-  readonly at: number;
-}
-
-/**
- * No longer used by challenge starts: creating the challenge now claims its turn (ChallengeRepository.create,
- * unique on person and turn). Kept so stored turns and their adapters stay readable until they are removed.
- *
- * The serialisation of challenge starts per person ("one pending challenge per person"). `claim` is a unique-key
- * insert of (userId, seq): atomic on MongoDB and FerretDB alike. Turns are kept at least
- * CHALLENGE_TURN_RETENTION_MS after their challenge expires, so a slow starter can never claim a number that was
- * claimed before.
- */
-/** How long after its challenge expired a turn is kept at least: a day, when no starter can still be working from it. */
-export const CHALLENGE_TURN_RETENTION_MS = 24 * 60 * 60 * 1000;
-
-export interface ChallengeTurnRepository {
-  /** The person's turn with the highest seq, or null when there is none. */
-  latest(userId: string): Promise<ChallengeTurn | null>;
-  /** True for exactly one of any number of concurrent claims of (userId, seq); false when it is taken. */
-  claim(turn: ChallengeTurn): Promise<boolean>;
-}
-
 /** Everything the core needs from a store, plus its lifecycle. */
 export interface Stores {
   readonly kind: 'memory' | 'mongodb';
@@ -290,7 +255,6 @@ export interface Stores {
   readonly simulatedOutbox: SimulatedOutbox;
   readonly deliveryStatuses: DeliveryStatusLog;
   readonly rateLimits: RateLimitRepository;
-  readonly challengeTurns: ChallengeTurnRepository;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

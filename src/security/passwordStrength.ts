@@ -1,10 +1,7 @@
 // Whether a new password may be set: the organisation's rules (length, banned words — its name, the person's own
 // names) and zxcvbn-ts's guess-resistance score (English and Spanish dictionaries). Returns problems as locale
 // keys; the directory still applies its own policy afterwards.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
-import * as es from '@zxcvbn-ts/language-es-es';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 export interface PasswordRules {
   readonly minLength: number;
@@ -26,11 +23,23 @@ export interface PasswordVerdict {
   readonly score: number;
 }
 
-const factory = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary },
-  graphs: common.adjacencyGraphs,
-  maxLength: PASSWORD_MAX_LENGTH,
-});
+// The dictionaries take ~35 MB of heap and about a second to rank, and only a password reset needs them: they are
+// loaded on the first password checked, not at start-up (test/performance/startupModules.test.ts keeps it so).
+let factory: ZxcvbnFactory | undefined;
+
+function passwordScorer(): ZxcvbnFactory {
+  if (factory) return factory;
+  const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const en = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  const es = require('@zxcvbn-ts/language-es-es') as typeof import('@zxcvbn-ts/language-es-es');
+  factory = new Factory({
+    dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary },
+    graphs: common.adjacencyGraphs,
+    maxLength: PASSWORD_MAX_LENGTH,
+  });
+  return factory;
+}
 
 /** The words of names ("Jane Doe", "jane.doe@school.example") that a password must not contain. */
 export function wordsOf(...texts: readonly string[]): string[] {
@@ -46,7 +55,7 @@ export function checkNewPassword(password: string, confirmation: string | null, 
   const lower = password.toLocaleLowerCase('und');
   const banned = wordsOf(...rules.bannedWords);
   if (banned.some((w) => lower.includes(w))) problems.push('bannedWord');
-  const score = password.length === 0 ? 0 : factory.check(password, banned).score;
+  const score = password.length === 0 ? 0 : passwordScorer().check(password, banned).score;
   if (score < rules.minStrength) problems.push('tooWeak');
   return { ok: problems.length === 0, problems, score };
 }

@@ -1,6 +1,6 @@
-// In-memory exact limits and challenge turns (see RateLimitRepository and ChallengeTurnRepository in ports.ts).
+// In-memory exact limits (see RateLimitRepository in src/ports/repositories.ts).
 // One process only, so a synchronous check-and-write between awaits is atomic here; memory stays bounded.
-import type { ChallengeTurn, ChallengeTurnRepository, RateLimitDecision, RateLimitRepository, RateLimitRequest, RateLimitsDecision } from '../ports/repositories';
+import type { RateLimitDecision, RateLimitRepository, RateLimitRequest, RateLimitsDecision } from '../ports/repositories';
 import { requireLimitArguments, windowOf } from './rateLimitWindows';
 
 /** Ended windows are dropped every this many takes, so the map holds only live windows (plus this many). */
@@ -58,23 +58,5 @@ export class MemoryRateLimits implements RateLimitRepository {
     if (++this.takesSincePrune < PRUNE_EVERY) return;
     this.takesSincePrune = 0;
     for (const [id, window] of this.windows) if (window.end <= now) this.windows.delete(id);
-  }
-}
-
-export class MemoryChallengeTurns implements ChallengeTurnRepository {
-  // Only the latest turn per person: turns are claimed in order, so every seq up to it counts as taken.
-  private readonly latestByUser = new Map<string, ChallengeTurn>();
-
-  async latest(userId: string): Promise<ChallengeTurn | null> {
-    const turn = this.latestByUser.get(userId);
-    return turn ? structuredClone(turn) : null;
-  }
-
-  async claim(turn: ChallengeTurn): Promise<boolean> {
-    if (typeof turn.userId !== 'string' || !Number.isInteger(turn.seq) || turn.seq < 1) throw new TypeError('a turn needs a userId and a positive seq');
-    const latest = this.latestByUser.get(turn.userId);
-    if (latest && turn.seq <= latest.seq) return false;
-    this.latestByUser.set(turn.userId, structuredClone(turn));
-    return true;
   }
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditDraft } from '../domain/effects';
 import type { AuditEntry, AuditLog, ConversationRefRecord, ConversationRefRepository, DeliveryStatusLog, DeliveryStatusRecord, OptOutRecord, OptOutRepository, SendLog, SendLogEntry, SimulatedDelivery, SimulatedOutbox, Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
-import { MemoryChallengeTurns, MemoryRateLimits } from './memoryLimitStores';
+import { MemoryRateLimits } from './memoryLimitStores';
 import { appendTo } from './memoryIndexes';
 import { MemoryUserRepository } from './memoryUserRepository';
 import { MemoryChallengeRepository } from './memoryChallengeRepository';
@@ -146,7 +146,6 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
     simulatedOutbox: new MemorySimulatedOutbox(),
     deliveryStatuses: new MemoryDeliveryStatusLog(),
     rateLimits: new MemoryRateLimits(),
-    challengeTurns: new MemoryChallengeTurns(),
     ping: async () => undefined,
     close: async () => undefined,
   };

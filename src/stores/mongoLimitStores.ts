@@ -1,24 +1,15 @@
-// MongoDB exact limits and challenge turns (see RateLimitRepository and ChallengeTurnRepository). On MongoDB a take
+// MongoDB exact limits (see RateLimitRepository). On MongoDB a take
 // is one upserting $inc of a per-window counter; on FerretDB 1.x, whose updates are not atomic, it is numbered slots
 // per window taken by unique-key inserts, the one write FerretDB performs atomically. Several limits at once
-// (takeAll) are one bulk write of filtered counter upserts on MongoDB. Turns are inserts everywhere.
+// (takeAll) are one bulk write of filtered counter upserts on MongoDB.
 import { randomUUID } from 'node:crypto';
 import { MongoBulkWriteError, type Collection, type IndexDescription, type WriteError } from 'mongodb';
 import type { CompareAndSetStrategy } from './mongoVersionClaims';
-import type { Challenge } from '../domain/challenge';
-import {
-  CHALLENGE_TURN_RETENTION_MS,
-  type ChallengeTurn,
-  type ChallengeTurnRepository,
-  type RateLimitDecision,
-  type RateLimitRepository,
-  type RateLimitRequest,
-  type RateLimitsDecision,
-} from '../ports/repositories';
-import { guarded, isDuplicateKeyError, requireString, toStoreError } from './mongoStoreSupport';
+import type { RateLimitDecision, RateLimitRepository, RateLimitRequest, RateLimitsDecision } from '../ports/repositories';
+import { guarded, isDuplicateKeyError, toStoreError } from './mongoStoreSupport';
 import { requireLimitArguments, windowOf } from './rateLimitWindows';
 
-export const LIMIT_COLLECTION_NAMES = { rateLimitSlots: 'rateLimitSlots', rateLimitCounters: 'rateLimitCounters', challengeTurns: 'challengeTurns' } as const;
+export const LIMIT_COLLECTION_NAMES = { rateLimitSlots: 'rateLimitSlots', rateLimitCounters: 'rateLimitCounters' } as const;
 
 /** One window of one limit on MongoDB: how many takes it has seen (refused ones included). */
 export interface RateLimitCounterDocument {
@@ -42,22 +33,10 @@ export interface RateLimitSlotDocument {
   purgeAt: Date;
 }
 
-export interface ChallengeTurnDocument {
-  _id: string;
-  userId: string;
-  seq: number;
-  challenge: Challenge;
-  at: number;
-  /** Clean-up only, long after the turn's challenge expired (see CHALLENGE_TURN_RETENTION_MS). */
-  purgeAt: Date;
-}
-
 export const RATE_LIMIT_SLOT_INDEXES: IndexDescription[] = [{ key: { scope: 1, key: 1, windowMs: 1, windowStart: 1 }, name: 'byWindow' }];
-export const CHALLENGE_TURN_INDEXES: IndexDescription[] = [{ key: { userId: 1, seq: -1 }, name: 'latestByUser' }];
 export const LIMIT_TTL_INDEXES: ReadonlyArray<readonly [keyof typeof LIMIT_COLLECTION_NAMES, IndexDescription]> = [
   ['rateLimitSlots', { key: { purgeAt: 1 }, name: 'purgeAfterWindow', expireAfterSeconds: 0 }],
   ['rateLimitCounters', { key: { purgeAt: 1 }, name: 'purgeAfterWindow', expireAfterSeconds: 0 }],
-  ['challengeTurns', { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 }],
 ];
 
 /** Without a TTL index (FerretDB 1.x), ended windows' slots are deleted by a take now and then. */
@@ -238,34 +217,4 @@ function refusal(windows: readonly LimitWindow[], refusedBy: readonly number[], 
 /** The same test as isDuplicateKeyError, for one statement of a bulk write (FerretDB on SQLite says it its own way). */
 function isDuplicateKeyWriteError(error: WriteError): boolean {
   return error.code === 11000 || (error.code === 1 && /UNIQUE constraint failed/.test(error.errmsg ?? ''));
-}
-
-export class MongoChallengeTurns implements ChallengeTurnRepository {
-  constructor(private readonly turns: Collection<ChallengeTurnDocument>) {}
-
-  async latest(userId: string): Promise<ChallengeTurn | null> {
-    const filter = { userId: requireString(userId, 'userId') };
-    const doc = await guarded(() => this.turns.find(filter).sort({ seq: -1 }).limit(1).next());
-    return doc ? { userId: doc.userId, seq: doc.seq, challenge: doc.challenge, at: doc.at } : null;
-  }
-
-  async claim(turn: ChallengeTurn): Promise<boolean> {
-    const userId = requireString(turn.userId, 'userId');
-    if (!Number.isInteger(turn.seq) || turn.seq < 1) throw new TypeError('seq must be a positive integer');
-    const doc: ChallengeTurnDocument = {
-      _id: JSON.stringify([userId, turn.seq]),
-      userId,
-      seq: turn.seq,
-      challenge: structuredClone(turn.challenge),
-      at: turn.at,
-      purgeAt: new Date(turn.challenge.expiresAt + CHALLENGE_TURN_RETENTION_MS),
-    };
-    try {
-      await this.turns.insertOne(doc);
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw toStoreError(error);
-    }
-  }
 }

@@ -16,13 +16,10 @@ import { MongoSendLog, SEND_LOG_INDEXES, type SendLogDocument } from './mongoSen
 import { MongoSimulatedOutbox, SIMULATED_OUTBOX_INDEXES, type SimulatedDocument } from './mongoSimulatedOutbox';
 import { DELIVERY_STATUS_INDEXES, MongoDeliveryStatusLog, type DeliveryStatusDocument } from './mongoDeliveryStatusLog';
 import {
-  CHALLENGE_TURN_INDEXES,
   LIMIT_COLLECTION_NAMES,
   LIMIT_TTL_INDEXES,
-  MongoChallengeTurns,
   MongoRateLimits,
   RATE_LIMIT_SLOT_INDEXES,
-  type ChallengeTurnDocument,
   type RateLimitCounterDocument,
   type RateLimitSlotDocument,
 } from './mongoLimitStores';
@@ -59,7 +56,7 @@ export interface MongoStoresOptions {
 /** Whether the TTL clean-up index exists: some MongoDB-compatible servers (FerretDB 1.x) refuse TTL options. */
 export interface IndexReport {
   readonly challengeTtl: 'created' | 'unsupported' | 'disabled';
-  /** The clean-up of rate-limit slots and challenge turns (correctness never depends on it). */
+  /** The clean-up of rate-limit slots (correctness never depends on it). */
   readonly limitsTtl: 'created' | 'unsupported';
   /** 'unsupported': webhook entries are removed only by the ledger's pruning on write. */
   readonly webhookTtl: 'created' | 'unsupported';
@@ -104,7 +101,6 @@ export const DECLARED_INDEXES: Readonly<Record<string, readonly IndexDescription
   [COLLECTION_NAMES.webhooks]: [...WEBHOOK_INDEXES, WEBHOOK_TTL_INDEX],
   [LIMIT_COLLECTION_NAMES.rateLimitSlots]: [...RATE_LIMIT_SLOT_INDEXES, ...LIMIT_TTL_INDEXES.filter(([name]) => name === 'rateLimitSlots').map(([, spec]) => spec)],
   [LIMIT_COLLECTION_NAMES.rateLimitCounters]: LIMIT_TTL_INDEXES.filter(([name]) => name === 'rateLimitCounters').map(([, spec]) => spec),
-  [LIMIT_COLLECTION_NAMES.challengeTurns]: [...CHALLENGE_TURN_INDEXES, ...LIMIT_TTL_INDEXES.filter(([name]) => name === 'challengeTurns').map(([, spec]) => spec)],
 };
 
 /**
@@ -136,7 +132,6 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
   const deliveryStatuses = db.collection<DeliveryStatusDocument>(COLLECTION_NAMES.deliveryStatuses);
   const rateLimitSlots = db.collection<RateLimitSlotDocument>(LIMIT_COLLECTION_NAMES.rateLimitSlots);
   const rateLimitCounters = db.collection<RateLimitCounterDocument>(LIMIT_COLLECTION_NAMES.rateLimitCounters);
-  const challengeTurns = db.collection<ChallengeTurnDocument>(LIMIT_COLLECTION_NAMES.challengeTurns);
   const webhooks = db.collection<WebhookDocument>(COLLECTION_NAMES.webhooks);
   const webhookRetentionMs = options.webhookRetentionMs ?? DEFAULT_WEBHOOK_RETENTION_MS;
 
@@ -152,7 +147,6 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
         [simulatedOutbox, SIMULATED_OUTBOX_INDEXES],
         [deliveryStatuses, DELIVERY_STATUS_INDEXES],
         [rateLimitSlots, RATE_LIMIT_SLOT_INDEXES],
-        [challengeTurns, CHALLENGE_TURN_INDEXES],
         [webhooks, WEBHOOK_INDEXES],
       ] as ReadonlyArray<readonly [{ createIndexes(specs: IndexDescription[]): Promise<string[]> }, IndexDescription[]]>) {
         for (const spec of specs) await collection.createIndexes([spec]);
@@ -252,7 +246,6 @@ export async function createMongoStores(options: MongoStoresOptions): Promise<Mo
     simulatedOutbox: new MongoSimulatedOutbox(simulatedOutbox),
     deliveryStatuses: new MongoDeliveryStatusLog(deliveryStatuses),
     rateLimits: new MongoRateLimits({ slots: rateLimitSlots, counters: rateLimitCounters, strategy: () => compareAndSetStrategyFor(db) }),
-    challengeTurns: new MongoChallengeTurns(challengeTurns),
     ensureIndexes,
     compareAndSetStrategy: () => guarded(() => compareAndSetStrategyFor(db)),
     ping: async () => {

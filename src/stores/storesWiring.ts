@@ -1,6 +1,6 @@
 // The one place that picks the storage backend: every repository Signet uses (the main stores, the verification
 // stores, the job queue, the Entra provider's keys and sign-ins, and the Teams dialog state) on memory or on MongoDB, opened from configuration.
-import { MemoryStorage, type Storage } from 'botbuilder';
+import type { Storage } from 'botbuilder';
 import type { AppConfig } from '../config/loadConfig';
 import type { Logger } from '../logging/logger';
 import type { EntraStores } from '../ports/entraRepositories';
@@ -10,6 +10,7 @@ import type { ResetLinkRepository } from '../ports/resetLinks';
 import type { Stores } from '../ports/repositories';
 import type { VerificationStores } from '../ports/verificationRepositories';
 import { createMemoryEntraStores } from './memoryEntraStores';
+import { LazyMemoryStorage } from './lazyMemoryStorage';
 import { MemoryJobQueue } from './memoryJobQueue';
 import { MemoryResetSessions } from './memoryResetSessions';
 import { MemoryResetLinks } from './memoryResetLinks';
@@ -53,7 +54,7 @@ export async function createStores(config: StoresConfig, logger: Logger): Promis
 /** Adds the companions of the main stores on the same backend (tests open the main stores with their own options). */
 export function completeStores(base: BackendStores, logger: Pick<Logger, 'warn'>): SignetStores {
   if (base.kind === 'memory') {
-    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), resetSessions: new MemoryResetSessions(), botStorage: new MemoryStorage(), resetLinks: new MemoryResetLinks() };
+    return { ...base, verification: createMemoryVerificationStores(), jobQueue: new MemoryJobQueue(), entra: createMemoryEntraStores(), resetSessions: new MemoryResetSessions(), botStorage: new LazyMemoryStorage(), resetLinks: new MemoryResetLinks() };
   }
   // Loaded only with MongoDB, like the main adapter, so the embedded default never loads the driver.
   const { createMongoVerificationStores } = require('./mongoVerificationStores') as typeof import('./mongoVerificationStores');

@@ -88,6 +88,8 @@ describe('loadConfig refuses bad values, naming the key', () => {
     ['production allows any tenant', { NODE_ENV: 'production', SIGNET_ENCRYPTION_KEY: GOOD_KEY_HEX, PUBLIC_BASE_URL: 'https://s.example.org' }, /^org\.organisation\.tenantIds: must list/],
     ['MicrosoftAppType is unknown', { MicrosoftAppType: 'Anonymous' }, /^MicrosoftAppType: /],
     ['SingleTenant has no app id', { MicrosoftAppType: 'SingleTenant' }, /^MicrosoftAppId: is required when MicrosoftAppType=SingleTenant/],
+    // Asserted by botbuilder when the adapter is made, which is the first Teams request since start-up stopped making it.
+    ['SingleTenant has no tenant id', { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'pw' }, /^MicrosoftAppTenantId: is required when MicrosoftAppType=SingleTenant/],
     ['an app id has no password', { MicrosoftAppId: '11111111-2222-3333-4444-555555555555' }, /^MicrosoftAppPassword: is required/],
   ])('when %s, then the error names the key', (_what, env, expected) => {
     const problems = problemsOf(env);

@@ -8,6 +8,7 @@ import { faqAnswerFor } from '../../src/nlu/faqAnswers';
 import { IntentCorpusError, parseIntentCorpus } from '../../src/nlu/intentCorpus';
 import { QUESTION_INTENTS } from '../../src/nlu/intents';
 import { createNlu, type Nlu } from '../../src/nlu/understand';
+import { Nlp } from '@nlpjs/nlp';
 
 const LOCALES = ['en-US', 'en-GB', 'es-US'];
 const options = { locales: LOCALES, fallback: 'en-US', defaultCountry: 'US' as const, localesDir: join(__dirname, '..', '..', 'locales') };
@@ -105,6 +106,26 @@ describe('createNlu', () => {
       const first = await Promise.all(sentences.map((s) => nlu.understand(s, locale)));
       const second = await Promise.all(sentences.map((s) => again.understand(s, locale)));
       expect(second).toEqual(first);
+    }
+  });
+
+  it('when the same words come again at the same step, then the remembered answer is given without classifying again; codes and numbers never are remembered', async () => {
+    const process = jest.spyOn(Nlp.prototype, 'process');
+    try {
+      const first = await nlu.understand('what can I do here', 'en-US', { step: 'codeSent' });
+      const calls = process.mock.calls.length;
+      expect(calls).toBeGreaterThan(0);
+      expect(await nlu.understand('what can I do here', 'en-US', { step: 'codeSent' })).toEqual(first);
+      expect(process.mock.calls.length).toBe(calls);
+      // Another step may read the same words otherwise: it is classified afresh.
+      await nlu.understand('what can I do here', 'en-US', { step: 'choosingMethod' });
+      expect(process.mock.calls.length).toBeGreaterThan(calls);
+      const beforeCode = process.mock.calls.length;
+      await nlu.understand('my code is 123456', 'en-US', { step: 'codeSent' });
+      await nlu.understand('my code is 123456', 'en-US', { step: 'codeSent' });
+      expect(process.mock.calls.length).toBe(beforeCode + 2);
+    } finally {
+      process.mockRestore();
     }
   });
 

@@ -6,7 +6,7 @@ import { createMongoStores, type MongoStores } from '../../src/stores/mongoStore
 import { createMongoBotStorage } from '../../src/stores/mongoBotStorage';
 import { createCoreHarness } from '../support/coreHarness';
 import { freshDbName, mongoTestUri, recordingLogger } from '../support/mongo';
-import { enrollPhone, lastTextedCode, PHONE, startTwilioApp } from '../support/twilioAppHarness';
+import { enrollPhone, lastTextedCode, pathOf, PHONE, startTwilioApp } from '../support/twilioAppHarness';
 import { allText, createTeamsHarness } from '../teams/teamsHarness';
 import { RequestSignIn } from '../../src/app/requestSignIn';
 import { CheckSignInCode } from '../../src/app/checkSignInCode';
@@ -92,6 +92,35 @@ describe('MongoDB commands per state change (one conditional write per save)', (
   });
 });
 
+describe('webhook ledger writes per Twilio status callback (the claim only)', () => {
+  const ledgerWritesOf = (seen: readonly string[]): number => seen.filter((c) => c.endsWith('processedWebhooks') && WRITES.has(c.split(' ')[0]!)).length;
+
+  it.each(['sms', 'voice'] as const)('a %s status callback, and its retry (answered from the status record, not processed again)', async (delivery) => {
+    const { stores, commands } = await countingStores(`cmdstatus${delivery}`);
+    const app = await startTwilioApp({ stores });
+    try {
+      await enrollPhone(app, delivery);
+      await app.post('/api/twilio/sms', { MessageSid: 'SMwarm', From: '+12065550999', Body: 'hello' });
+      const sent = delivery === 'sms' ? app.api.messages().at(-1)! : app.api.calls().at(-1)!;
+      const params: Record<string, string> = delivery === 'sms' ? { MessageSid: sent.sid!, MessageStatus: 'delivered', To: PHONE } : { CallSid: sent.sid!, CallStatus: 'ringing', To: PHONE };
+      const path = pathOf(sent.params['StatusCallback']);
+      const first = await measured(`${delivery} status callback`, commands, () => app.post(path, params));
+      expect(first.result.status).toBe(200);
+      expect(ledgerWritesOf(first.seen)).toBe(TARGETS.ledgerWrites);
+      const retry = await measured(`${delivery} status callback retry`, commands, () => app.post(path, params));
+      expect(retry.result.text).toBe(first.result.text);
+      // Its only write is the claim it loses; it finds the status record and neither processes nor completes.
+      expect(ledgerWritesOf(retry.seen)).toBe(1);
+      expect(retry.seen).not.toContain('insert deliveryStatuses');
+      expect(await stores.deliveryStatuses.listForRef(sent.sid!)).toHaveLength(1);
+    } finally {
+      await app.close();
+      await stores.db.dropDatabase();
+      await stores.close();
+    }
+  });
+});
+
 describe('MongoDB commands per API sign-in verification (the use case; the per-client request limit excluded)', () => {
   let stores: MongoStores;
   afterAll(async () => {
@@ -161,8 +190,10 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
  *   anywhere, which a retry takes over once stale (as before); a crash after it leaves the answer on the record,
  *   which the retry repeats. One difference: a first delivery still alive past the takeover delay (30 s) that
  *   saves just after a retry looked for its answer is rerun, where a ledger answer would have stopped the
- *   takeover; the takeover presumes such a delivery dead in both schemes. What still writes the ledger twice, outside the flows counted here: webhooks that
- *   save no record (STOP/START/HELP, an unknown number, a sign-in challenge's code, calls, status callbacks), an
+ *   takeover; the takeover presumes such a delivery dead in both schemes. Status callbacks write the ledger once too: their
+ *   answer is always empty TwiML, and the status record, written last by the use case, tells a retry the report
+ *   was dealt with (RecordDeliveryStatus/RecordCallStatus.recorded). What still writes the ledger twice: webhooks
+ *   that save no record (STOP/START/HELP, an unknown number, a sign-in challenge's code, voice answer and keys), an
  *   answer kept otherwise for retries (a read-aloud code), and an answer a refused send extended after the save.
  *   A retry behind more newer answers on the same record than the list keeps (8) finds none and waits for the
  *   claim to go stale, then is processed against the state as it is then.

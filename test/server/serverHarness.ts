@@ -53,7 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     stores,
     logger,
     i18n,
-    bot: { adapter, handler },
+    bot: { adapter: () => adapter, handler },
     ...(options.extraRoutes ? { extraRoutes: (s: Server) => options.extraRoutes!(s, { stores }) } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -153,7 +153,6 @@ export function spyStores(base: Stores = createMemoryStores()): Stores & { reado
     simulatedOutbox: wrap('simulatedOutbox.', base.simulatedOutbox),
     deliveryStatuses: wrap('deliveryStatuses.', base.deliveryStatuses),
     rateLimits: wrap('rateLimits.', base.rateLimits),
-    challengeTurns: wrap('challengeTurns.', base.challengeTurns),
     ping: () => {
       calls.push('ping');
       return base.ping();

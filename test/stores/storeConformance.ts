@@ -795,27 +795,6 @@ export function describeStoreConformance<S extends Stores>(
       });
     });
 
-    describe('challenge turns', () => {
-      const turn = (userId: string, seq: number) => ({ userId, seq, challenge: challenge({ userId, codeHash: null, sealedCode: null }), at: T0 + seq });
-
-      test('when turns are claimed in order, then the latest is the highest and a claimed number cannot be claimed again', async () => {
-        await expect(stores().challengeTurns.latest('u1')).resolves.toBeNull();
-        const first = turn('u1', 1);
-        await expect(stores().challengeTurns.claim(first)).resolves.toBe(true);
-        await expect(stores().challengeTurns.claim(turn('u1', 1))).resolves.toBe(false);
-        const second = turn('u1', 2);
-        await expect(stores().challengeTurns.claim(second)).resolves.toBe(true);
-        await expect(stores().challengeTurns.latest('u1')).resolves.toEqual(second);
-        await expect(stores().challengeTurns.claim(turn('u2', 1))).resolves.toBe(true);
-        await expect(stores().challengeTurns.latest('u1')).resolves.toEqual(second);
-      });
-
-      test(`when ${RACE_ROUNDS} claims of the same turn race, then exactly one wins`, async () => {
-        const results = await Promise.all(Array.from({ length: RACE_ROUNDS }, () => stores().challengeTurns.claim(turn('u1', 1))));
-        expect(results.filter(Boolean)).toHaveLength(1);
-      });
-    });
-
     describe('operator-shaped input', () => {
       test('when a lookup is given an operator-shaped object instead of a string, then nothing matches', async () => {
         const number = '+14255550140';

@@ -1,6 +1,6 @@
 // createStores is the one place the backend is picked: every repository Signet uses (main stores, verification
 // stores, job queue, Teams dialog state) comes from it, on the same backend, so nothing else looks inside a store.
-import { MemoryStorage } from 'botbuilder';
+import { LazyMemoryStorage } from '../../src/stores/lazyMemoryStorage';
 import { createLogger } from '../../src/logging/logger';
 import { createStores, type SignetStores } from '../../src/stores/storesWiring';
 import { MongoBotStorage } from '../../src/stores/mongoBotStorage';
@@ -29,7 +29,7 @@ describe('createStores', () => {
   it('when MONGODB_URI is not set, then every repository is in memory', async () => {
     const stores = await createStores(config(undefined), quiet);
     expect(stores.kind).toBe('memory');
-    expect(stores.botStorage).toBeInstanceOf(MemoryStorage);
+    expect(stores.botStorage).toBeInstanceOf(LazyMemoryStorage);
     expect(stores.jobQueue).toBeInstanceOf(MemoryJobQueue);
     const clientId = await writeThroughEach(stores);
     expect(await stores.verification.apiClients.get(clientId)).not.toBeNull();

@@ -109,7 +109,7 @@ export async function startTwilioApp(options: TwilioAppOptions = {}): Promise<Tw
   const resetLinks = new MemoryResetLinks();
   const issueResetLink = new IssueResetLink({ links: resetLinks, rateLimits: stores.rateLimits, audit: stores.audit, directory, policy: resetLinkPolicyFrom(config.org), publicBaseUrl: config.publicBaseUrl, clock, random });
   const telephony = createTwilioRouteDeps({ config, stores, core, render, resolveLocale: i18n.resolveLocale, clock, random, logger, resetLinks: issueResetLink, ...(options.retryWait ? { retryWait: options.retryWait } : {}) });
-  const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter: createBotAdapter(config.bot), handler: new ActivityHandler() }, telephony });
+  const server: Server = createServer({ config, stores, logger, i18n, bot: { adapter: () => createBotAdapter(config.bot), handler: new ActivityHandler() }, telephony });
   options.extraRoutes?.(server, { core, stores, clock, config });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;

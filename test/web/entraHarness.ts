@@ -130,7 +130,7 @@ export async function startEntraHarness(options: EntraHarnessOptions = {}): Prom
   if (options.teams !== false && !connector) await stores.conversations.save({ userId: OID, channel: 'teams', reference: '{}', updatedAt: Date.now() });
   const passKey = Buffer.alloc(32, 5);
   const provider = await createEntraProvider({ config, entra: config.entra!, stores, entraStores: createMemoryEntraStores(), verification: { verificationStores, passKey }, core, i18n, logger });
-  const server = createServer({ config, stores, logger, i18n, bot: { adapter: botAdapter, handler }, ...(telephonyRoutes ? { telephony: telephonyRoutes } : {}), extraRoutes: (s) => provider.register(s) });
+  const server = createServer({ config, stores, logger, i18n, bot: { adapter: () => botAdapter, handler }, ...(telephonyRoutes ? { telephony: telephonyRoutes } : {}), extraRoutes: (s) => provider.register(s) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${port}`,

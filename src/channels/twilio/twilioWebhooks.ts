@@ -25,8 +25,8 @@ export interface TwilioWebhookDeps {
   readonly sms: Pick<ReceiveText, 'receive' | 'recall'>;
   readonly answerCall: Pick<AnswerCall, 'answer'>;
   readonly pressKey: Pick<PressKey, 'press'>;
-  readonly callStatus: Pick<RecordCallStatus, 'record'>;
-  readonly messageStatus: Pick<RecordDeliveryStatus, 'record'>;
+  readonly callStatus: Pick<RecordCallStatus, 'record' | 'recorded'>;
+  readonly messageStatus: Pick<RecordDeliveryStatus, 'record' | 'recorded'>;
   /** Runs each delivery once (a retry gets the first delivery's answer). */
   readonly once: Pick<WebhookOnce, 'run'>;
   readonly render: ReplyRenderer;
@@ -45,6 +45,12 @@ export interface TwilioWebhookDeps {
 }
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+/**
+ * A status callback's answer is always empty, and the status record (written last by its use case) says it was
+ * dealt with: a retry finds that through `recorded`, so the ledger's claim is its one write.
+ */
+const STATUS_RECORDED: Processed = { answer: EMPTY_TWIML, recorded: true };
 
 export class TwilioWebhooks {
   constructor(private readonly deps: TwilioWebhookDeps) {}
@@ -110,28 +116,44 @@ export class TwilioWebhooks {
       const callSid = params['CallSid'];
       const status = params['CallStatus'];
       if (!callSid || !status) return EMPTY_TWIML;
-      return this.once('callStatus', `${callSid}:status:${status}`, () => EMPTY_TWIML, () => EMPTY_TWIML, async () => {
-        await this.deps.callStatus.record(context, {
-          callSid,
-          status,
-          errorCode: numberOrNull(params['ErrorCode']),
-          answeredByMachine: isMachine(params['AnsweredBy']),
-          failure: failureForCallStatus(status),
-        });
-        return EMPTY_TWIML;
-      });
+      return this.once(
+        'callStatus',
+        `${callSid}:status:${status}`,
+        () => EMPTY_TWIML,
+        () => EMPTY_TWIML,
+        async () => {
+          await this.deps.callStatus.record(context, {
+            callSid,
+            status,
+            errorCode: numberOrNull(params['ErrorCode']),
+            answeredByMachine: isMachine(params['AnsweredBy']),
+            failure: failureForCallStatus(status),
+          });
+          return STATUS_RECORDED;
+        },
+        undefined,
+        async () => ((await this.deps.callStatus.recorded(callSid, status)) ? EMPTY_TWIML : null),
+      );
     }
     if (kind === 'message') {
       const sid = params['MessageSid'];
       const status = params['MessageStatus'] ?? params['SmsStatus'];
       if (!sid || !status) return EMPTY_TWIML;
-      return this.once('messageStatus', `${sid}:status:${status}`, () => EMPTY_TWIML, () => EMPTY_TWIML, async () => {
-        const errorCode = numberOrNull(params['ErrorCode']);
-        // Twilio's words for a text that did not arrive; its error code says why.
-        const failure = status === 'failed' || status === 'undelivered' ? failureForTwilioCode(errorCode) : null;
-        await this.deps.messageStatus.record(context, { messageSid: sid, status, errorCode, to: params['To'] ?? null, failure });
-        return EMPTY_TWIML;
-      });
+      return this.once(
+        'messageStatus',
+        `${sid}:status:${status}`,
+        () => EMPTY_TWIML,
+        () => EMPTY_TWIML,
+        async () => {
+          const errorCode = numberOrNull(params['ErrorCode']);
+          // Twilio's words for a text that did not arrive; its error code says why.
+          const failure = status === 'failed' || status === 'undelivered' ? failureForTwilioCode(errorCode) : null;
+          await this.deps.messageStatus.record(context, { messageSid: sid, status, errorCode, to: params['To'] ?? null, failure });
+          return STATUS_RECORDED;
+        },
+        undefined,
+        async () => ((await this.deps.messageStatus.recorded(sid, status)) ? EMPTY_TWIML : null),
+      );
     }
     return EMPTY_TWIML;
   }
