@@ -10,6 +10,7 @@ import { findNumberEntities, type Entities, type EntityOptions, type LanguageCho
 import type { IntentCorpus } from './intentCorpus';
 import { isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
 import { modelKey, type ModelCache } from './modelCache';
+import { wordSplitter, type SplitWords } from './wordSplitter';
 
 export interface Understanding {
   /** "none" when nothing was understood well enough: the step says "I didn't catch that" and what can be said. */
@@ -70,13 +71,16 @@ export class IntentRecognizer {
     private readonly ner: NlpNer,
     private readonly language: string,
     private readonly options: RecognizerOptions,
+    private readonly splitWords: SplitWords,
   ) {}
 
   /** Trains on the corpus, or loads the model a previous training of the same corpus left in `cache`. */
   static async train(corpus: IntentCorpus, options: RecognizerOptions, cache?: ModelCache): Promise<IntentRecognizer> {
     const language = nlpLanguageOf(corpus.locale);
     let nlp = await newNlp(language);
-    const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent]] as const);
+    // The classifier learns and reads the same split words ("llámame" → "llama me"): a verb seen in one form is known in the other.
+    const splitWords = wordSplitter(language, TRAINED_INTENTS.flatMap((intent) => corpus.utterances[intent]));
+    const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent].map(splitWords)] as const);
     const key = modelKey([NLPJS_VERSION, NLP_SETTINGS, language, documents]);
     if (!loadModel(nlp, cache?.read(key))) {
       // A fresh instance: a model that failed half-way through loading leaves nothing behind.
@@ -90,7 +94,7 @@ export class IntentRecognizer {
     const { ner } = await newNlp(language);
     for (const [kind, names] of Object.entries(corpus.methods)) ner.addRuleOptionTexts(language, 'method', kind, [...(names ?? [])]);
     for (const [choice, names] of Object.entries(corpus.languages)) ner.addRuleOptionTexts(language, 'language', choice, [...(names ?? [])]);
-    return new IntentRecognizer(nlp, ner, language, options);
+    return new IntentRecognizer(nlp, ner, language, options, splitWords);
   }
 
   async understand(input: string, context: UnderstandContext = {}): Promise<Understanding> {
@@ -98,7 +102,7 @@ export class IntentRecognizer {
     if (text === '') return { intent: 'none', score: 0, entities: {} };
     const numbers = findNumberEntities(text, this.options);
     const words = wordCount(numbers.rest);
-    const result = words > 0 ? await this.nlp.process(this.language, numbers.rest) : undefined;
+    const result = words > 0 ? await this.nlp.process(this.language, this.splitWords(numbers.rest)) : undefined;
     const named = namedEntities(words > 0 ? (await this.ner.process({ locale: this.language, text: numbers.rest })).entities : []);
     const entities: Entities = { ...numbers.entities, ...named.entities };
 
