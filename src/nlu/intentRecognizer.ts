@@ -10,7 +10,12 @@ import { findNumberEntities, type Entities, type EntityOptions, type LanguageCho
 import type { IntentCorpus } from './intentCorpus';
 import { isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
 import { modelKey, type ModelCache } from './modelCache';
-import { wordSplitter, type SplitWords } from './wordSplitter';
+import { countryNamer } from './countryNames';
+import { wordSplitter } from './wordSplitter';
+import { wordPairs } from './wordPairs';
+
+/** What the classifier reads in place of what was typed (same rules for training and for messages). */
+type PrepareText = (text: string) => string;
 
 export interface Understanding {
   /** "none" when nothing was understood well enough: the step says "I didn't catch that" and what can be said. */
@@ -71,16 +76,21 @@ export class IntentRecognizer {
     private readonly ner: NlpNer,
     private readonly language: string,
     private readonly options: RecognizerOptions,
-    private readonly splitWords: SplitWords,
+    private readonly prepare: PrepareText,
   ) {}
 
   /** Trains on the corpus, or loads the model a previous training of the same corpus left in `cache`. */
   static async train(corpus: IntentCorpus, options: RecognizerOptions, cache?: ModelCache): Promise<IntentRecognizer> {
     const language = nlpLanguageOf(corpus.locale);
     let nlp = await newNlp(language);
-    // The classifier learns and reads the same split words ("llámame" → "llama me"): a verb seen in one form is known in the other.
-    const splitWords = wordSplitter(language, TRAINED_INTENTS.flatMap((intent) => corpus.utterances[intent]));
-    const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent].map(splitWords)] as const);
+    // The classifier learns and reads the same text: countries named as one word, verbs and their pronouns split
+    // ("llámame" → "llama me"), so a verb or a country seen in one form is known in the other; then each pair of
+    // neighbouring words added as one more feature ("go back", "start over").
+    const nameCountries = countryNamer(language);
+    const splitWords = wordSplitter(language, TRAINED_INTENTS.flatMap((intent) => corpus.utterances[intent].map(nameCountries)));
+    const addPairs = wordPairs(language);
+    const prepare: PrepareText = (text) => addPairs(splitWords(nameCountries(text)));
+    const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent].map(prepare)] as const);
     const key = modelKey([NLPJS_VERSION, NLP_SETTINGS, language, documents]);
     if (!loadModel(nlp, cache?.read(key))) {
       // A fresh instance: a model that failed half-way through loading leaves nothing behind.
@@ -94,7 +104,7 @@ export class IntentRecognizer {
     const { ner } = await newNlp(language);
     for (const [kind, names] of Object.entries(corpus.methods)) ner.addRuleOptionTexts(language, 'method', kind, [...(names ?? [])]);
     for (const [choice, names] of Object.entries(corpus.languages)) ner.addRuleOptionTexts(language, 'language', choice, [...(names ?? [])]);
-    return new IntentRecognizer(nlp, ner, language, options, splitWords);
+    return new IntentRecognizer(nlp, ner, language, options, prepare);
   }
 
   async understand(input: string, context: UnderstandContext = {}): Promise<Understanding> {
@@ -102,7 +112,7 @@ export class IntentRecognizer {
     if (text === '') return { intent: 'none', score: 0, entities: {} };
     const numbers = findNumberEntities(text, this.options);
     const words = wordCount(numbers.rest);
-    const result = words > 0 ? await this.nlp.process(this.language, this.splitWords(numbers.rest)) : undefined;
+    const result = words > 0 ? await this.nlp.process(this.language, this.prepare(numbers.rest)) : undefined;
     const named = namedEntities(words > 0 ? (await this.ner.process({ locale: this.language, text: numbers.rest })).entities : []);
     const entities: Entities = { ...numbers.entities, ...named.entities };
 

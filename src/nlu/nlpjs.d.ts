@@ -58,4 +58,8 @@ declare module '@nlpjs/lang-es' {
   export class StemmerEs {
     stem(tokens: string[]): string[];
   }
+  /** Splits Spanish text into tokens at spaces and punctuation. */
+  export class TokenizerEs {
+    tokenize(text: string, normalize?: boolean): string[];
+  }
 }

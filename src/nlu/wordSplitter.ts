@@ -4,6 +4,7 @@
 // dictionary: a split is kept only when what is left is a word they use, so "escuela" or "want" stay whole.
 import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
 import { StemmerEs } from '@nlpjs/lang-es';
+import { chunksOf, wordOf, type Word } from './words';
 
 export type SplitWords = (text: string) => string;
 
@@ -15,12 +16,6 @@ const SINGLE_PRONOUNS = ['me', 'te', 'se', 'nos', 'lo', 'la', 'le', 'los', 'las'
 const UNACCENTED_DOUBTFUL = new Set(['te', 'se']);
 /** A verb shorter than this is no verb ("me", "la"): "llame" must not become "lla me". */
 const SHORTEST_SPANISH_VERB = 3;
-
-interface Word {
-  /** Lower-case, accents folded: what NLP.js's Spanish normaliser makes of it. */
-  readonly folded: string;
-  readonly accented: boolean;
-}
 
 /** The splitter for a language, its dictionary built from the utterances the classifier is trained on. */
 export function wordSplitter(language: string, trainingUtterances: readonly string[]): SplitWords {
@@ -81,37 +76,11 @@ function knownStems(utterances: readonly string[], stem: (w: string) => string):
 
 /** The text with each word the rule splits replaced by its parts; everything else kept as typed. */
 function splitText(text: string, split: (word: Word) => string[] | undefined): string {
-  return text
-    .split(/(\s+)/)
+  return chunksOf(text)
     .map((chunk) => {
       const word = wordOf(chunk);
       const parts = word === undefined ? undefined : split(word);
       return parts === undefined ? chunk : parts.join(' ');
     })
     .join('');
-}
-
-/** A chunk made of letters only (no digits, no punctuation inside) as a word; leading and trailing marks dropped. */
-function wordOf(chunk: string): Word | undefined {
-  const letters = [...chunk];
-  const isLetter = (c: string) => c.toLowerCase() !== c.toUpperCase();
-  let start = 0;
-  let end = letters.length;
-  while (start < end && !isLetter(letters[start]!)) start++;
-  while (end > start && !isLetter(letters[end - 1]!)) end--;
-  const core = letters.slice(start, end);
-  if (core.length === 0 || !core.every(isLetter)) return undefined;
-  const decomposed = core.join('').toLowerCase().normalize('NFD');
-  const marks = [...decomposed];
-  const folded = marks.filter((c) => !isCombiningMark(c)).join('');
-  // Only the acute accent marks stress ("llámame"); the tilde of "ñ" folds away, as NLP.js does, but says nothing.
-  return { folded, accented: marks.includes(ACUTE_ACCENT) };
-}
-
-const ACUTE_ACCENT = '\u0301';
-
-/** The combining diacritical marks NFD puts after a letter ("á" → "a" + U+0301). */
-function isCombiningMark(c: string): boolean {
-  const code = c.codePointAt(0)!;
-  return code >= 0x300 && code <= 0x36f;
 }
