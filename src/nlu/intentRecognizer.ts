@@ -8,7 +8,7 @@ import { LangEs } from '@nlpjs/lang-es';
 import { isMethodKind } from '../domain/methodKinds';
 import { findNumberEntities, type Entities, type EntityOptions, type LanguageChoice } from './entities';
 import type { IntentCorpus } from './intentCorpus';
-import { isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
+import { isQuestionIntent, isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
 import { modelKey, type ModelCache } from './modelCache';
 import { countryNamer } from './countryNames';
 import { wordSplitter } from './wordSplitter';
@@ -127,10 +127,16 @@ export class IntentRecognizer {
       (extraWords === 0 || (extraWords === 1 && (expected === 'method' || trained === undefined || trained.score < SURE_OVER_ANSWER))) &&
       !(trained !== undefined && METHOD_COMMANDS.includes(trained.intent));
     const answer = answerIntent(entities, expected, onlyAMethod);
-    // A bare code or number is an answer; with words, it is one unless a trained intent is sure of itself.
+    // A bare code or number is an answer; with words, it is one unless a trained command is sure of itself. Where
+    // the step asked for it, a question never outranks it: "here is the code 123456" reads like the QR question and
+    // "my number is …" like a change of number, but nobody asks those with the answer in hand.
     if (
       answer !== undefined &&
-      (trained === undefined || words === 0 || answer.bare || FILLER.includes(trained.intent) || (answer.expected && trained.score < SURE_OVER_ANSWER))
+      (trained === undefined ||
+        words === 0 ||
+        answer.bare ||
+        FILLER.includes(trained.intent) ||
+        (answer.expected && (trained.score < SURE_OVER_ANSWER || isQuestionIntent(trained.intent))))
     ) {
       return { intent: answer.intent, score: 1, entities };
     }
