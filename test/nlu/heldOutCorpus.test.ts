@@ -13,9 +13,9 @@ const LOCALES = ['en-US', 'en-GB', 'es-US'] as const;
 const OPTIONS = { defaultCountry: 'US' as const, codeLengths: [6], threshold: DEFAULT_THRESHOLD };
 const isHeldOut = (index: number): boolean => index % 5 === 2;
 /**
- * Reached on this held-out fifth today: 91.8% en-US, 94.2% en-GB, 89.8% es-US (was 89.5 / 90.9 / 81.7 before the
+ * Reached on this held-out fifth today: 91.9% en-US, 94.4% en-GB, 89.2% es-US (was 89.5 / 90.9 / 81.7 before the
  * classifier read word pairs, split Spanish verbs from their pronouns and named countries as one word). The other
- * four folds give 88–89% (en) and 86–88% (es); a check set the corpus never saw (written from the guides'
+ * four folds give 87–89% (en) and 86–88% (es); a check set the corpus never saw (written from the guides'
  * situations, kept outside the repository) gives 94.5% en-US, 95.5% en-GB, 95.4% es-US. The issue asks for 0.95 on
  * held-out data. Raise, never lower.
  */
