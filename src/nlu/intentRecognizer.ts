@@ -8,8 +8,14 @@ import { LangEs } from '@nlpjs/lang-es';
 import { isMethodKind } from '../domain/methodKinds';
 import { findNumberEntities, type Entities, type EntityOptions, type LanguageChoice } from './entities';
 import type { IntentCorpus } from './intentCorpus';
-import { isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
+import { isQuestionIntent, isTrainedIntent, TRAINED_INTENTS, type Intent } from './intents';
 import { modelKey, type ModelCache } from './modelCache';
+import { countryNamer } from './countryNames';
+import { wordSplitter } from './wordSplitter';
+import { wordPairs } from './wordPairs';
+
+/** What the classifier reads in place of what was typed (same rules for training and for messages). */
+type PrepareText = (text: string) => string;
 
 export interface Understanding {
   /** "none" when nothing was understood well enough: the step says "I didn't catch that" and what can be said. */
@@ -81,13 +87,21 @@ export class IntentRecognizer {
     private readonly ner: NlpNer,
     private readonly language: string,
     private readonly options: RecognizerOptions,
+    private readonly prepare: PrepareText,
   ) {}
 
   /** Trains on the corpus, or loads the model a previous training of the same corpus left in `cache`. */
   static async train(corpus: IntentCorpus, options: RecognizerOptions, cache?: ModelCache): Promise<IntentRecognizer> {
     const language = nlpLanguageOf(corpus.locale);
     let nlp = await newNlp(language);
-    const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent]] as const);
+    // The classifier learns and reads the same text: countries named as one word, verbs and their pronouns split
+    // ("llámame" → "llama me"), so a verb or a country seen in one form is known in the other; then each pair of
+    // neighbouring words added as one more feature ("go back", "start over").
+    const nameCountries = countryNamer(language);
+    const splitWords = wordSplitter(language, TRAINED_INTENTS.flatMap((intent) => corpus.utterances[intent].map(nameCountries)));
+    const addPairs = wordPairs(language);
+    const prepare: PrepareText = (text) => addPairs(splitWords(nameCountries(text)));
+    const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent].map(prepare)] as const);
     const key = modelKey([NLPJS_VERSION, NLP_SETTINGS, language, documents]);
     if (!loadModel(nlp, cache?.read(key))) {
       // A fresh instance: a model that failed half-way through loading leaves nothing behind.
@@ -101,7 +115,7 @@ export class IntentRecognizer {
     const { ner } = await newNlp(language);
     for (const [kind, names] of Object.entries(corpus.methods)) ner.addRuleOptionTexts(language, 'method', kind, [...(names ?? [])]);
     for (const [choice, names] of Object.entries(corpus.languages)) ner.addRuleOptionTexts(language, 'language', choice, [...(names ?? [])]);
-    return new IntentRecognizer(nlp, ner, language, options);
+    return new IntentRecognizer(nlp, ner, language, options, prepare);
   }
 
   async understand(input: string, context: UnderstandContext = {}): Promise<Understanding> {
@@ -122,7 +136,7 @@ export class IntentRecognizer {
   private async classify(text: string, context: UnderstandContext): Promise<Understanding> {
     const numbers = findNumberEntities(text, this.options);
     const words = wordCount(numbers.rest);
-    const result = words > 0 ? await this.nlp.process(this.language, numbers.rest) : undefined;
+    const result = words > 0 ? await this.nlp.process(this.language, this.prepare(numbers.rest)) : undefined;
     const named = namedEntities(words > 0 ? (await this.ner.process({ locale: this.language, text: numbers.rest })).entities : []);
     const entities: Entities = { ...numbers.entities, ...named.entities };
 
@@ -137,10 +151,16 @@ export class IntentRecognizer {
       (extraWords === 0 || (extraWords === 1 && (expected === 'method' || trained === undefined || trained.score < SURE_OVER_ANSWER))) &&
       !(trained !== undefined && METHOD_COMMANDS.includes(trained.intent));
     const answer = answerIntent(entities, expected, onlyAMethod);
-    // A bare code or number is an answer; with words, it is one unless a trained intent is sure of itself.
+    // A bare code or number is an answer; with words, it is one unless a trained command is sure of itself. Where
+    // the step asked for it, a question never outranks it: "here is the code 123456" reads like the QR question and
+    // "my number is …" like a change of number, but nobody asks those with the answer in hand.
     if (
       answer !== undefined &&
-      (trained === undefined || words === 0 || answer.bare || FILLER.includes(trained.intent) || (answer.expected && trained.score < SURE_OVER_ANSWER))
+      (trained === undefined ||
+        words === 0 ||
+        answer.bare ||
+        FILLER.includes(trained.intent) ||
+        (answer.expected && (trained.score < SURE_OVER_ANSWER || isQuestionIntent(trained.intent))))
     ) {
       return { intent: answer.intent, score: 1, entities };
     }

@@ -42,8 +42,24 @@ declare module '@nlpjs/nlp' {
 
 declare module '@nlpjs/lang-en-min' {
   export const LangEn: unknown;
+  /** Porter stemmer: stems a list of lower-case tokens. */
+  export class StemmerEn {
+    stem(tokens: string[]): string[];
+  }
+  /** Splits English text into tokens; with `normalize`, contractions become words ("didn't" → "did", "not"). */
+  export class TokenizerEn {
+    tokenize(text: string, normalize?: boolean): string[];
+  }
 }
 
 declare module '@nlpjs/lang-es' {
   export const LangEs: unknown;
+  /** Snowball Spanish stemmer: stems a list of lower-case, accent-folded tokens. */
+  export class StemmerEs {
+    stem(tokens: string[]): string[];
+  }
+  /** Splits Spanish text into tokens at spaces and punctuation. */
+  export class TokenizerEs {
+    tokenize(text: string, normalize?: boolean): string[];
+  }
 }

@@ -13,11 +13,13 @@ const LOCALES = ['en-US', 'en-GB', 'es-US'] as const;
 const OPTIONS = { defaultCountry: 'US' as const, codeLengths: [6], threshold: DEFAULT_THRESHOLD };
 const isHeldOut = (index: number): boolean => index % 5 === 2;
 /**
- * Reached on this held-out fifth today: 89.5% en-US, 90.9% en-GB, 82% es-US (en raised by more varied phrasings). Phrasings were added after reading this
- * fold's misses, so it flatters: the other four folds give 77–82% (en-US) and 72–79% (es-US). The issue asks for
- * 0.95 on held-out data. Raise, never lower.
+ * Reached on this held-out fifth today: 91.9% en-US, 94.4% en-GB, 89.2% es-US (was 89.5 / 90.9 / 81.7 before the
+ * classifier read word pairs, split Spanish verbs from their pronouns and named countries as one word). The other
+ * four folds give 87–89% (en) and 86–88% (es); a check set the corpus never saw (written from the guides'
+ * situations, kept outside the repository) gives 94.5% en-US, 95.5% en-GB, 95.4% es-US. The issue asks for 0.95 on
+ * held-out data. Raise, never lower.
  */
-const HELD_OUT_FLOOR = 0.8;
+const HELD_OUT_FLOOR = 0.88;
 
 /** Sentences people wrote that the utterance files must not contain; each with the intent it means. */
 const UNSEEN: Readonly<Record<string, ReadonlyArray<[string, Intent]>>> = {

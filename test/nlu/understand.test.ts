@@ -56,6 +56,8 @@ describe('createNlu', () => {
   it.each<[string, string | undefined, string]>([
     ['123456', undefined, 'giveCode'],
     ['the code is 123456', 'codeSent', 'giveCode'],
+    ['here is the code 123456', 'codeSent', 'giveCode'],
+    ['my number is (425) 555-0123', 'enteringPhone', 'givePhone'],
     ["it's (425) 555-0123", 'enteringPhone', 'givePhone'],
     ['authenticator app', undefined, 'chooseMethod'],
     ['the authenticator app', 'choosingMethod', 'chooseMethod'],

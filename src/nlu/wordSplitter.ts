@@ -1,0 +1,86 @@
+// Splits words NLP.js's stemmers keep whole into the words the classifier learnt: a Spanish verb with its pronouns
+// attached ("llámame", "mándamelo" → "llama me", "manda me lo") and an English "didnt"/"cant" typed without its
+// apostrophe (→ "did not", "ca not", as NLP.js's tokenizer splits "didn't"). The training utterances are the
+// dictionary: a split is kept only when what is left is a word they use, so "escuela" or "want" stay whole.
+import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
+import { StemmerEs } from '@nlpjs/lang-es';
+import { chunksOf, wordOf, type Word } from './words';
+
+export type SplitWords = (text: string) => string;
+
+/** Pronouns a Spanish imperative, infinitive or gerund takes at its end; a second one is always lo/la/los/las. */
+const FIRST_PRONOUNS = ['me', 'te', 'se', 'nos'] as const;
+const LAST_PRONOUNS = ['lo', 'la', 'los', 'las'] as const;
+const SINGLE_PRONOUNS = ['me', 'te', 'se', 'nos', 'lo', 'la', 'le', 'los', 'las', 'les'] as const;
+/** Without a written accent, "-te"/"-se" ends too many nouns and adjectives ("diferente", "clase") to be trusted. */
+const UNACCENTED_DOUBTFUL = new Set(['te', 'se']);
+/** A verb shorter than this is no verb ("me", "la"): "llame" must not become "lla me". */
+const SHORTEST_SPANISH_VERB = 3;
+
+/** The splitter for a language, its dictionary built from the utterances the classifier is trained on. */
+export function wordSplitter(language: string, trainingUtterances: readonly string[]): SplitWords {
+  if (language === 'es') return spanishSplitter(trainingUtterances);
+  if (language === 'en') return englishSplitter(trainingUtterances);
+  return (text) => text;
+}
+
+function spanishSplitter(trainingUtterances: readonly string[]): SplitWords {
+  const stemmer = new StemmerEs();
+  const stem = (word: string): string => stemmer.stem([word])[0] ?? word;
+  // Two passes: the accented forms the corpus itself holds ("llámame") are split first, so that the dictionary
+  // knows "llama" and not "llamam", and the same word typed without its accent splits the same way.
+  const raw = knownStems(trainingUtterances, stem);
+  const accentedOnly = (text: string) => splitText(text, (word) => (word.accented ? spanishSplit(word, raw, stem) : undefined));
+  const known = knownStems(trainingUtterances.map(accentedOnly), stem);
+  return (text) => splitText(text, (word) => (word.accented || !known.has(stem(word.folded)) ? spanishSplit(word, known, stem) : undefined));
+}
+
+/** "llamame" → ["llama", "me"] when "llama" is a known word; undefined when no split leaves one. */
+function spanishSplit(word: Word, known: ReadonlySet<string>, stem: (w: string) => string): string[] | undefined {
+  const candidates: string[][] = [];
+  for (const first of FIRST_PRONOUNS) for (const last of LAST_PRONOUNS) candidates.push([first, last]);
+  for (const single of SINGLE_PRONOUNS) if (word.accented || !UNACCENTED_DOUBTFUL.has(single)) candidates.push([single]);
+  for (const pronouns of candidates) {
+    const ending = pronouns.join('');
+    if (!word.folded.endsWith(ending)) continue;
+    const verb = word.folded.slice(0, -ending.length);
+    if (verb.length >= SHORTEST_SPANISH_VERB && known.has(stem(verb))) return [verb, ...pronouns];
+  }
+  return undefined;
+}
+
+function englishSplitter(trainingUtterances: readonly string[]): SplitWords {
+  const stemmer = new StemmerEn();
+  const stem = (word: string): string => stemmer.stem([word])[0] ?? word;
+  // Read as NLP.js reads them, so that "didn't" makes "did" and "not" known.
+  const tokenizer = new TokenizerEn();
+  const known = new Set(trainingUtterances.flatMap((u) => tokenizer.tokenize(u.toLowerCase(), true)).map(stem));
+  // NLP.js reads "don't" as "do not" and "can't" as "ca not": an unknown "dont"/"cant" is the same words.
+  return (text) =>
+    splitText(text, ({ folded }) => {
+      if (known.has(stem(folded)) || !folded.endsWith('nt')) return undefined;
+      const verb = folded.slice(0, -2);
+      return verb.length >= 2 && known.has(stem(verb)) ? [verb, 'not'] : undefined;
+    });
+}
+
+/** The stems of every word of the utterances. */
+function knownStems(utterances: readonly string[], stem: (w: string) => string): Set<string> {
+  const known = new Set<string>();
+  for (const utterance of utterances) for (const chunk of utterance.split(/\s+/)) {
+    const word = wordOf(chunk);
+    if (word !== undefined) known.add(stem(word.folded));
+  }
+  return known;
+}
+
+/** The text with each word the rule splits replaced by its parts; everything else kept as typed. */
+function splitText(text: string, split: (word: Word) => string[] | undefined): string {
+  return chunksOf(text)
+    .map((chunk) => {
+      const word = wordOf(chunk);
+      const parts = word === undefined ? undefined : split(word);
+      return parts === undefined ? chunk : parts.join(' ');
+    })
+    .join('');
+}
