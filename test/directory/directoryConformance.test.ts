@@ -11,7 +11,7 @@ import { MemoryDirectory } from '../../src/directory/memoryDirectory';
 import { createLogger } from '../../src/logging/logger';
 import { DirectoryConfigurationError, type Directory, type DirectoryLookupKind, type DirectoryRefusalKind } from '../../src/ports/directory';
 import { startGraphStandIn, type GraphStandIn } from '../support/graphStandIn';
-import { IN_HISTORY, MAX_FAILURES, MIN_LENGTH, MINIMUM_AGE_UID, PEOPLE, SHARED_MAIL, PEOPLE_BASE, SERVICE_DN, SERVICE_PASSWORD, startSlapd, type RunningSlapd, type TestPerson } from '../support/slapd';
+import { IN_HISTORY, MAX_FAILURES, MIN_LENGTH, MINIMUM_AGE_UID, PEOPLE, SHARED_MAIL, PEOPLE_BASE, SERVICE_PASSWORD, startSlapd, type RunningSlapd, type TestPerson, slapdDirectoryConfig } from '../support/slapd';
 
 const person = (uid: string): TestPerson => PEOPLE.find((p) => p.uid === uid)!;
 const ada = person('ada');
@@ -52,20 +52,7 @@ async function closedPort(): Promise<number> {
 
 async function ldapSubject(): Promise<Subject> {
   const slapd: RunningSlapd = await startSlapd();
-  const config = (url: string, bindPassword = SERVICE_PASSWORD): LdapDirectoryConfig => ({
-    kind: 'ldap',
-    url,
-    flavour: 'openldap',
-    bindDn: SERVICE_DN,
-    bindPassword,
-    searchBase: PEOPLE_BASE,
-    personClass: 'inetOrgPerson',
-    attributes: { upn: 'userPrincipalName', mail: 'mail', uid: 'uid', objectId: 'entryUUID', displayName: 'displayName' },
-    startTls: false,
-    tlsCaFile: undefined,
-    tlsRejectUnauthorized: true,
-    timeoutMs: 3000,
-  });
+  const config = (url: string, bindPassword = SERVICE_PASSWORD): LdapDirectoryConfig => slapdDirectoryConfig(url, { bindPassword });
   const bindAs = async (p: TestPerson, password: string): Promise<boolean> => {
     const client = new Client({ url: slapd.url, timeout: 3000 });
     try {

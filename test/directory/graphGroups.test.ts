@@ -38,13 +38,18 @@ beforeEach(() => {
 });
 
 function directory(readGroups: boolean | undefined): GraphDirectory {
+  return graphDirectoryOn(standIn.apiBaseUrl, readGroups);
+}
+
+/** The Graph directory against the stand-in, with the API base given (the stand-in's own, or another spelling of it). */
+function graphDirectoryOn(apiBaseUrl: string, readGroups: boolean | undefined): GraphDirectory {
   const config: GraphDirectoryConfig = {
     kind: 'graph',
     tenantId: standIn.tenantId,
     clientId: standIn.clientId,
     clientSecret: standIn.clientSecret,
     loginBaseUrl: standIn.loginBaseUrl,
-    apiBaseUrl: standIn.apiBaseUrl,
+    apiBaseUrl,
     timeoutMs: 3000,
     ...(readGroups === undefined ? {} : { readGroups }),
   };
@@ -101,17 +106,7 @@ it('when groups are not configured, then none are asked for and the entry carrie
 it('when a next page points outside the configured Graph, then it is not followed (the token stays home)', async () => {
   // The stand-in's links are its own; a directory configured with another spelling of the base must not follow them.
   standIn.groupPageSize = 2;
-  const config: GraphDirectoryConfig = {
-    kind: 'graph',
-    tenantId: standIn.tenantId,
-    clientId: standIn.clientId,
-    clientSecret: standIn.clientSecret,
-    loginBaseUrl: standIn.loginBaseUrl,
-    apiBaseUrl: standIn.apiBaseUrl.replace('127.0.0.1', 'localhost'),
-    timeoutMs: 3000,
-    readGroups: true,
-  };
-  const elsewhere = new GraphDirectory({ config, logger: createLogger({ level: 'debug', sink: (l) => logLines.push(l) }) });
+  const elsewhere = graphDirectoryOn(standIn.apiBaseUrl.replace('127.0.0.1', 'localhost'), true);
   expect(await elsewhere.find({ by: 'objectId', value: katherine.id })).toEqual({ ok: false, refusal: { kind: 'unavailable' } });
   expect(groupRequests()).toHaveLength(1);
 });

@@ -4,7 +4,7 @@
 import type { LdapDirectoryConfig, LdapGroupSource } from '../../src/config/directoryConfig';
 import { LdapDirectory } from '../../src/directory/ldapDirectory';
 import { createLogger } from '../../src/logging/logger';
-import { GROUPS_BASE, PEOPLE_BASE, SERVICE_DN, SERVICE_PASSWORD, startSlapd, SUFFIX, type RunningSlapd } from '../support/slapd';
+import { GROUPS_BASE, startSlapd, SUFFIX, type RunningSlapd, slapdDirectoryConfig } from '../support/slapd';
 
 let slapd: RunningSlapd;
 const logLines: string[] = [];
@@ -18,21 +18,7 @@ afterAll(async () => {
 });
 
 function directory(groups: LdapGroupSource | undefined): LdapDirectory {
-  const config: LdapDirectoryConfig = {
-    kind: 'ldap',
-    url: slapd.url,
-    flavour: 'openldap',
-    bindDn: SERVICE_DN,
-    bindPassword: SERVICE_PASSWORD,
-    searchBase: PEOPLE_BASE,
-    personClass: 'inetOrgPerson',
-    attributes: { upn: 'userPrincipalName', mail: 'mail', uid: 'uid', objectId: 'entryUUID', displayName: 'displayName' },
-    startTls: false,
-    tlsCaFile: undefined,
-    tlsRejectUnauthorized: true,
-    timeoutMs: 3000,
-    ...(groups ? { groups } : {}),
-  };
+  const config: LdapDirectoryConfig = slapdDirectoryConfig(slapd.url, groups ? { groups } : {});
   return new LdapDirectory({ config, logger: createLogger({ level: 'debug', sink: (l) => logLines.push(l) }) });
 }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { generate } from 'selfsigned';
+import type { LdapDirectoryConfig } from '../../src/config/directoryConfig';
 
 const run = promisify(execFile);
 
@@ -78,6 +79,25 @@ function generalizedTime(date: Date): string {
 }
 
 export const personDn = (uid: string): string => `uid=${uid},${PEOPLE_BASE}`;
+
+/** Signet's LDAP settings for this test server (OpenLDAP, the service account, plain LDAP), with `extra` on top. */
+export function slapdDirectoryConfig(url: string, extra: Partial<LdapDirectoryConfig> = {}): LdapDirectoryConfig {
+  return {
+    kind: 'ldap',
+    url,
+    flavour: 'openldap',
+    bindDn: SERVICE_DN,
+    bindPassword: SERVICE_PASSWORD,
+    searchBase: PEOPLE_BASE,
+    personClass: 'inetOrgPerson',
+    attributes: { upn: 'userPrincipalName', mail: 'mail', uid: 'uid', objectId: 'entryUUID', displayName: 'displayName' },
+    startTls: false,
+    tlsCaFile: undefined,
+    tlsRejectUnauthorized: true,
+    timeoutMs: 3000,
+    ...extra,
+  };
+}
 
 export interface RunningSlapd {
   readonly url: string;

@@ -5,7 +5,7 @@ import { Client, InvalidCredentialsError } from 'ldapts';
 import type { LdapDirectoryConfig } from '../../src/config/directoryConfig';
 import { LdapDirectory } from '../../src/directory/ldapDirectory';
 import { createLogger } from '../../src/logging/logger';
-import { MAX_FAILURES, PEOPLE, PEOPLE_BASE, SERVICE_DN, SERVICE_PASSWORD, startSlapd, type RunningSlapd } from '../support/slapd';
+import { MAX_FAILURES, PEOPLE, PEOPLE_BASE, startSlapd, type RunningSlapd, slapdDirectoryConfig } from '../support/slapd';
 import { csrfOn, sessionPathOn, startResetHarness, type ResetHarness } from './resetHarness';
 
 const ADA = PEOPLE.find((p) => p.uid === 'ada')!;
@@ -14,20 +14,7 @@ let r: ResetHarness;
 
 beforeAll(async () => {
   slapd = await startSlapd();
-  const config: LdapDirectoryConfig = {
-    kind: 'ldap',
-    url: slapd.url,
-    flavour: 'openldap',
-    bindDn: SERVICE_DN,
-    bindPassword: SERVICE_PASSWORD,
-    searchBase: PEOPLE_BASE,
-    personClass: 'inetOrgPerson',
-    attributes: { upn: 'userPrincipalName', mail: 'mail', uid: 'uid', objectId: 'entryUUID', displayName: 'displayName' },
-    startTls: false,
-    tlsCaFile: undefined,
-    tlsRejectUnauthorized: true,
-    timeoutMs: 3000,
-  };
+  const config: LdapDirectoryConfig = slapdDirectoryConfig(slapd.url);
   const directory = new LdapDirectory({ config, logger: createLogger({ level: 'error', sink: () => undefined }) });
   r = await startResetHarness({ directory, upn: ADA.upn, passwordReset: { minLength: 1, minStrength: 0, perPersonPerHour: 100, maxAnswersPerLock: 100 } });
 }, 60_000);

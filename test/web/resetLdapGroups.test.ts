@@ -6,7 +6,7 @@ import { LdapDirectory } from '../../src/directory/ldapDirectory';
 import { createLogger } from '../../src/logging/logger';
 import { resetLinkTokenHash } from '../../src/security/resetLinkTokens';
 import { generateTotp } from '../../src/security/totp';
-import { GROUPS_BASE, PEOPLE, PEOPLE_BASE, SERVICE_DN, SERVICE_PASSWORD, startSlapd, type RunningSlapd, type TestPerson } from '../support/slapd';
+import { GROUPS_BASE, PEOPLE, startSlapd, type RunningSlapd, type TestPerson, slapdDirectoryConfig } from '../support/slapd';
 import { OID } from './entraHarness';
 import { csrfOn, sessionPathOn, startResetHarness, type ResetHarness } from './resetHarness';
 
@@ -16,21 +16,7 @@ let r: ResetHarness;
 
 beforeAll(async () => {
   slapd = await startSlapd();
-  const config: LdapDirectoryConfig = {
-    kind: 'ldap',
-    url: slapd.url,
-    flavour: 'openldap',
-    bindDn: SERVICE_DN,
-    bindPassword: SERVICE_PASSWORD,
-    searchBase: PEOPLE_BASE,
-    personClass: 'inetOrgPerson',
-    attributes: { upn: 'userPrincipalName', mail: 'mail', uid: 'uid', objectId: 'entryUUID', displayName: 'displayName' },
-    startTls: false,
-    tlsCaFile: undefined,
-    tlsRejectUnauthorized: true,
-    timeoutMs: 3000,
-    groups: { kind: 'search', base: GROUPS_BASE },
-  };
+  const config: LdapDirectoryConfig = slapdDirectoryConfig(slapd.url, { groups: { kind: 'search', base: GROUPS_BASE } });
   const directory = new LdapDirectory({ config, logger: createLogger({ level: 'error', sink: () => undefined }) });
   r = await startResetHarness({
     directory,
