@@ -1,6 +1,7 @@
 // Which directory password reset writes to (DIRECTORY=memory|ldap|graph) and how to reach it: its own zod schema,
 // read by loadConfig, so the directory's keys and rules sit together. Memory needs nothing, so `npm start` works.
 import { z } from 'zod';
+import type { GraphAppSettings } from './graphAppSettings';
 
 export type LdapFlavour = 'openldap' | 'activeDirectory';
 
@@ -44,17 +45,8 @@ export interface LdapDirectoryConfig {
   readonly groups?: LdapGroupSource;
 }
 
-export interface GraphDirectoryConfig {
+export interface GraphDirectoryConfig extends GraphAppSettings {
   readonly kind: 'graph';
-  readonly tenantId: string;
-  readonly clientId: string;
-  /** Secret: the app registration's client secret. */
-  readonly clientSecret: string;
-  /** https://login.microsoftonline.com, or a national cloud / stand-in. */
-  readonly loginBaseUrl: string;
-  /** https://graph.microsoft.com/v1.0, or a national cloud / stand-in. */
-  readonly apiBaseUrl: string;
-  readonly timeoutMs: number;
   /** Read each person's groups (transitive, needs GroupMember.Read.All); absent or false: not read. */
   readonly readGroups?: boolean;
 }

@@ -1,16 +1,10 @@
 // Settings of the optional Graph registration of Signet as each enrolled person's External MFA method
 // (ENTRA_METHOD_REGISTRATION=graph, ENTRA_GRAPH_*). Off by default; needs the Entra provider on (ENTRA_CLIENT_ID).
 import { z } from 'zod';
+import type { GraphAppSettings } from './graphAppSettings';
 
-export interface ExternalMethodRegistrationConfig {
-  /** The tenant whose people are registered (a GUID: compared with the tenant Teams reports). */
-  readonly tenantId: string;
-  readonly clientId: string;
-  /** Secret: the app registration's client secret. */
-  readonly clientSecret: string;
-  readonly loginBaseUrl: string;
-  readonly apiBaseUrl: string;
-  readonly timeoutMs: number;
+/** `tenantId`: the tenant whose people are registered (a GUID: compared with the tenant Teams reports). */
+export interface ExternalMethodRegistrationConfig extends GraphAppSettings {
   /** The id of the tenant's externalAuthenticationMethodConfiguration (the method an admin added in Entra). */
   readonly configurationId: string;
   /** The name the person's registered method carries in Entra (My Sign-ins, admin portal). */

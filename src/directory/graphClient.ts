@@ -1,21 +1,12 @@
 // Microsoft Graph with an app's own credentials, shared by the Graph adapters (directory, external-method registry):
 // a client-credentials token cached until shortly before it expires, JSON calls with plain fetch, and Graph's error
 // answers reduced to status, code and Retry-After. Never logs; the token and secret stay inside this object.
+import type { GraphAppSettings } from '../config/graphAppSettings';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 
 /** How to reach Entra ID's token endpoint and Graph, with which app credentials. */
-export interface GraphClientSettings {
-  readonly tenantId: string;
-  readonly clientId: string;
-  /** Secret: the app registration's client secret. */
-  readonly clientSecret: string;
-  /** https://login.microsoftonline.com, or a national cloud / stand-in. */
-  readonly loginBaseUrl: string;
-  /** https://graph.microsoft.com/v1.0 (or /beta), a national cloud or a stand-in. */
-  readonly apiBaseUrl: string;
-  readonly timeoutMs: number;
-}
+export type GraphClientSettings = GraphAppSettings;
 
 /** What Graph answered, reduced to what decides the outcome (never the response body: it may name people). */
 export interface GraphFailure {

@@ -172,6 +172,25 @@ export interface ReceivedCall {
   readonly body: Record<string, unknown>;
 }
 
+/** A button of an Adaptive Card the bot sent: its title and the data it submits. */
+export interface CardAction {
+  title: string;
+  data: Record<string, unknown>;
+}
+
+/** The parts of an Adaptive Card the tests press buttons on: action sets in the body, and the card's own actions. */
+export interface CardJson {
+  body?: Array<{ actions?: CardAction[] }>;
+  actions?: CardAction[];
+}
+
+/** The Adaptive Card attached to a message the bot sent to the connector, if any. */
+export const adaptiveCardOf = (c: ReceivedCall): CardJson | undefined =>
+  (c.body['attachments'] as Array<{ contentType: string; content: CardJson }> | undefined)?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+
+/** Every button of a card, body action sets first. */
+export const cardButtons = (card: CardJson): CardAction[] => [...(card.body ?? []).flatMap((el) => el.actions ?? []), ...(card.actions ?? [])];
+
 /** A local Bot Connector: accepts any POST/PUT under /v3/conversations and answers { id }. */
 export async function startFakeConnector(): Promise<{ url: string; received: ReceivedCall[]; close(): Promise<void> }> {
   const received: ReceivedCall[] = [];

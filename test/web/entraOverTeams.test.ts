@@ -2,7 +2,7 @@
 // proactively, and the person's button press is a real activity posted to /api/messages.
 import { randomUUID } from 'node:crypto';
 import { ACR_POSSESSION, formFields, STAND_IN_CLIENT_ID, TENANT } from '../support/entraStandIn';
-import { postJson, teamsMessage, type ReceivedCall } from '../server/serverHarness';
+import { adaptiveCardOf, cardButtons, postJson, teamsMessage, type CardAction, type CardJson } from '../server/serverHarness';
 import { BrowserClient, csrfOf, OID, startEntraHarness, type EntraHarness } from './entraHarness';
 
 let h: EntraHarness;
@@ -26,17 +26,8 @@ afterAll(async () => {
   await h.close();
 });
 
-interface CardAction {
-  title: string;
-  data: Record<string, unknown>;
-}
-interface CardJson {
-  body?: Array<{ actions?: CardAction[] }>;
-  actions?: CardAction[];
-}
-const cardOf = (c: ReceivedCall): CardJson | undefined =>
-  (c.body['attachments'] as Array<{ contentType: string; content: CardJson }> | undefined)?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
-const buttons = (card: CardJson): CardAction[] => [...(card.body ?? []).flatMap((el) => el.actions ?? []), ...(card.actions ?? [])];
+const cardOf = adaptiveCardOf;
+const buttons = cardButtons;
 
 /** Authorize, pick Teams on the page; returns the waiting page, the nonce, the number shown and the card delivered. */
 async function startTeamsSignIn(browser: BrowserClient): Promise<{ waiting: string; nonce: string; number: string; card: CardJson }> {

@@ -3,7 +3,7 @@
 // proactive Teams message through the same connector.
 import { randomUUID } from 'node:crypto';
 import { TENANT } from '../support/entraStandIn';
-import { postJson, teamsMessage, type ReceivedCall } from '../server/serverHarness';
+import { adaptiveCardOf, cardButtons, postJson, teamsMessage, type CardJson } from '../server/serverHarness';
 import { OID } from './entraHarness';
 import { JANE_UPN, csrfOn, sessionPathOn, startResetHarness, type ResetHarness } from './resetHarness';
 
@@ -24,17 +24,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => r?.close());
 
-interface CardAction {
-  title: string;
-  data: Record<string, unknown>;
-}
-interface CardJson {
-  body?: Array<{ actions?: CardAction[] }>;
-  actions?: CardAction[];
-}
-const cardOf = (c: ReceivedCall): CardJson | undefined =>
-  (c.body['attachments'] as Array<{ contentType: string; content: CardJson }> | undefined)?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
-const buttons = (card: CardJson): CardAction[] => [...(card.body ?? []).flatMap((el) => el.actions ?? []), ...(card.actions ?? [])];
+const cardOf = adaptiveCardOf;
+const buttons = cardButtons;
 
 test('when Jane presses the number shown on the page in the Teams card, then she sets a new password and is told in Teams', async () => {
   const b = r.browser();
