@@ -210,6 +210,23 @@ describe('switching language by saying it', () => {
     expect(h.core.outbox.last('call')).toMatchObject({ type: 'call', locale: 'en-US' });
   });
 
+  it("when the person switches Teams itself to Spanish (no choice said), then their record and the next texted code follow it; a spoken choice then wins over Teams", async () => {
+    await chat.say('hi');
+    expect(await h.core.stores.users.get('user-1')).toMatchObject({ locale: 'en-US' });
+    const spanishTeams = h.chat('es-US');
+    await spanishTeams.say('quiero configurar la verificación');
+    expect(await h.core.stores.users.get('user-1')).toMatchObject({ locale: 'es-US' });
+    expect((await h.core.stores.users.get('user-1'))?.localeChosen).toBeUndefined();
+    await spanishTeams.say('mi celular');
+    await spanishTeams.say('(425) 555-0123');
+    await spanishTeams.say('mándame un mensaje');
+    expect(h.core.outbox.last('sms')).toMatchObject({ type: 'sms', locale: 'es-US' });
+
+    await spanishTeams.say('English please');
+    await spanishTeams.say('help');
+    expect(await h.core.stores.users.get('user-1')).toMatchObject({ locale: 'en-US', localeChosen: true });
+  });
+
   it('when "Spanish" is said mid-step, then the same step is shown again in Spanish', async () => {
     await chat.say('set up MFA');
     const said = await chat.say('Spanish');

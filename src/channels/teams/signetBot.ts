@@ -368,7 +368,7 @@ export class SignetBot extends ActivityHandler {
     const id = this.deps.authEnabled && typeof from.aadObjectId === 'string' && from.aadObjectId !== '' ? from.aadObjectId : from.id;
     const tenantId = tenantOf(activity);
     const profile: NewUser = { id, tenantId, upn: id, displayName: from.name ?? id, locale: fromTeams };
-    const user = await this.deps.people.recognise(id, async () => (activity.channelId === Channels.Msteams ? this.fromRoster(context, profile) : profile));
+    const user = await this.deps.people.recognise(id, async () => (activity.channelId === Channels.Msteams ? this.fromRoster(context, profile) : profile), this.deps.org.locales.offered.includes(fromTeams) ? fromTeams : undefined);
     const locale = this.localeOf(user, fromTeams);
     return { user: { id: user.id, locale, timeZone: clientTimeZone(activity), profile: { id: user.id, tenantId: user.tenantId, upn: user.upn, displayName: user.displayName, locale: user.locale } }, record: user };
   }

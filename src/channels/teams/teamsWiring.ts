@@ -20,7 +20,7 @@ export interface TeamsUseCaseDeps {
 export function createTeamsUseCases(deps: TeamsUseCaseDeps): TeamsUseCases {
   const { stores, clock } = deps;
   return {
-    people: new RecognisePerson({ users: stores.users, enrollment: deps.enrollment }),
+    people: new RecognisePerson({ users: stores.users, enrollment: deps.enrollment, clock }),
     conversations: new RememberConversation({ conversations: stores.conversations, clock }),
     languages: new ChooseLanguage({ users: stores.users, clock }),
     ...(deps.verification ? { signIns: new AnswerSignInCard({ challenges: stores.challenges, verification: deps.verification, clock }) } : {}),
