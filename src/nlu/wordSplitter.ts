@@ -2,10 +2,12 @@
 // attached ("llámame", "mándamelo" → "llama me", "manda me lo") and an English "didnt"/"cant" typed without its
 // apostrophe (→ "did not", "ca not", as NLP.js's tokenizer splits "didn't"). The training utterances are the
 // dictionary: a split is kept only when what is left is a word they use, so "escuela" or "want" stay whole. Then
-// Spanish synonyms read as one word (spanishConcepts.ts: "cel" → "celular", "textéame" → "manda mensaje me").
+// Spanish synonyms read as one word (spanishConcepts.ts: "cel" → "celular", "textéame" → "manda mensaje me") and
+// unknown Spanish words as the training word they spell (spanishSpelling.ts: "nesesito" → "necesito").
 import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
 import { StemmerEs } from '@nlpjs/lang-es';
 import { spanishConcepts } from './spanishConcepts';
+import { spanishRespeller } from './spanishSpelling';
 import { chunksOf, wordOf, type Word } from './words';
 
 export type SplitWords = (text: string) => string;
@@ -22,8 +24,8 @@ const SHORTEST_SPANISH_VERB = 3;
 /** The splitter for a language, its dictionary built from the utterances the classifier is trained on. */
 export function wordSplitter(language: string, trainingUtterances: readonly string[]): SplitWords {
   if (language === 'es') {
-    const [split, readConcepts] = [spanishSplitter(trainingUtterances), spanishConcepts()];
-    return (text) => readConcepts(split(text));
+    const [split, readConcepts, respell] = [spanishSplitter(trainingUtterances), spanishConcepts(), spanishRespeller(trainingUtterances)];
+    return (text) => respell(readConcepts(split(text)));
   }
   if (language === 'en') return englishSplitter(trainingUtterances);
   return (text) => text;
