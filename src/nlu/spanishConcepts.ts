@@ -2,6 +2,7 @@
 // "texto", "sms", "mensajito" → "mensaje"), so a phrasing learnt with one of them is known with the others. People
 // in the US write Mexican, Central-American and Caribbean Spanish, Spanglish and chat shorthand; the corpus
 // cannot hold every word for every sentence.
+import { remembering } from './spanishMemory';
 import { chunksOf, wordOf } from './words';
 
 export type ReadConcepts = (text: string) => string;
@@ -70,11 +71,9 @@ export const SHORT_FORMS: Readonly<Record<string, string>> = {
 export function spanishConcepts(): ReadConcepts {
   const concepts = new Map<string, string>(Object.entries(SHORT_FORMS));
   for (const [concept, words] of Object.entries(SPANISH_CONCEPTS)) for (const word of words) concepts.set(word, concept);
-  return (text) =>
-    chunksOf(text)
-      .map((chunk) => {
-        const word = wordOf(chunk);
-        return (word === undefined ? undefined : concepts.get(word.folded)) ?? chunk;
-      })
-      .join('');
+  const readChunk = remembering((chunk) => {
+    const word = wordOf(chunk);
+    return (word === undefined ? undefined : concepts.get(word.folded)) ?? chunk;
+  });
+  return (text) => chunksOf(text).map(readChunk).join('');
 }

@@ -2,7 +2,7 @@
 // ("ratito" → "rato", "llamadita" → "llamada") or a word written as it sounds in American Spanish, where c/s/z,
 // b/v, ll/y sound alike and h is silent ("nesesito" → "necesito", "yamar" → "llamar", "ablar" → "hablar").
 // The training utterances are the dictionary: a word is replaced only by one they use, and only when one fits.
-import { StemmerEs } from '@nlpjs/lang-es';
+import { remembering, spanishStemmer } from './spanishMemory';
 import { chunksOf, wordOf } from './words';
 
 export type Respell = (text: string) => string;
@@ -11,9 +11,9 @@ export type Respell = (text: string) => string;
 const SHORTEST_RESPELT = 3;
 
 export function spanishRespeller(trainingUtterances: readonly string[]): Respell {
-  const stemmer = new StemmerEs();
-  const stem = (word: string): string => stemmer.stem([word])[0] ?? word;
-  const words = new Set(trainingUtterances.flatMap((u) => chunksOf(u).map((c) => wordOf(c)?.folded).filter((w): w is string => w !== undefined)));
+  const stem = spanishStemmer();
+  const chunks = new Set(trainingUtterances.flatMap((u) => chunksOf(u)));
+  const words = new Set([...chunks].map((c) => wordOf(c)?.folded).filter((w): w is string => w !== undefined));
   const knownStems = new Set([...words].map(stem));
   // A sound shared by two different training words says neither: such keys are dropped.
   const bySound = new Map<string, string | null>();
@@ -28,13 +28,11 @@ export function spanishRespeller(trainingUtterances: readonly string[]): Respell
     const base = withoutDiminutive(folded).find((w) => knownStems.has(stem(w)));
     return base ?? bySound.get(soundOf(folded)) ?? undefined;
   };
-  return (text) =>
-    chunksOf(text)
-      .map((chunk) => {
-        const word = wordOf(chunk);
-        return (word === undefined ? undefined : respell(word.folded)) ?? chunk;
-      })
-      .join('');
+  const respellChunk = remembering((chunk) => {
+    const word = wordOf(chunk);
+    return (word === undefined ? undefined : respell(word.folded)) ?? chunk;
+  });
+  return (text) => chunksOf(text).map(respellChunk).join('');
 }
 
 /** Diminutive endings and what the word ended with before: "-ito" was "-o", "-e" or nothing ("cafecito"). */

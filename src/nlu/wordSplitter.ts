@@ -5,9 +5,9 @@
 // Spanish synonyms read as one word (spanishConcepts.ts: "cel" → "celular", "textéame" → "manda mensaje me") and
 // unknown Spanish words as the training word they spell (spanishSpelling.ts: "nesesito" → "necesito").
 import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
-import { StemmerEs } from '@nlpjs/lang-es';
 import { spanishConcepts } from './spanishConcepts';
 import { spanishRespeller } from './spanishSpelling';
+import { remembering, spanishStemmer } from './spanishMemory';
 import { chunksOf, wordOf, type Word } from './words';
 
 export type SplitWords = (text: string) => string;
@@ -32,14 +32,15 @@ export function wordSplitter(language: string, trainingUtterances: readonly stri
 }
 
 function spanishSplitter(trainingUtterances: readonly string[]): SplitWords {
-  const stemmer = new StemmerEs();
-  const stem = (word: string): string => stemmer.stem([word])[0] ?? word;
+  const stem = spanishStemmer();
   // Two passes: the accented forms the corpus itself holds ("llámame") are split first, so that the dictionary
   // knows "llama" and not "llamam", and the same word typed without its accent splits the same way.
   const raw = knownStems(trainingUtterances, stem);
-  const accentedOnly = (text: string) => splitText(text, (word) => (word.accented ? spanishSplit(word, raw, stem) : undefined));
+  const accentedChunk = remembering((chunk) => splitText(chunk, (word) => (word.accented ? spanishSplit(word, raw, stem) : undefined)));
+  const accentedOnly = (text: string) => chunksOf(text).map(accentedChunk).join('');
   const known = knownStems(trainingUtterances.map(accentedOnly), stem);
-  return (text) => splitText(text, (word) => (word.accented || !known.has(stem(word.folded)) ? spanishSplit(word, known, stem) : undefined));
+  const splitChunk = remembering((chunk) => splitText(chunk, (word) => (word.accented || !known.has(stem(word.folded)) ? spanishSplit(word, known, stem) : undefined)));
+  return (text) => chunksOf(text).map(splitChunk).join('');
 }
 
 /**
@@ -105,7 +106,7 @@ function englishSplitter(trainingUtterances: readonly string[]): SplitWords {
 /** The stems of every word of the utterances. */
 function knownStems(utterances: readonly string[], stem: (w: string) => string): Set<string> {
   const known = new Set<string>();
-  for (const utterance of utterances) for (const chunk of utterance.split(/\s+/)) {
+  for (const chunk of new Set(utterances.flatMap((u) => u.split(/\s+/)))) {
     const word = wordOf(chunk);
     if (word !== undefined) known.add(stem(word.folded));
   }
