@@ -2,12 +2,12 @@
 // attached ("llámame", "mándamelo" → "llama me", "manda me lo") and an English "didnt"/"cant" typed without its
 // apostrophe (→ "did not", "ca not", as NLP.js's tokenizer splits "didn't"). The training utterances are the
 // dictionary: a split is kept only when what is left is a word they use, so "escuela" or "want" stay whole. Then
-// Spanish synonyms read as one word (spanishConcepts.ts: "cel" → "celular", "textéame" → "manda mensaje me") and
+// Spanish synonyms read as one word (spanishSynonyms.ts: "cel" → "celular", "textéame" → "manda mensaje me") and
 // unknown Spanish words as the training word they spell (spanishSpelling.ts: "nesesito" → "necesito").
 import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
-import { spanishConcepts } from './spanishConcepts';
 import { spanishRespeller } from './spanishSpelling';
 import { remembering, spanishStemmer } from './spanishMemory';
+import { spanishSynonyms } from './spanishSynonyms';
 import { chunksOf, wordOf, type Word } from './words';
 
 export type SplitWords = (text: string) => string;
@@ -24,8 +24,10 @@ const SHORTEST_SPANISH_VERB = 3;
 /** The splitter for a language, its dictionary built from the utterances the classifier is trained on. */
 export function wordSplitter(language: string, trainingUtterances: readonly string[]): SplitWords {
   if (language === 'es') {
-    const [split, readConcepts, respell] = [spanishSplitter(trainingUtterances), spanishConcepts(), spanishRespeller(trainingUtterances)];
-    return (text) => respell(readConcepts(split(text)));
+    const split = spanishSplitter(trainingUtterances);
+    const readSynonyms = spanishSynonyms();
+    const respell = spanishRespeller(trainingUtterances);
+    return (text) => respell(readSynonyms(split(text)));
   }
   if (language === 'en') return englishSplitter(trainingUtterances);
   return (text) => text;

@@ -59,7 +59,7 @@ describe('Spanish words that mean the same thing here', () => {
     expect(split(text)).toBe(seen);
   });
 
-  it.each(['llámame', 'autenticación', 'quitar mi teléfono'])('when "%s" (a word with more than one sense here) is read, then no concept replaces it', (text) => {
+  it.each(['llámame', 'autenticación', 'quitar mi teléfono'])('when "%s" (a word with more than one sense here) is read, then no synonym replaces it', (text) => {
     expect(split(text)).toBe(text);
   });
 });

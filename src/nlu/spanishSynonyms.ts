@@ -5,15 +5,15 @@
 import { remembering } from './spanishMemory';
 import { chunksOf, wordOf } from './words';
 
-export type ReadConcepts = (text: string) => string;
+export type ReadSynonyms = (text: string) => string;
 
 /**
- * Each concept's word and the words read as it, matched as typed (lower-case, accents folded): stems would join
+ * Each word and the words read as it, matched as typed (lower-case, accents folded): stems would join
  * too much ("llamadita" and "llámame" share one, so do "autenticación" and "autenticador"). Only words with one
  * sense here belong: "quitar" is also what a thief does to a phone and "marcar" is also pressing a key, so they
  * are not "remove" or "call".
  */
-export const SPANISH_CONCEPTS: Readonly<Record<string, readonly string[]>> = {
+export const SPANISH_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   celular: ['cel', 'celu', 'cell', 'movil', 'smartphone', 'iphone', 'android', 'samsung', 'motorola'],
   celulares: ['cels', 'moviles', 'smartphones', 'iphones'],
   mensaje: ['texto', 'textito', 'mensajito', 'sms', 'msj', 'mensage', 'whatsapp', 'mensajillo'],
@@ -68,12 +68,12 @@ export const SHORT_FORMS: Readonly<Record<string, string>> = {
   tmb: 'también',
 };
 
-export function spanishConcepts(): ReadConcepts {
-  const concepts = new Map<string, string>(Object.entries(SHORT_FORMS));
-  for (const [concept, words] of Object.entries(SPANISH_CONCEPTS)) for (const word of words) concepts.set(word, concept);
+export function spanishSynonyms(): ReadSynonyms {
+  const synonyms = new Map<string, string>(Object.entries(SHORT_FORMS));
+  for (const [meaning, words] of Object.entries(SPANISH_SYNONYMS)) for (const word of words) synonyms.set(word, meaning);
   const readChunk = remembering((chunk) => {
     const word = wordOf(chunk);
-    return (word === undefined ? undefined : concepts.get(word.folded)) ?? chunk;
+    return (word === undefined ? undefined : synonyms.get(word.folded)) ?? chunk;
   });
   return (text) => chunksOf(text).map(readChunk).join('');
 }
