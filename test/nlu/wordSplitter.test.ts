@@ -13,7 +13,7 @@ describe('Spanish verbs with pronouns attached', () => {
     ['mándamelo por favor', 'manda me lo por favor'],
     ['¿me ayudas? ayúdame', '¿me ayudas? ayuda me'],
     ['regístrame', 'registra me'],
-    ['envíamelo', 'envia me lo'],
+    ['envíamelo', 'manda me lo'],
     ['cancélelo', 'cancele lo'],
   ])('when "%s" is read, then the classifier sees "%s"', (text, seen) => {
     expect(split(text)).toBe(seen);
@@ -28,6 +28,39 @@ describe('Spanish verbs with pronouns attached', () => {
 
   it('when a verb the training never used comes with pronouns, then it stays whole', () => {
     expect(split('sáqueme')).toBe('sáqueme');
+  });
+});
+
+describe('Spanish verbs whose split is not the first one that fits', () => {
+  const split = wordSplitter('es', ['quitar mi teléfono', 'quién puede ver mi número', 'sacar un método', 'tocar la pantalla']);
+
+  it('when "quítelo" is read, then the verb is "quite", not "qui" (the stem of "quién")', () => {
+    expect(split('quítelo')).toBe('quite lo');
+  });
+
+  it.each([
+    ['sáqueme de aquí', 'saca me de aquí'],
+    ['tóquelo', 'toca lo'],
+  ])('when the usted form "%s" is spelt with qu/gu, then the verb is read as the training spells it: "%s"', (text, seen) => {
+    expect(split(text)).toBe(seen);
+  });
+});
+
+describe('Spanish words that mean the same thing here', () => {
+  const split = wordSplitter('es', ['manda un mensaje', 'perdí mi celular', 'cancelar']);
+
+  it.each([
+    ['se me perdió el cel', 'se me perdió el celular'],
+    ['mándame un sms', 'manda me un mensaje'],
+    ['textéame porfa', 'manda mensaje por favor'],
+    ['anular', 'cancelar'],
+    ['no tengo wifi ahorita', 'no tengo internet ahora'],
+  ])('when "%s" is read, then the classifier sees "%s"', (text, seen) => {
+    expect(split(text)).toBe(seen);
+  });
+
+  it.each(['llámame', 'autenticación', 'quitar mi teléfono'])('when "%s" (a word with more than one sense here) is read, then no synonym replaces it', (text) => {
+    expect(split(text)).toBe(text);
   });
 });
 
