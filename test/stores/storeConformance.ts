@@ -595,6 +595,23 @@ export function describeStoreConformance<S extends Stores>(
         await expect(stores().webhooks.get('SM2')).resolves.toBeNull();
       });
 
+      test('when a claim carries a final answer, then the entry reads as answered by that one write, and a later claim keeps it', async () => {
+        await expect(stores().webhooks.claim('SM-final', T0, { response: '<Response><Message>hi</Message></Response>' })).resolves.toBe(true);
+        await expect(stores().webhooks.claim('SM-final', T0 + 1, { response: '<Response/>' })).resolves.toBe(false);
+        await expect(stores().webhooks.get('SM-final')).resolves.toEqual({ id: 'SM-final', response: '<Response><Message>hi</Message></Response>', at: T0 });
+        // Answered: nothing to take over.
+        await expect(stores().webhooks.takeOver('SM-final', T0, T0 + MINUTE)).resolves.toBe(false);
+      });
+
+      test('when a claim carries a prepared answer, then it reads as still open with that answer, and can be taken over (keeping it) or completed', async () => {
+        await expect(stores().webhooks.claim('SM-prepared', T0, { prepared: '<Response/>' })).resolves.toBe(true);
+        await expect(stores().webhooks.get('SM-prepared')).resolves.toEqual({ id: 'SM-prepared', response: null, at: T0, prepared: '<Response/>' });
+        await expect(stores().webhooks.takeOver('SM-prepared', T0, T0 + MINUTE)).resolves.toBe(true);
+        await expect(stores().webhooks.get('SM-prepared')).resolves.toEqual({ id: 'SM-prepared', response: null, at: T0 + MINUTE, prepared: '<Response/>' });
+        await stores().webhooks.complete('SM-prepared', '<Response><Say>sorry</Say></Response>');
+        await expect(stores().webhooks.get('SM-prepared')).resolves.toMatchObject({ response: '<Response><Say>sorry</Say></Response>' });
+      });
+
       test(`when ${RACE_ROUNDS} claims of the same id race, then exactly one wins`, async () => {
         const results = await Promise.all(Array.from({ length: RACE_ROUNDS }, () => stores().webhooks.claim('CA-race:answer', T0)));
         expect(results.filter(Boolean)).toHaveLength(1);
