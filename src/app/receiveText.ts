@@ -28,7 +28,7 @@ export interface TextAnswer {
 
 export interface ReceiveTextDeps {
   readonly enrollment: Pick<EnrollmentService, 'apply' | 'applyAnswering'>;
-  readonly verification: Pick<VerificationService, 'apply'>;
+  readonly verification: Pick<VerificationService, 'apply' | 'applyAnswering'>;
   readonly stores: Pick<Stores, 'users' | 'challenges' | 'optOuts' | 'audit'>;
   readonly org: Pick<OrgConfig, 'organisation' | 'helpDesk' | 'locales'>;
   readonly clock: Clock;
@@ -79,10 +79,15 @@ export class ReceiveText {
     return recorded !== null && recorded.at >= claimedAt;
   }
 
-  /** The answer `receive` saved for this webhook with the record it changed, or null (see TextAnswer.recorded). */
+  /**
+   * The answer `receive` saved for this webhook with the record it changed (an enrollment, else a sign-in
+   * challenge), or null (see TextAnswer.recorded).
+   */
   async recall(webhookId: string): Promise<TextAnswer | null> {
-    const user = await this.deps.stores.users.findByAnsweredWebhook(webhookId);
-    const answer = user?.answeredWebhooks?.find((a) => a.webhookId === webhookId);
+    const { users, challenges } = this.deps.stores;
+    const answer =
+      (await users.findByAnsweredWebhook(webhookId))?.answeredWebhooks?.find((a) => a.webhookId === webhookId) ??
+      (await challenges.findByAnsweredWebhook(webhookId))?.answeredWebhooks?.find((a) => a.webhookId === webhookId);
     return answer ? { locale: answer.locale, replies: answer.replies, recorded: true } : null;
   }
 
@@ -108,8 +113,11 @@ export class ReceiveText {
       return {
         kind: 'work',
         carryOut: async () => {
-          const outcome = await verification.apply(challenge.id, { type: 'submitCode', code: text.body }, 'sms', challenge);
-          return { locale: challenge.locale, replies: outcome.replies };
+          const event = { type: 'submitCode', code: text.body } as const;
+          const locale = challenge.locale;
+          if (webhookId === undefined) return { locale, replies: (await verification.apply(challenge.id, event, 'sms', challenge)).replies };
+          const outcome = await verification.applyAnswering(challenge.id, event, 'sms', { id: webhookId, locale }, challenge);
+          return { locale, replies: outcome.replies, recorded: true };
         },
       };
     }

@@ -9,6 +9,12 @@ export interface AnsweredWebhook {
   readonly replies: readonly Reply[];
 }
 
+/** The webhook being answered and the locale its answer is given in. */
+export interface WebhookAnswering {
+  readonly id: string;
+  readonly locale: string;
+}
+
 /**
  * How many answers a record keeps, newest last. A retry behind more newer webhooks on the same record than this
  * finds no answer and is handled as an unanswered claim (see WebhookOnce); Twilio retries a webhook at most a few

@@ -2,7 +2,7 @@
 // (retrying a lost race on fresh data), then carry out the effects and feed their outcome back as events.
 import type { Effect, Reply } from '../domain/effects';
 import type { Channel, NewUser, User } from '../domain/user';
-import { withAnsweredWebhook } from '../domain/answeredWebhooks';
+import { withAnsweredWebhook, type WebhookAnswering } from '../domain/answeredWebhooks';
 import { type Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
 import type { RandomSource } from '../security/random';
@@ -37,11 +37,7 @@ export interface Origin {
   readonly actor?: string;
 }
 
-/** The webhook being answered and the locale its answer is given in. */
-export interface WebhookAnswering {
-  readonly id: string;
-  readonly locale: string;
-}
+export type { WebhookAnswering } from '../domain/answeredWebhooks';
 
 // A send's refusal is fed back as an event; bound how deep that can go.
 const MAX_FEEDBACK_DEPTH = 3;

@@ -44,6 +44,8 @@ export interface ChallengeRepository {
   get(id: string): Promise<Challenge | null>;
   /** Same contract as UserRepository.replace: compare-and-set on version, null on a lost race. */
   replace(challenge: Challenge): Promise<Challenge | null>;
+  /** The challenge whose `answeredWebhooks` holds this webhook id, or null. Used by a webhook's retry. */
+  findByAnsweredWebhook(webhookId: string): Promise<Challenge | null>;
   /** The user's challenges with status 'pending' and expiresAt > now, newest first. */
   findPendingByUser(userId: string, now: number): Promise<Challenge[]>;
   /** Pending, unexpired challenges whose target is this phone number, newest first. */

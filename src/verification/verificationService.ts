@@ -15,6 +15,7 @@ import { compareAndSet, ConcurrentUpdateError } from '../serviceKit/compareAndSe
 import { UnknownUserError } from '../enrollment/enrollmentService';
 import { createChallenge, transitionChallenge, type ChallengeContext, type NewChallenge } from './challengeMachine';
 import type { Challenge, ChallengeEvent } from '../domain/challenge';
+import { withAnsweredWebhook, type WebhookAnswering } from '../domain/answeredWebhooks';
 
 export class UnknownChallengeError extends Error {
   constructor() {
@@ -132,6 +133,19 @@ export class VerificationService {
    * or saved (saves a read; a stale one only loses the compare-and-set and is read afresh).
    */
   async apply(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge): Promise<ChallengeOutcome> {
+    return this.applySaving(id, event, via, loaded);
+  }
+
+  /**
+   * `apply` for a webhook: its answer (the replies) is saved on the challenge in the same compare-and-set save, so
+   * that a retry finds it there (ChallengeRepository.findByAnsweredWebhook) and the ledger needs no second write.
+   * A challenge's effects never add replies, so the answer is final at the save.
+   */
+  async applyAnswering(id: string, event: ChallengeEvent, via: Channel, webhook: WebhookAnswering, loaded?: Challenge): Promise<ChallengeOutcome> {
+    return this.applySaving(id, event, via, loaded, webhook);
+  }
+
+  private async applySaving(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge, webhook?: WebhookAnswering): Promise<ChallengeOutcome> {
     const { challenges } = this.deps.stores;
     let before: Challenge | undefined;
     const { saved, result } = await compareAndSet(
@@ -140,7 +154,10 @@ export class VerificationService {
         before = challenge;
         const result = transitionChallenge(challenge, event, via, this.context());
         if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);
-        return { next: result.state, result };
+        if (!webhook) return { next: result.state, result };
+        // Saved even when the event changes nothing else: the answer must be where the retry looks.
+        const answer = { webhookId: webhook.id, locale: webhook.locale, replies: result.replies };
+        return { next: { ...result.state, answeredWebhooks: withAnsweredWebhook(result.state.answeredWebhooks, answer) }, result };
       },
       { loaded: loaded?.id === id ? loaded : undefined, missing: () => new UnknownChallengeError() },
     );

@@ -324,6 +324,17 @@ export function describeStoreConformance<S extends Stores>(
         await expect(stores().users.findByAnsweredWebhook('sms:SMa3')).resolves.toEqual(moved);
         await expect(stores().users.findByAnsweredWebhook('sms:SMb1')).resolves.toHaveProperty('answeredWebhooks.0.webhookId', 'sms:SMb1');
       });
+
+      test('when a webhook answer is saved on a challenge, then its id finds that challenge, and a dropped one no longer does', async () => {
+        const answer = (webhookId: string): AnsweredWebhook => ({ webhookId, locale: 'en-GB', replies: [{ key: 'verification.code.wrong', params: { attemptsLeft: 2 } }] });
+        const created = await stores().challenges.create(challenge({ userId: 'answered-1' }));
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc1')).resolves.toBeNull();
+        const saved = must(await stores().challenges.replace({ ...created, answeredWebhooks: [answer('sms:SMc1')] }));
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc1')).resolves.toEqual(saved);
+        const moved = must(await stores().challenges.replace({ ...saved, answeredWebhooks: [answer('sms:SMc2')] }));
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc1')).resolves.toBeNull();
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc2')).resolves.toEqual(moved);
+      });
     });
 
     describe('challenges', () => {
