@@ -9,12 +9,31 @@ import type { SecretOps } from '../enrollment/enrollmentPolicy';
 import type { HelpDeskNotifier } from '../ports/helpDesk';
 import type { UserNotifier } from '../ports/deliveryPorts';
 import type { Stores, WebhookLedger } from '../ports/repositories';
+import type { User } from '../domain/user';
+import type { Challenge } from '../domain/challenge';
+import type { AnsweredWebhook } from '../domain/answeredWebhooks';
+import type { EnrollmentService } from '../enrollment/enrollmentService';
+import type { VerificationService } from '../verification/verificationService';
 import type { WebhookPlan } from './webhookPlan';
-import { askAgain, askForKey, callIntro, callNotExpected, endCall, loadCallTarget, MAX_PROMPTS, type CallScript, type PhoneCallDeps } from './phoneCallSteps';
+import {
+  askAgain,
+  askForKey,
+  callIntro,
+  callNotExpected,
+  challengeCallTarget,
+  endCall,
+  enrollmentCallTarget,
+  loadCallTarget,
+  MAX_PROMPTS,
+  type CallScript,
+  type PhoneCallDeps,
+} from './phoneCallSteps';
 
 export interface PressKeyDeps extends PhoneCallDeps {
+  readonly enrollment: Pick<EnrollmentService, 'apply' | 'applyAnswering'>;
+  readonly verification: Pick<VerificationService, 'apply' | 'applyAnswering'>;
   /** webhooks: where a read-aloud call's readings are found (their claims; recordCallStatus looks there too). */
-  readonly stores: PhoneCallDeps['stores'] & Pick<Stores, 'webhooks'>;
+  readonly stores: PhoneCallDeps['stores'] & Pick<Stores, 'webhooks' | 'users' | 'challenges'>;
   readonly secrets: Pick<SecretOps, 'open'>;
   readonly helpDesk: HelpDeskNotifier;
   readonly notifier: UserNotifier;
@@ -61,13 +80,26 @@ export class PressKey {
     return {
       kind: 'work',
       carryOut: async () => {
-        const replies = await this.apply(context, callSid, key);
+        const { replies, saved } = await this.apply(context, callSid, key, attempt);
         const after = await loadCallTarget(this.deps, context, callSid);
         if (after.denied) await this.reportDenial(context);
+        // Saved with the record: said exactly as a retry will say it (recall).
+        if (saved) return { ...scriptOf(context, attempt, saved), recorded: true };
         if (after.waiting) return askAgain(context, attempt, replies);
         return endCall(context, replies);
       },
     };
+  }
+
+  /** What the key pressed at prompt `attempt` was answered, as saved with the record it changed; null when none was. */
+  async recall(context: CallbackContext, callSid: string, attempt: number): Promise<CallScript | null> {
+    const id = keyPressWebhookId(callSid, attempt);
+    const { purpose } = context;
+    const { users, challenges } = this.deps.stores;
+    if (purpose.kind === 'notice') return null;
+    const record = purpose.kind === 'enrollment' ? await users.findByAnsweredWebhook(id) : await challenges.findByAnsweredWebhook(id);
+    const answer = record?.answeredWebhooks?.find((a) => a.webhookId === id);
+    return answer ? { ...scriptOf(context, attempt, answer), recorded: true } : null;
   }
 
   /** Whether a prepared answer's writes were made: a reading writes nothing, so it is done once claimed. */
@@ -84,13 +116,25 @@ export class PressKey {
     return askForKey(context, attempt + 1, [reply('voice.call.codeIs', { digits }), reply('voice.call.hearAgain')]);
   }
 
-  private async apply(context: CallbackContext, callSid: string, key: string): Promise<readonly Reply[]> {
-    const { enrollment, verification } = this.deps;
+  /**
+   * Applies the key; the answer is saved with the record in the same save (`saved`), with whether the call then
+   * asks again decided on the record as saved. `saved` is null when it could not be (a send may still add replies).
+   */
+  private async apply(context: CallbackContext, callSid: string, key: string, attempt: number): Promise<{ readonly replies: readonly Reply[]; readonly saved: AnsweredWebhook | null }> {
+    const { enrollment, verification, clock } = this.deps;
     const { purpose } = context;
     // A notice is never a call: nothing waits on a key.
-    if (purpose.kind === 'notice') return [];
-    if (purpose.kind === 'enrollment') return enrollment.apply(purpose.userId, { type: 'callKeyPressed', key, callRef: callSid, send: purpose.send }, { channel: 'voice' });
-    return (await verification.apply(purpose.refId, { type: 'callKeyPressed', key }, 'voice')).replies;
+    if (purpose.kind === 'notice') return { replies: [], saved: null };
+    const webhook = { id: keyPressWebhookId(callSid, attempt), locale: context.locale };
+    if (purpose.kind === 'enrollment') {
+      const event = { type: 'callKeyPressed', key, callRef: callSid, send: purpose.send } as const;
+      const asksAgain = (user: User): boolean => enrollmentCallTarget(user, context, callSid, clock.now()).waiting;
+      const { replies, answer } = await enrollment.applyAnswering(purpose.userId, event, { channel: 'voice' }, { ...webhook, asksAgain });
+      return { replies, saved: answer };
+    }
+    const asksAgain = (challenge: Challenge): boolean => challengeCallTarget(challenge, context, callSid, clock.now()).waiting;
+    const { replies, answer } = await verification.applyAnswering(purpose.refId, { type: 'callKeyPressed', key }, 'voice', { ...webhook, asksAgain });
+    return { replies, saved: answer };
   }
 
   private async reportDenial(context: CallbackContext): Promise<void> {
@@ -100,6 +144,11 @@ export class PressKey {
     // The enrollment machine tells the person itself; a sign-in has no chat of its own, so tell them in Teams.
     if (purpose.kind === 'verification') await this.deps.notifier.notify(purpose.userId, 'teams', reply('verification.deniedOnCall'));
   }
+}
+
+/** What the call says after a key whose answer `saved` holds: the replies, then a new prompt or the end. */
+function scriptOf(context: CallbackContext, attempt: number, saved: AnsweredWebhook): CallScript {
+  return saved.asksAgain ? askAgain(context, attempt, saved.replies) : endCall(context, saved.replies);
 }
 
 function answered(script: CallScript): WebhookPlan<CallScript> {

@@ -15,7 +15,7 @@ import { compareAndSet, ConcurrentUpdateError } from '../serviceKit/compareAndSe
 import { UnknownUserError } from '../enrollment/enrollmentService';
 import { createChallenge, transitionChallenge, type ChallengeContext, type NewChallenge } from './challengeMachine';
 import type { Challenge, ChallengeEvent } from '../domain/challenge';
-import { withAnsweredWebhook, type WebhookAnswering } from '../domain/answeredWebhooks';
+import { answerOf, withAnsweredWebhook, type AnsweredWebhook, type WebhookAnswering } from '../domain/answeredWebhooks';
 
 export class UnknownChallengeError extends Error {
   constructor() {
@@ -141,13 +141,15 @@ export class VerificationService {
    * that a retry finds it there (ChallengeRepository.findByAnsweredWebhook) and the ledger needs no second write.
    * A challenge's effects never add replies, so the answer is final at the save.
    */
-  async applyAnswering(id: string, event: ChallengeEvent, via: Channel, webhook: WebhookAnswering, loaded?: Challenge): Promise<ChallengeOutcome> {
-    return this.applySaving(id, event, via, loaded, webhook);
+  async applyAnswering(id: string, event: ChallengeEvent, via: Channel, webhook: WebhookAnswering<Challenge>, loaded?: Challenge): Promise<ChallengeOutcome & { readonly answer: AnsweredWebhook }> {
+    const outcome = await this.applySaving(id, event, via, loaded, webhook);
+    return { ...outcome, answer: outcome.answer! };
   }
 
-  private async applySaving(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge, webhook?: WebhookAnswering): Promise<ChallengeOutcome> {
+  private async applySaving(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge, webhook?: WebhookAnswering<Challenge>): Promise<ChallengeOutcome & { readonly answer?: AnsweredWebhook }> {
     const { challenges } = this.deps.stores;
     let before: Challenge | undefined;
+    let answered: AnsweredWebhook | undefined;
     const { saved, result } = await compareAndSet(
       { read: () => challenges.get(id), replace: (next) => challenges.replace(next) },
       async (challenge) => {
@@ -156,7 +158,8 @@ export class VerificationService {
         if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);
         if (!webhook) return { next: result.state, result };
         // Saved even when the event changes nothing else: the answer must be where the retry looks.
-        const answer = { webhookId: webhook.id, locale: webhook.locale, replies: result.replies };
+        const answer = answerOf(webhook, result.replies, result.state);
+        answered = answer;
         return { next: { ...result.state, answeredWebhooks: withAnsweredWebhook(result.state.answeredWebhooks, answer) }, result };
       },
       { loaded: loaded?.id === id ? loaded : undefined, missing: () => new UnknownChallengeError() },
@@ -165,7 +168,7 @@ export class VerificationService {
     const previous = before!;
     for (const effect of result.effects) await this.deps.effects.run(effect, previous.locale);
     if (previous.status === 'pending' && saved.status !== 'pending') this.deps.onEnded?.(saved);
-    return { challenge: saved, replies: result.replies };
+    return { challenge: saved, replies: result.replies, ...(answered ? { answer: answered } : {}) };
   }
 
   /**

@@ -25,7 +25,7 @@ export interface TwilioWebhookDeps {
   /** One use case per inbound event. */
   readonly sms: Pick<ReceiveText, 'plan' | 'done' | 'recall'>;
   readonly answerCall: Pick<AnswerCall, 'plan' | 'done'>;
-  readonly pressKey: Pick<PressKey, 'plan' | 'done'>;
+  readonly pressKey: Pick<PressKey, 'plan' | 'done' | 'recall'>;
   readonly callStatus: Pick<RecordCallStatus, 'record' | 'recorded'>;
   readonly messageStatus: Pick<RecordDeliveryStatus, 'record' | 'recorded'>;
   /** Runs each delivery once (a retry gets the first delivery's answer). */
@@ -87,8 +87,15 @@ export class TwilioWebhooks {
     // A read-aloud call's answer holds the code: what a retry hears is a goodbye, never the code.
     const keep = context.mode === 'readCode' ? () => this.voiceFault(context.locale, reply('voice.call.giveUp')) : undefined;
     const done = (): Promise<boolean> | boolean => (step === 'answer' ? this.deps.answerCall.done(context, callSid) : this.deps.pressKey.done());
-    // A prepared answer (a machine's hang-up, a code's reading) stands once its use case says it was carried out.
-    const recall = async (entry: LedgerEntry | null): Promise<string | null> => (entry?.prepared !== undefined && (await done()) ? entry.prepared : null);
+    const rendered = (script: CallScript): string => renderVoice(this.voiceScript(context, script), this.deps.render);
+    // A prepared answer (a machine's hang-up, a code's reading) stands once its use case says it was carried out;
+    // a key the machine decided on is answered from the record it changed.
+    const recall = async (entry: LedgerEntry | null): Promise<string | null> => {
+      if (entry?.prepared !== undefined) return (await done()) ? entry.prepared : null;
+      const script = step === 'key' ? await this.deps.pressKey.recall(context, callSid, attempt) : null;
+      if (!script) return null;
+      return keep ? keep() : rendered(script);
+    };
     return this.planned(
       'voice',
       id,
@@ -102,7 +109,8 @@ export class TwilioWebhooks {
         step === 'answer'
           ? this.deps.answerCall.plan(context, callSid, isMachine(params['AnsweredBy']))
           : this.deps.pressKey.plan(context, callSid, params['Digits'] ?? '', attempt),
-      (script) => renderVoice(this.voiceScript(context, script), this.deps.render),
+      rendered,
+      (script) => script.recorded === true,
     );
   }
 
