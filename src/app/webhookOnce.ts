@@ -90,7 +90,8 @@ export class WebhookOnce {
       const { answer, recorded } = typeof processed === 'string' ? { answer: processed, recorded: false } : processed;
       const carried = options.carrying;
       // What is recorded is the answer itself: where it must be replaced for retries, the ledger keeps that.
-      const kept = carried ? ('prepared' in carried ? carried.prepared : carried.response) : options.keep ? options.keep(answer) : answer;
+      // A prepared answer stands for work that was done; a fault's answer is kept instead.
+      const kept = carried && 'response' in carried ? carried.response : carried && recorded ? carried.prepared : options.keep ? options.keep(answer) : answer;
       if (!this.answerFindable(options, recorded, how)) await this.deps.ledger.complete(id, kept).catch(this.deps.onLedgerError);
       return { answer, kept };
     })();

@@ -192,7 +192,7 @@ export class TwilioWebhooks {
     if (planned.kind === 'prepared') {
       const { carryOut, retryAnswer } = planned;
       const prepared = keep ? keep(render(retryAnswer)) : render(retryAnswer);
-      return this.once(webhook, id, onFault, stillWorking, async () => ({ answer: render(await carryOut()), recorded: true }), { recall, carrying: { prepared } });
+      return this.once(webhook, id, onFault, stillWorking, async () => ({ answer: render(await carryOut()), recorded: true }), { recall, carrying: { prepared }, ...(keep ? { keep } : {}) });
     }
     const { carryOut } = planned;
     return this.once(
