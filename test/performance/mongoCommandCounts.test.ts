@@ -372,11 +372,32 @@ describe('MongoDB commands per API sign-in verification (the use case; the per-c
  *   anywhere, which a retry takes over once stale (as before); a crash after it leaves the answer on the record,
  *   which the retry repeats. One difference: a first delivery still alive past the takeover delay (30 s) that
  *   saves just after a retry looked for its answer is rerun, where a ledger answer would have stopped the
- *   takeover; the takeover presumes such a delivery dead in both schemes. Status callbacks write the ledger once too: their
- *   answer is always empty TwiML, and the status record, written last by the use case, tells a retry the report
- *   was dealt with (RecordDeliveryStatus/RecordCallStatus.recorded). What still writes the ledger twice: webhooks
- *   that save no record (STOP/START/HELP, an unknown number, a sign-in challenge's code, voice answer and keys), an
- *   answer kept otherwise for retries (a read-aloud code), and an answer a refused send extended after the save.
+ *   takeover; the takeover presumes such a delivery dead in both schemes.
+ * - Every Twilio webhook writes the ledger once (its claim; each kind counted above, with its retry), found by a
+ *   retry in one of three ways. (1) The claim carries the answer when the use case knows it from reads alone
+ *   (src/app/webhookPlan.ts; the use case plans before the claim, so a retry plans too and loses the claim):
+ *   final when nothing is written — HELP, an unknown number, RESET from a number nobody or several people
+ *   registered, a call answered by a person or not expected, silence and keys on a call nothing waits for; or
+ *   prepared when the processing still writes — STOP/START (the opt-out record, written after the audit, tells a
+ *   retry it was done: its time is at least the claim's; a newer keyword recorded since supersedes this one, which
+ *   must then not be recorded after it), a call answered by a machine (the attempt's voicemail failure), and a
+ *   read-aloud code (nothing written: the reading's claim, carrying the goodbye retries hear, is what notes the
+ *   reading for the silence after it and for the status callback, so the separate code-read mark is gone). A
+ *   prepared claim with no such record is taken over once stale, as before; a fault is completed with its apology,
+ *   as before. (2) The answer is saved with the record the use case writes anyway, in its compare-and-set save:
+ *   an SMS code reply (enrollment or sign-in challenge) and a key the machine decides on ('#', '0', others, with
+ *   whether the call asks again decided on the record as saved); challenges carry the same bounded list and index
+ *   as users. (3) Status callbacks: their answer is always empty TwiML, and the status record, written last by the
+ *   use case, tells a retry the report was dealt with (RecordDeliveryStatus/RecordCallStatus.recorded).
+ *   One difference from before: a fault while planning (a store read failing before the claim) is answered with
+ *   the apology and claims nothing, like a ledger fault; the retry then plans and processes afresh.
+ *   Still two ledger writes (the claim, then the answer): RESET from the one person's registered mobile (the
+ *   answer is a single-use link known only after the limits are taken and the grant stored; the grant keeps only
+ *   the token's hash, so saving the link with it would keep a usable link next to its hash, and a refusal's answer
+ *   depends on the counters just taken); an answer a refused send extended after the save (known only after the
+ *   send's outcome, which comes after the save: recording it anywhere is a second write, the ledger's the
+ *   cheapest); a key on a read-aloud call other than a reading (its retries hear the goodbye, which the ledger
+ *   keeps); and any fault's apology.
  *   A retry behind more newer answers on the same record than the list keeps (8) finds none and waits for the
  *   claim to go stale, then is processed against the state as it is then.
  */
