@@ -7,7 +7,7 @@ import type { PersonSummary, Refusal } from '../src/helpdesk/helpDeskService';
 import { formatPasscode } from '../src/helpdesk/temporaryAccessPass';
 import type { I18n } from '../src/i18n';
 import { DIALOG_IDS } from './kit/dialogIds';
-import type { DialogServices } from './kit/dialogServices';
+import { turnServices, type DialogServices } from './kit/dialogServices';
 import { requesterOf, turnUser } from './kit/turnUser';
 import { phrases, readInput, type CardData } from './kit/turnInput';
 import { cardData, choice, sendCard, type ShownChoicesState } from './kit/sendCards';
@@ -98,7 +98,7 @@ export class HelpDeskDialog extends Dialog<HelpDeskOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: HelpDeskOptions): Promise<DialogTurnResult> {
-    const helpDesk = this.services.helpDesk;
+    const helpDesk = turnServices(this.services, dc.context).helpDesk;
     const command = options?.command;
     if (!helpDesk || !command) return dc.endDialog();
     const requester = requesterOf(dc.context);
@@ -161,7 +161,8 @@ export class HelpDeskDialog extends Dialog<HelpDeskOptions> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as HelpDeskState;
     const confirming = state.confirming;
-    if (!confirming || !this.services.helpDesk) return dc.endDialog();
+    const helpDesk = turnServices(this.services, dc.context).helpDesk;
+    if (!confirming || !helpDesk) return dc.endDialog();
     const locale = turnUser(dc.context).locale;
     const input = readInput(dc.context);
     // "1"/"2" typed against the card's numbered text version mean its first/second button.
@@ -172,13 +173,13 @@ export class HelpDeskDialog extends Dialog<HelpDeskOptions> {
     // A card left over from a question about someone else answers nothing here.
     const no = value ? forThisPerson && value.action === HELP_DESK_CANCEL : matchesPhrase(input.text, [...phrases(i18n, locale, 'no', 'helpdesk'), ...phrases(i18n, locale, 'cancel')]);
     if (yes) {
-      const result = await this.services.helpDesk.requireReRegistration(requesterOf(dc.context), confirming.upn);
+      const result = await helpDesk.requireReRegistration(requesterOf(dc.context), confirming.upn);
       const text = result.kind === 'done' ? this.t(dc, 'helpdesk.reRegister.done', { upn: confirming.upn, count: result.removed }) : this.refusal(dc, result, confirming.upn);
       return this.finish(dc, text);
     }
     if (no) return this.finish(dc, this.t(dc, 'helpdesk.reRegister.cancelled'));
     await this.say(dc, [this.t(dc, 'helpdesk.reRegister.askAgain')]);
-    const found = await this.services.helpDesk.lookUp(requesterOf(dc.context), confirming.upn);
+    const found = await helpDesk.lookUp(requesterOf(dc.context), confirming.upn);
     if (found.kind !== 'found') return this.finish(dc, this.refusal(dc, found, confirming.upn));
     await this.askToConfirm(dc, found.person);
     return Dialog.EndOfTurn;

@@ -11,7 +11,7 @@ import { matchesPhrase, matchOption, normaliseTyped } from './typed/choiceMatche
 import type { CardChoice, CardPicker } from './cards/adaptiveCards';
 import { SignetDialog } from './signetDialog';
 import { DIALOG_IDS } from './kit/dialogIds';
-import type { DialogServices } from './kit/dialogServices';
+import { turnServices, type DialogServices } from './kit/dialogServices';
 import { turnUser } from './kit/turnUser';
 import { applyEvent, loadUser } from './kit/turnRecord';
 import { phrases, type GlobalCommand, type TurnInput } from './kit/turnInput';
@@ -148,7 +148,7 @@ export class ManageMethodsDialog extends SignetDialog {
       case 'done':
         return this.endWith(dc, [reply('teams.manage.closed')]);
       case 'setDefault': {
-        const replies = await this.services.enrollment.changeSecurityInfo(turnUser(dc.context).id, { type: 'setDefault', methodId: request.methodId ?? '' }, { channel: 'teams' });
+        const replies = await turnServices(this.services, dc.context).enrollment.changeSecurityInfo(turnUser(dc.context).id, { type: 'setDefault', methodId: request.methodId ?? '' }, { channel: 'teams' });
         return this.reshow(dc, replies);
       }
       case 'remove':
@@ -190,7 +190,7 @@ export class ManageMethodsDialog extends SignetDialog {
   }
 
   private async remove(dc: DialogContext, methodId: string): Promise<DialogTurnResult> {
-    const replies = await this.services.enrollment.changeSecurityInfo(turnUser(dc.context).id, { type: 'removeMethod', methodId }, { channel: 'teams' });
+    const replies = await turnServices(this.services, dc.context).enrollment.changeSecurityInfo(turnUser(dc.context).id, { type: 'removeMethod', methodId }, { channel: 'teams' });
     // The last sign-in method cannot go: say who can help.
     const extra = replies.some((r) => r.key === 'manage.remove.lastMfaMethod') ? helpDeskReplies(this.services, turnUser(dc.context).locale) : [];
     return this.reshow(dc, [...replies, ...extra]);

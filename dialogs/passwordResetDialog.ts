@@ -7,7 +7,7 @@ import type { ResetCheckMethod, ResetCheckOption } from '../src/app/resetCheckRu
 import type { Reply } from '../src/domain/effects';
 import { matchOption, matchOptionByWords, matchesPhrase } from './typed/choiceMatcher';
 import { DIALOG_IDS } from './kit/dialogIds';
-import type { DialogServices, PasswordResetServices } from './kit/dialogServices';
+import { turnServices, type DialogServices, type PasswordResetServices } from './kit/dialogServices';
 import { turnUser } from './kit/turnUser';
 import { loadUser } from './kit/turnRecord';
 import { cardCommand, phrases, readInput, type TurnInput } from './kit/turnInput';
@@ -35,7 +35,7 @@ export class PasswordResetDialog extends Dialog {
   }
 
   override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const reset = this.services.passwordReset;
+    const reset = turnServices(this.services, dc.context).passwordReset;
     if (!reset) return this.end(dc, [this.t(dc, 'teams.reset.notOffered'), ...this.helpDesk(dc)]);
     const user = await loadUser(this.services, dc.context);
     if (reset.options(user).length === 0) return this.end(dc, [this.t(dc, 'teams.reset.noMethods'), ...this.helpDesk(dc)]);
@@ -52,7 +52,7 @@ export class PasswordResetDialog extends Dialog {
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const reset = this.services.passwordReset;
+    const reset = turnServices(this.services, dc.context).passwordReset;
     const input = readInput(dc.context);
     if (!reset) return this.end(dc, [this.t(dc, 'teams.reset.notOffered')]);
     if (input.value?.action === CANCEL_ACTION || cardCommand(input) === 'cancel' || (!input.value && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'cancel')))) return this.end(dc, [this.t(dc, 'teams.reset.cancelled')]);

@@ -31,12 +31,22 @@ export interface DialogServices {
   /** "I forgot my password" in the chat; absent: the journey is not offered. */
   readonly passwordReset?: PasswordResetServices;
   /**
-   * How many writing service calls the running turn has made so far (the bot counts them). The turn's copy of the
+   * How many writing service calls the turn has made so far (the bot counts them, per turn). The turn's copy of the
    * record is trusted only while this is unchanged; absent: no copy is kept and every `loadUser` reads the store.
    */
-  readonly turnWrites?: () => number;
+  readonly turnWrites?: (context: TurnContext) => number;
+  /**
+   * These services as this turn must call them: the writing ones note each call on the turn (so a turn that changed
+   * something is never re-run). Absent: the services are called as they are. Reach them through `turnServices`.
+   */
+  readonly forTurn?: (context: TurnContext) => DialogServices;
   /** What a typed message means (intents and entities per locale), asked at every step (kit/understandTurn.ts). */
   readonly nlu: Nlu;
   /** Keeps the language the person chose for this conversation; absent: the language follows Teams only. */
   readonly keepLanguage?: (context: TurnContext, locale: string) => Promise<void>;
+}
+
+/** The services this turn calls its writing use cases through (see DialogServices.forTurn). */
+export function turnServices(services: DialogServices, context: TurnContext): DialogServices {
+  return services.forTurn ? services.forTurn(context) : services;
 }

@@ -4,7 +4,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Reply } from '../../src/domain/effects';
 import type { User } from '../../src/domain/user';
 import type { EnrollmentEvent } from '../../src/enrollment/enrollmentTypes';
-import type { DialogServices } from './dialogServices';
+import { turnServices, type DialogServices } from './dialogServices';
 import { turnUser } from './turnUser';
 
 const TURN_RECORD = Symbol('signet:turnRecord');
@@ -18,14 +18,14 @@ interface TurnRecord {
 /** Keeps `user` as this turn's copy of the record: dialogs read it instead of the store (one read per turn). */
 export function setTurnRecord(services: DialogServices, context: TurnContext, user: User): void {
   if (!services.turnWrites) return;
-  const record: TurnRecord = { user, writes: services.turnWrites() };
+  const record: TurnRecord = { user, writes: services.turnWrites(context) };
   context.turnState.set(TURN_RECORD, record);
 }
 
 /** The turn's copy of the record if no write has made it stale since it was kept. */
 function keptRecord(services: DialogServices, context: TurnContext): User | undefined {
   const kept = context.turnState.get(TURN_RECORD) as TurnRecord | undefined;
-  return kept && services.turnWrites && kept.writes === services.turnWrites() ? kept.user : undefined;
+  return kept && services.turnWrites && kept.writes === services.turnWrites(context) ? kept.user : undefined;
 }
 
 /** Drops the turn's copy (the turn is re-run on fresh state): the next `loadUser` reads the store. */
@@ -38,7 +38,7 @@ export async function loadUser(services: DialogServices, context: TurnContext): 
   const kept = keptRecord(services, context);
   if (kept) return kept;
   // The bot created the record at the start of the turn; this reads the latest version.
-  const user = await services.enrollment.ensureUser(turnUser(context).profile);
+  const user = await turnServices(services, context).enrollment.ensureUser(turnUser(context).profile);
   setTurnRecord(services, context, user);
   return user;
 }
@@ -48,7 +48,7 @@ export async function applyEvent(services: DialogServices, context: TurnContext,
   const loaded = keptRecord(services, context);
   // Forgotten first: should the call fail half-way, nothing later in the turn trusts the old copy.
   forgetTurnRecord(context);
-  const { replies, user } = await services.enrollment.applyReturningUser(turnUser(context).id, event, { channel: 'teams' }, loaded);
+  const { replies, user } = await turnServices(services, context).enrollment.applyReturningUser(turnUser(context).id, event, { channel: 'teams' }, loaded);
   setTurnRecord(services, context, user);
   return replies;
 }

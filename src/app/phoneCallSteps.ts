@@ -4,7 +4,8 @@
 import { reply, type Reply } from '../domain/effects';
 import { isSameSend, type DeliveryFailure } from '../domain/enrollmentRecord';
 import { hashKeyParams } from '../domain/rules/hashKeyName';
-import type { SealedSecret } from '../domain/user';
+import type { SealedSecret, User } from '../domain/user';
+import type { Challenge } from '../domain/challenge';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { EnrollmentService } from '../enrollment/enrollmentService';
 import type { VerificationService } from '../verification/verificationService';
@@ -23,6 +24,8 @@ export type CallStep =
 export interface CallScript {
   readonly locale: string;
   readonly steps: readonly CallStep[];
+  /** True when this script was saved with the record the key changed, where PressKey.recall finds it for a retry. */
+  readonly recorded?: boolean;
 }
 
 export interface PhoneCallDeps {
@@ -55,19 +58,28 @@ const NOTHING: CallTarget = { waiting: false, failed: false, sealedCode: null, d
 export async function loadCallTarget(deps: PhoneCallDeps, context: CallbackContext, callSid: string): Promise<CallTarget> {
   const { stores, clock } = deps;
   const { purpose } = context;
-  if (purpose.kind === 'enrollment') {
-    const enrollment = (await stores.users.get(purpose.userId))?.enrollment;
-    if (!enrollment || enrollment.id !== purpose.refId) return NOTHING;
-    const step = enrollment.step;
-    if (step.name === 'failed') return { ...NOTHING, denied: step.reason === 'deniedByPhone' };
-    if (step.name !== 'codeSent') return NOTHING;
-    const waiting = step.delivery === 'voice' && isSameSend(step, purpose.send, callSid) && clock.now() < step.expiresAt;
-    return { waiting, failed: step.deliveryFailure !== null, sealedCode: step.sealedCode, denied: false, number: step.target.type === 'phone' ? step.target.number : null };
-  }
-  const challenge = await stores.challenges.get(purpose.refId);
+  if (purpose.kind === 'enrollment') return enrollmentCallTarget(await stores.users.get(purpose.userId), context, callSid, clock.now());
+  return challengeCallTarget(await stores.challenges.get(purpose.refId), context, callSid, clock.now());
+}
+
+/** What the person's record says about the enrollment call `callSid` at `now` (see loadCallTarget). */
+export function enrollmentCallTarget(user: User | null, context: CallbackContext, callSid: string, now: number): CallTarget {
+  const { purpose } = context;
+  const enrollment = user?.enrollment;
+  if (purpose.kind !== 'enrollment' || !enrollment || enrollment.id !== purpose.refId) return NOTHING;
+  const step = enrollment.step;
+  if (step.name === 'failed') return { ...NOTHING, denied: step.reason === 'deniedByPhone' };
+  if (step.name !== 'codeSent') return NOTHING;
+  const waiting = step.delivery === 'voice' && isSameSend(step, purpose.send, callSid) && now < step.expiresAt;
+  return { waiting, failed: step.deliveryFailure !== null, sealedCode: step.sealedCode, denied: false, number: step.target.type === 'phone' ? step.target.number : null };
+}
+
+/** What a sign-in challenge says about its call `callSid` at `now` (see loadCallTarget). */
+export function challengeCallTarget(challenge: Challenge | null, context: CallbackContext, callSid: string, now: number): CallTarget {
+  const { purpose } = context;
   if (!challenge || challenge.userId !== purpose.userId || challenge.method !== 'voice') return NOTHING;
   const sameCall = challenge.deliveryRef == null || challenge.deliveryRef === callSid;
-  const waiting = challenge.status === 'pending' && sameCall && clock.now() < challenge.expiresAt;
+  const waiting = challenge.status === 'pending' && sameCall && now < challenge.expiresAt;
   return { waiting, failed: false, sealedCode: challenge.sealedCode, denied: challenge.status === 'denied' && challenge.reason === 'deniedByUser', number: challenge.target };
 }
 

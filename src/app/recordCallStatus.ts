@@ -6,7 +6,7 @@ import type { DeliveryFailure } from '../domain/enrollmentRecord';
 import type { CallbackContext } from '../config/callbackUrls';
 import type { Stores } from '../ports/repositories';
 import { failCall, loadCallTarget, type PhoneCallDeps } from './phoneCallSteps';
-import { codeReadMark } from './pressKey';
+import { codeWasRead } from './pressKey';
 
 export interface CallStatusReport {
   readonly callSid: string;
@@ -44,7 +44,7 @@ export class RecordCallStatus {
     let reason = report.failure;
     if (reason === null && status === 'completed') {
       if (report.answeredByMachine) reason = 'voicemail';
-      else if (context.mode !== 'readCode' || (await this.deps.stores.webhooks.get(codeReadMark(callSid))) === null) reason = 'notConfirmed';
+      else if (context.mode !== 'readCode' || !(await codeWasRead(this.deps.stores.webhooks, callSid))) reason = 'notConfirmed';
     }
     if (reason !== null) await failCall(this.deps, context, callSid, reason);
   }

@@ -1,11 +1,16 @@
 // Runs each webhook delivery once across instances through the WebhookLedger (claim → process → complete), and
 // makes a retry that arrives while the first delivery is still running wait, bounded, for that delivery's answer:
 // by polling the shared ledger, or sooner through an in-process promise when the first runs in this process.
-// When the processing saved its answer with the record it changed (in that record's compare-and-set save), the
-// ledger is not written again: the claim is its one write, and a retry finds the answer through `recall`.
+// The claim is a delivery's one ledger write wherever the answer can be found without a second: the claim carries
+// the answer when it is known before processing (final, or prepared while the processing still writes: a retry
+// answers it once the processing's own record shows it done), or the processing saves its answer with the record
+// it changed (in that record's compare-and-set save). A retry finds those answers through `recall`.
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../ports/clock';
-import type { WebhookLedger } from '../ports/repositories';
+import type { ClaimCarrying, ProcessedWebhook, WebhookLedger } from '../ports/repositories';
+
+/** A delivery's ledger entry as a retry reads it (what `recall` is given). */
+export type LedgerEntry = ProcessedWebhook;
 
 export interface RetryWait {
   /**
@@ -33,10 +38,16 @@ export interface OnceOptions {
   /** What the ledger keeps for retries, when the answer itself must not be repeated (it speaks a code). */
   readonly keep?: (answer: string) => string;
   /**
-   * The answer the first delivery saved with the record it changed (see Processed.recorded), or null when there
-   * is none (yet): how a retry finds an answer that was not written to the ledger.
+   * The answer the first delivery saved with the record it changed (see Processed.recorded), or the claim's
+   * prepared answer once that record shows the processing done; null when there is none (yet): how a retry finds
+   * an answer that was not written to the ledger. `entry`: the ledger entry as just read (null: gone).
    */
-  readonly recall?: () => Promise<string | null>;
+  readonly recall?: (entry: ProcessedWebhook | null) => Promise<string | null>;
+  /**
+   * The answer, when the use case knew it before processing: the claim carries it. `response`: final (`work` only
+   * hands it back); `prepared`: `work` still writes, and returns it `recorded` (a fault is completed as usual).
+   */
+  readonly carrying?: ClaimCarrying;
   /** A retry's answer when the first delivery is still running after the bound. */
   readonly stillWorking: () => string;
 }
@@ -69,17 +80,19 @@ export class WebhookOnce {
    * `work` should answer faults itself; a store fault in the ledger rejects (the caller answers it).
    */
   async run(id: string, work: () => Promise<string | Processed>, options: OnceOptions): Promise<string> {
-    if (await this.deps.ledger.claim(id, this.deps.clock.now())) return this.process(id, work, options);
+    if (await this.deps.ledger.claim(id, this.deps.clock.now(), options.carrying)) return this.process(id, work, options, 'claimed');
     return this.awaitFirst(id, work, options);
   }
 
-  private async process(id: string, work: () => Promise<string | Processed>, options: OnceOptions): Promise<string> {
+  private async process(id: string, work: () => Promise<string | Processed>, options: OnceOptions, how: 'claimed' | 'takenOver'): Promise<string> {
     const done = (async () => {
       const processed = await work();
       const { answer, recorded } = typeof processed === 'string' ? { answer: processed, recorded: false } : processed;
+      const carried = options.carrying;
       // What is recorded is the answer itself: where it must be replaced for retries, the ledger keeps that.
-      const kept = options.keep ? options.keep(answer) : answer;
-      if (!(recorded && options.recall && !options.keep)) await this.deps.ledger.complete(id, kept).catch(this.deps.onLedgerError);
+      // A prepared answer stands for work that was done; a fault's answer is kept instead.
+      const kept = carried && 'response' in carried ? carried.response : carried && recorded ? carried.prepared : options.keep ? options.keep(answer) : answer;
+      if (!this.answerFindable(options, recorded, how)) await this.deps.ledger.complete(id, kept).catch(this.deps.onLedgerError);
       return { answer, kept };
     })();
     const kept = done.then(
@@ -93,6 +106,18 @@ export class WebhookOnce {
       // Only our own entry: a takeover in this process may have replaced it meanwhile.
       if (this.running.get(id) === kept) this.running.delete(id);
     }
+  }
+
+  /**
+   * Whether a retry finds the answer without the ledger being completed: the fresh claim carried it (final), or
+   * the processing recorded it where `recall` looks (prepared, or saved with its record). A claim taken over may
+   * carry another delivery's prepared answer, so that one is completed.
+   */
+  private answerFindable(options: OnceOptions, recorded: boolean, how: 'claimed' | 'takenOver'): boolean {
+    const carried = options.carrying;
+    if (carried && 'response' in carried) return how === 'claimed';
+    if (carried) return how === 'claimed' && recorded && options.recall !== undefined;
+    return recorded && options.recall !== undefined && !options.keep;
   }
 
   private async awaitFirst(id: string, work: () => Promise<string | Processed>, options: OnceOptions): Promise<string> {
@@ -109,16 +134,16 @@ export class WebhookOnce {
       // Looked for only while the ledger has no answer. Unlike a ledger answer, one saved with the record just
       // after this look does not stop a takeover below: only a first delivery slower than takeOverAfterMs, which
       // the takeover presumes dead anyway, can be rerun that way.
-      const recalled = entry?.response == null && options.recall ? await options.recall() : null;
+      const recalled = entry?.response == null && options.recall ? await options.recall(entry) : null;
       if (recalled !== null) return recalled;
       const now = clock.now();
       if (entry === null) {
         // Gone: it outlived the retention (or the memory bound) since it was claimed; it may be claimed afresh.
-        if (await ledger.claim(id, now)) return this.process(id, work, options);
+        if (await ledger.claim(id, now, options.carrying)) return this.process(id, work, options, 'claimed');
       } else if (entry.response !== null) {
         return entry.response;
       } else if (now - entry.at >= this.wait.takeOverAfterMs && (await ledger.takeOver(id, entry.at, now))) {
-        return this.process(id, work, options);
+        return this.process(id, work, options, 'takenOver');
       }
       const left = deadline - performance.now();
       if (left <= 0) return options.stillWorking();

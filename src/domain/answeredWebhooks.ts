@@ -7,6 +7,21 @@ export interface AnsweredWebhook {
   readonly webhookId: string;
   readonly locale: string;
   readonly replies: readonly Reply[];
+  /** A call's key press: after the replies the call asks for a key again (else it ends). Absent for texts. */
+  readonly asksAgain?: boolean;
+}
+
+/** The webhook being answered and the locale its answer is given in. */
+export interface WebhookAnswering<R = never> {
+  readonly id: string;
+  readonly locale: string;
+  /** For a call: whether the call asks for a key again, decided on the record as this very save leaves it. */
+  readonly asksAgain?: (saved: R) => boolean;
+}
+
+/** The answer a webhook is given, as saved with the record `saved`. */
+export function answerOf<R>(webhook: WebhookAnswering<R>, replies: readonly Reply[], saved: R): AnsweredWebhook {
+  return { webhookId: webhook.id, locale: webhook.locale, replies, ...(webhook.asksAgain ? { asksAgain: webhook.asksAgain(saved) } : {}) };
 }
 
 /**

@@ -1,4 +1,5 @@
 // A sign-in verification challenge: stored state, events and outcome vocabulary of the verification machine.
+import type { AnsweredWebhook } from './answeredWebhooks';
 import type { Channel, SealedSecret } from './user';
 import type { DeliveryFailure } from './enrollmentRecord';
 
@@ -57,6 +58,8 @@ export interface Challenge {
   readonly callbackUrl?: string | null;
   /** The person's challenge turn this challenge was started in (see VerificationService.start); absent on older ones. */
   readonly turn?: number;
+  /** What the webhooks this challenge answered were answered, saved with it for their retries (see answeredWebhooks.ts). */
+  readonly answeredWebhooks?: readonly AnsweredWebhook[];
   readonly version: number;
 }
 

@@ -2,7 +2,7 @@
 // (retrying a lost race on fresh data), then carry out the effects and feed their outcome back as events.
 import type { Effect, Reply } from '../domain/effects';
 import type { Channel, NewUser, User } from '../domain/user';
-import { withAnsweredWebhook } from '../domain/answeredWebhooks';
+import { answerOf, withAnsweredWebhook, type AnsweredWebhook, type WebhookAnswering } from '../domain/answeredWebhooks';
 import { type Stores } from '../ports/repositories';
 import { DuplicateKeyError } from '../ports/storeErrors';
 import type { RandomSource } from '../security/random';
@@ -37,11 +37,7 @@ export interface Origin {
   readonly actor?: string;
 }
 
-/** The webhook being answered and the locale its answer is given in. */
-export interface WebhookAnswering {
-  readonly id: string;
-  readonly locale: string;
-}
+export type { WebhookAnswering } from '../domain/answeredWebhooks';
 
 // A send's refusal is fed back as an event; bound how deep that can go.
 const MAX_FEEDBACK_DEPTH = 3;
@@ -88,9 +84,15 @@ export class EnrollmentService {
    * `recorded` is false when the answer is not saved (the event sends something, whose refusal would add replies
    * after the save): the caller then keeps the answer itself.
    */
-  async applyAnswering(userId: string, event: EnrollmentEvent, origin: Origin, webhook: WebhookAnswering, loaded?: User): Promise<{ readonly replies: readonly Reply[]; readonly recorded: boolean }> {
+  async applyAnswering(
+    userId: string,
+    event: EnrollmentEvent,
+    origin: Origin,
+    webhook: WebhookAnswering<User>,
+    loaded?: User,
+  ): Promise<{ readonly replies: readonly Reply[]; readonly recorded: boolean; readonly answer: AnsweredWebhook | null }> {
     const { replies, recordedAnswer } = await this.applyAt(userId, event, origin, 0, loaded, webhook);
-    return { replies, recorded: recordedAnswer };
+    return { replies, recorded: recordedAnswer !== null, answer: recordedAnswer };
   }
 
   /** Removes a method or sets the default, with the same compare-and-set save and audit as enrollment. */
@@ -107,8 +109,9 @@ export class EnrollmentService {
     origin: Origin,
     depth: number,
     loaded?: User,
-    webhook?: WebhookAnswering,
-  ): Promise<{ replies: Reply[]; user: User; recordedAnswer: boolean }> {
+    webhook?: WebhookAnswering<User>,
+  ): Promise<{ replies: Reply[]; user: User; recordedAnswer: AnsweredWebhook | null }> {
+    let answered: AnsweredWebhook | null = null;
     const { result, feedback, saved } = await this.saveTransition(userId, loaded, (user, now) => {
       const result = transitionEnrollment(user, event, {
         now,
@@ -121,7 +124,8 @@ export class EnrollmentService {
       // Only an answer no send can still add to (a refused send is fed back with replies of its own) is final at
       // the save; saved even when the event changes nothing else, as the answer must be where the retry looks.
       if (!webhook || result.effects.some(isSend)) return result;
-      const answer = { webhookId: webhook.id, locale: webhook.locale, replies: result.replies };
+      const answer = answerOf(webhook, result.replies, result.state);
+      answered = answer;
       return { ...result, state: { ...result.state, answeredWebhooks: withAnsweredWebhook(result.state.answeredWebhooks, answer) } };
     });
     const replies = [...result.replies];
@@ -137,7 +141,7 @@ export class EnrollmentService {
       }
     }
     // No send, so nothing was fed back: the replies are the ones saved with the record.
-    return { replies, user: latest, recordedAnswer: webhook !== undefined && !result.effects.some(isSend) };
+    return { replies, user: latest, recordedAnswer: webhook !== undefined && !result.effects.some(isSend) ? answered : null };
   }
 
   /**

@@ -44,6 +44,8 @@ export interface ChallengeRepository {
   get(id: string): Promise<Challenge | null>;
   /** Same contract as UserRepository.replace: compare-and-set on version, null on a lost race. */
   replace(challenge: Challenge): Promise<Challenge | null>;
+  /** The challenge whose `answeredWebhooks` holds this webhook id, or null. Used by a webhook's retry. */
+  findByAnsweredWebhook(webhookId: string): Promise<Challenge | null>;
   /** The user's challenges with status 'pending' and expiresAt > now, newest first. */
   findPendingByUser(userId: string, now: number): Promise<Challenge[]>;
   /** Pending, unexpired challenges whose target is this phone number, newest first. */
@@ -104,7 +106,19 @@ export interface ProcessedWebhook {
   /** The TwiML answered, once known; null while the first delivery is still being processed. */
   readonly response: string | null;
   readonly at: number;
+  /**
+   * What a retry is answered once the processing's own record shows it done, when that answer was known before the
+   * processing (carried by the claim: see ClaimCarrying). Absent when the claim carried none.
+   */
+  readonly prepared?: string;
 }
+
+/**
+ * What a claim may carry, so that it is the delivery's one ledger write: `response` when the answer is final before
+ * anything is processed (nothing follows the claim), `prepared` when the answer is known but the processing still
+ * writes (a retry answers it once that write is found; until then it waits, and a dead claim is taken over).
+ */
+export type ClaimCarrying = { readonly response: string } | { readonly prepared: string };
 
 /** How long a webhook's answer is kept for its retries unless configured (WEBHOOK_LEDGER_RETENTION_HOURS). */
 export const DEFAULT_WEBHOOK_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -116,8 +130,8 @@ export const DEFAULT_WEBHOOK_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
  * a bounded number (the oldest go first), so an id older than that may be claimed afresh.
  */
 export interface WebhookLedger {
-  /** True for the first claim of `id`; false when it was claimed before (a retry). */
-  claim(id: string, now: number): Promise<boolean>;
+  /** True for the first claim of `id`; false when it was claimed before (a retry). `carrying`: see ClaimCarrying. */
+  claim(id: string, now: number, carrying?: ClaimCarrying): Promise<boolean>;
   /**
    * Takes over a claim that was never completed and was taken at `claimedAt` (its processing presumably
    * crashed): exactly one of any number of concurrent callers gets true, and the entry then reads as claimed at

@@ -14,6 +14,7 @@ export class MemoryChallengeRepository implements ChallengeRepository {
   private readonly pendingByExpiry = new RankedIds();
   /** Challenge id by person and turn: the unique key that makes creating a challenge its turn's claim. */
   private readonly idByTurn = new Map<string, string>();
+  private readonly idByAnsweredWebhook = new Map<string, string>();
 
   async create(challenge: Challenge): Promise<Challenge> {
     if (this.byId.has(challenge.id)) throw new DuplicateKeyError('id');
@@ -42,6 +43,12 @@ export class MemoryChallengeRepository implements ChallengeRepository {
     this.unfile(stored);
     this.store(saved);
     return saved;
+  }
+
+  async findByAnsweredWebhook(webhookId: string): Promise<Challenge | null> {
+    const id = this.idByAnsweredWebhook.get(webhookId);
+    const c = id === undefined ? undefined : this.byId.get(id);
+    return c ? clone(c) : null;
   }
 
   async findPendingByUser(userId: string, now: number): Promise<Challenge[]> {
@@ -83,12 +90,16 @@ export class MemoryChallengeRepository implements ChallengeRepository {
     this.byUser.add(copy.userId, copy.id);
     if (copy.target !== null) this.byTarget.add(copy.target, copy.id);
     if (copy.status === 'pending') this.pendingByExpiry.add(copy.expiresAt, copy.id);
+    for (const answer of copy.answeredWebhooks ?? []) this.idByAnsweredWebhook.set(answer.webhookId, copy.id);
   }
 
   private unfile(challenge: Challenge): void {
     this.byUser.remove(challenge.userId, challenge.id);
     if (challenge.target !== null) this.byTarget.remove(challenge.target, challenge.id);
     if (challenge.status === 'pending') this.pendingByExpiry.remove(challenge.expiresAt, challenge.id);
+    for (const answer of challenge.answeredWebhooks ?? []) {
+      if (this.idByAnsweredWebhook.get(answer.webhookId) === challenge.id) this.idByAnsweredWebhook.delete(answer.webhookId);
+    }
   }
 }
 

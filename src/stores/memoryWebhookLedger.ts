@@ -1,5 +1,5 @@
 // Which provider webhooks were handled and what they answered, in process memory, bounded in size and age.
-import { DEFAULT_WEBHOOK_RETENTION_MS, type ProcessedWebhook, type WebhookLedger } from '../ports/repositories';
+import { DEFAULT_WEBHOOK_RETENTION_MS, type ClaimCarrying, type ProcessedWebhook, type WebhookLedger } from '../ports/repositories';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -21,10 +21,11 @@ export class MemoryWebhookLedger implements WebhookLedger {
     this.retentionMs = options.retentionMs ?? DEFAULT_WEBHOOK_RETENTION_MS;
   }
 
-  async claim(id: string, now: number): Promise<boolean> {
+  async claim(id: string, now: number, carrying?: ClaimCarrying): Promise<boolean> {
     if (typeof id !== 'string') throw new TypeError('id must be a string');
     if (this.byId.has(id)) return false;
-    this.byId.set(id, { id, response: null, at: now });
+    const carried = carrying === undefined ? {} : 'response' in carrying ? { response: carrying.response } : { prepared: carrying.prepared };
+    this.byId.set(id, { id, response: null, at: now, ...carried });
     this.evict(now);
     return true;
   }

@@ -23,6 +23,7 @@ export const CHALLENGE_INDEXES: IndexDescription[] = [
   // out. FerretDB 1.24 drops the sparse flag but its unique indexes already let missing fields repeat.
   { key: { turnKey: 1 }, name: 'oneChallengePerTurn', unique: true, sparse: true },
   { key: { userId: 1, turn: -1 }, name: 'latestTurnByUser' },
+  { key: { 'answeredWebhooks.webhookId': 1 }, name: 'answeredWebhook' },
 ];
 export const CHALLENGE_TTL_INDEX: IndexDescription = { key: { purgeAt: 1 }, name: 'purgeAfterRetention', expireAfterSeconds: 0 };
 
@@ -62,6 +63,11 @@ export class MongoChallengeRepository implements ChallengeRepository {
     const saved: Challenge = { ...structuredClone(challenge), version: version + 1 };
     const { _id: unchanged, ...replacement } = this.asDocument(saved);
     return (await guarded(() => replaceIfVersion(this.challenges, this.claims, _id, version, replacement))) ? saved : null;
+  }
+
+  async findByAnsweredWebhook(webhookId: string): Promise<Challenge | null> {
+    const doc = await guarded(() => this.challenges.findOne({ 'answeredWebhooks.webhookId': requireString(webhookId, 'webhookId') }));
+    return doc ? fromChallengeDocument(doc) : null;
   }
 
   async findPendingByUser(userId: string, now: number): Promise<Challenge[]> {

@@ -1,13 +1,15 @@
 // Which provider webhooks were handled and what they answered, on MongoDB: claims are unique-_id inserts (atomic on
 // FerretDB too); old entries go by TTL index where the server has one, else by pruning on write.
 import type { Collection, IndexDescription } from 'mongodb';
-import type { ProcessedWebhook, WebhookLedger } from '../ports/repositories';
+import type { ClaimCarrying, ProcessedWebhook, WebhookLedger } from '../ports/repositories';
 import { describeFailure, guarded, isDuplicateKeyError, requireCount, requireString, requireTime, toStoreError, type MongoStoresLogger } from './mongoStoreSupport';
 
 export interface WebhookDocument {
   _id: string;
   response: string | null;
   at: number;
+  /** See ProcessedWebhook.prepared; absent when the claim carried none. */
+  prepared?: string;
   /** When the TTL index may delete it (claim time + retention); a Date, as TTL indexes require. */
   purgeAt: Date;
 }
@@ -28,12 +30,14 @@ export class MongoWebhookLedger implements WebhookLedger {
     private readonly logger: MongoStoresLogger,
   ) {}
 
-  async claim(id: string, now: number): Promise<boolean> {
+  async claim(id: string, now: number, carrying?: ClaimCarrying): Promise<boolean> {
     const _id = requireString(id, 'id');
     requireTime(now, 'now');
+    const carried =
+      carrying === undefined ? {} : 'response' in carrying ? { response: requireString(carrying.response, 'response') } : { prepared: requireString(carrying.prepared, 'prepared') };
     try {
       // A unique-_id insert: atomic on FerretDB too, unlike a filtered update.
-      await this.webhooks.insertOne({ _id, response: null, at: now, purgeAt: new Date(now + this.retentionMs) });
+      await this.webhooks.insertOne({ _id, response: null, at: now, ...carried, purgeAt: new Date(now + this.retentionMs) });
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw toStoreError(error);
@@ -70,7 +74,8 @@ export class MongoWebhookLedger implements WebhookLedger {
 
   async get(id: string): Promise<ProcessedWebhook | null> {
     const doc = await guarded(() => this.webhooks.findOne({ _id: requireString(id, 'id') }));
-    return doc ? { id: doc._id, response: doc.response, at: doc.at } : null;
+    if (!doc) return null;
+    return { id: doc._id, response: doc.response, at: doc.at, ...(typeof doc.prepared === 'string' ? { prepared: doc.prepared } : {}) };
   }
 
   async prune(before: number, limit: number): Promise<number> {

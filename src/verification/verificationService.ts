@@ -15,6 +15,7 @@ import { compareAndSet, ConcurrentUpdateError } from '../serviceKit/compareAndSe
 import { UnknownUserError } from '../enrollment/enrollmentService';
 import { createChallenge, transitionChallenge, type ChallengeContext, type NewChallenge } from './challengeMachine';
 import type { Challenge, ChallengeEvent } from '../domain/challenge';
+import { answerOf, withAnsweredWebhook, type AnsweredWebhook, type WebhookAnswering } from '../domain/answeredWebhooks';
 
 export class UnknownChallengeError extends Error {
   constructor() {
@@ -132,15 +133,34 @@ export class VerificationService {
    * or saved (saves a read; a stale one only loses the compare-and-set and is read afresh).
    */
   async apply(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge): Promise<ChallengeOutcome> {
+    return this.applySaving(id, event, via, loaded);
+  }
+
+  /**
+   * `apply` for a webhook: its answer (the replies) is saved on the challenge in the same compare-and-set save, so
+   * that a retry finds it there (ChallengeRepository.findByAnsweredWebhook) and the ledger needs no second write.
+   * A challenge's effects never add replies, so the answer is final at the save.
+   */
+  async applyAnswering(id: string, event: ChallengeEvent, via: Channel, webhook: WebhookAnswering<Challenge>, loaded?: Challenge): Promise<ChallengeOutcome & { readonly answer: AnsweredWebhook }> {
+    const outcome = await this.applySaving(id, event, via, loaded, webhook);
+    return { ...outcome, answer: outcome.answer! };
+  }
+
+  private async applySaving(id: string, event: ChallengeEvent, via: Channel, loaded?: Challenge, webhook?: WebhookAnswering<Challenge>): Promise<ChallengeOutcome & { readonly answer?: AnsweredWebhook }> {
     const { challenges } = this.deps.stores;
     let before: Challenge | undefined;
+    let answered: AnsweredWebhook | undefined;
     const { saved, result } = await compareAndSet(
       { read: () => challenges.get(id), replace: (next) => challenges.replace(next) },
       async (challenge) => {
         before = challenge;
         const result = transitionChallenge(challenge, event, via, this.context());
         if (challenge.status === 'pending' && result.state.status !== 'pending') await this.deps.beforeEnd?.(result.state);
-        return { next: result.state, result };
+        if (!webhook) return { next: result.state, result };
+        // Saved even when the event changes nothing else: the answer must be where the retry looks.
+        const answer = answerOf(webhook, result.replies, result.state);
+        answered = answer;
+        return { next: { ...result.state, answeredWebhooks: withAnsweredWebhook(result.state.answeredWebhooks, answer) }, result };
       },
       { loaded: loaded?.id === id ? loaded : undefined, missing: () => new UnknownChallengeError() },
     );
@@ -148,7 +168,7 @@ export class VerificationService {
     const previous = before!;
     for (const effect of result.effects) await this.deps.effects.run(effect, previous.locale);
     if (previous.status === 'pending' && saved.status !== 'pending') this.deps.onEnded?.(saved);
-    return { challenge: saved, replies: result.replies };
+    return { challenge: saved, replies: result.replies, ...(answered ? { answer: answered } : {}) };
   }
 
   /**

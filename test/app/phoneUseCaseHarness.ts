@@ -12,7 +12,8 @@ import type { CallbackContext } from '../../src/config/callbackUrls';
 import type { OrgConfigInput } from '../../src/config/orgConfigSchema';
 import type { Challenge } from '../../src/domain/challenge';
 import { AnswerCall } from '../../src/app/answerCall';
-import { PressKey } from '../../src/app/pressKey';
+import { keyPressWebhookId, PressKey } from '../../src/app/pressKey';
+import type { CallScript } from '../../src/app/phoneCallSteps';
 import { ReceiveText } from '../../src/app/receiveText';
 import { RecordCallStatus } from '../../src/app/recordCallStatus';
 import { RecordDeliveryStatus } from '../../src/app/recordDeliveryStatus';
@@ -20,6 +21,10 @@ import { keyRenderer, PROFILE, T0, TEST_KEY, testOrg } from '../support/coreHarn
 
 export const PHONE = '+12065550123';
 export { PROFILE, T0 };
+
+export interface KeyPresses {
+  press(context: CallbackContext, callSid: string, digits: string, attempt: number): Promise<CallScript>;
+}
 
 export interface PhoneUseCases {
   readonly stores: Stores;
@@ -30,7 +35,8 @@ export interface PhoneUseCases {
   readonly helpDeskReports: HelpDeskReport[];
   readonly receiveText: ReceiveText;
   readonly answerCall: AnswerCall;
-  readonly pressKey: PressKey;
+  /** PressKey as the Twilio channel runs it: planned, its delivery claimed in the ledger, then carried out. */
+  readonly pressKey: KeyPresses;
   readonly recordCallStatus: RecordCallStatus;
   readonly recordDeliveryStatus: RecordDeliveryStatus;
   /** The code in the last text sent. */
@@ -67,12 +73,16 @@ export function phoneUseCases(org: Partial<OrgConfigInput> = {}): PhoneUseCases 
     helpDeskReports,
     receiveText: new ReceiveText({ enrollment, verification, stores, org: config.org, clock }),
     answerCall: new AnswerCall(calls),
-    pressKey: new PressKey({
-      ...calls,
-      secrets: createSecretOps(TEST_KEY, random),
-      helpDesk: { report: async (report) => void helpDeskReports.push(report) },
-      notifier: notifications,
-    }),
+    pressKey: asWebhook(
+      new PressKey({
+        ...calls,
+        secrets: createSecretOps(TEST_KEY, random),
+        helpDesk: { report: async (report) => void helpDeskReports.push(report) },
+        notifier: notifications,
+      }),
+      stores,
+      clock,
+    ),
     recordCallStatus: new RecordCallStatus(calls),
     recordDeliveryStatus: new RecordDeliveryStatus({ enrollment, verification, stores, clock }),
     lastTextedCode() {
@@ -85,6 +95,23 @@ export function phoneUseCases(org: Partial<OrgConfigInput> = {}): PhoneUseCases 
       return { purpose: item.purpose, locale: item.locale, mode: item.type === 'call' ? item.mode : null };
     },
     lastRef: (type) => last(type).ref,
+  };
+}
+
+/**
+ * Key presses run as the channel runs them (src/channels/twilio/twilioWebhooks.ts): the claim of the delivery
+ * carries a prepared answer (a reading's: that is how the call's readings are found later), then the plan is
+ * carried out. Each call is a new delivery; keys only stand in for the TwiML a retry would be answered.
+ */
+function asWebhook(pressKey: PressKey, stores: Stores, clock: FixedClock): KeyPresses {
+  return {
+    async press(context: CallbackContext, callSid: string, digits: string, attempt: number): Promise<CallScript> {
+      const plan = await pressKey.plan(context, callSid, digits, attempt);
+      const id = keyPressWebhookId(callSid, attempt);
+      if (plan.kind === 'answered') return plan.answer;
+      await stores.webhooks.claim(id, clock.now(), plan.kind === 'prepared' ? { prepared: JSON.stringify(plan.retryAnswer) } : undefined);
+      return plan.carryOut();
+    },
   };
 }
 

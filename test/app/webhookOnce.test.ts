@@ -82,4 +82,39 @@ describe('WebhookOnce', () => {
     await expect(once.run('CA2:key:1', async () => ({ answer: 'the code is 1, 2, 3', recorded: true }), options)).resolves.toBe('the code is 1, 2, 3');
     await expect(once.run('CA2:key:1', async () => 'never', options)).resolves.toBe('goodbye');
   });
+
+  it('when the claim carries a final answer, then it is the one ledger write: nothing is completed, and a retry gets that answer', async () => {
+    const ledger = new MemoryWebhookLedger();
+    const completed: string[] = [];
+    const watched = Object.assign(Object.create(ledger) as MemoryWebhookLedger, { complete: async (id: string) => void completed.push(id) });
+    const once = new WebhookOnce({ ledger: watched, clock: new FixedClock(T0), wait: FAST, onLedgerError: () => undefined });
+    const options = { stillWorking: () => STILL, carrying: { response: 'help text' } };
+    await expect(once.run('SMhelp', async () => 'help text', options)).resolves.toBe('help text');
+    await expect(once.run('SMhelp', async () => 'never', options)).resolves.toBe('help text');
+    expect(completed).toEqual([]);
+  });
+
+  it('when the claim carries a prepared answer, then nothing is completed once processed, a retry gets it only once `recall` finds the work done, and a fault is completed', async () => {
+    const ledger = new MemoryWebhookLedger();
+    const completed: string[] = [];
+    const watched = Object.assign(Object.create(ledger) as MemoryWebhookLedger, {
+      complete: async (id: string, response: string) => {
+        completed.push(response);
+        await ledger.complete(id, response);
+      },
+    });
+    const once = new WebhookOnce({ ledger: watched, clock: new FixedClock(T0), wait: FAST, onLedgerError: () => undefined });
+    let done = false;
+    const options = { stillWorking: () => STILL, carrying: { prepared: 'started' }, recall: async (entry: { prepared?: string } | null) => (done && entry?.prepared !== undefined ? entry.prepared : null) };
+    await expect(once.run('SMstart', async () => ({ answer: 'started', recorded: true }), options)).resolves.toBe('started');
+    // The work's own record is not there yet: the retry waits, bounded.
+    await expect(once.run('SMstart', async () => 'never', options)).resolves.toBe(STILL);
+    done = true;
+    await expect(once.run('SMstart', async () => 'never', options)).resolves.toBe('started');
+    expect(completed).toEqual([]);
+
+    await expect(once.run('SMfault', async () => 'sorry', options)).resolves.toBe('sorry');
+    expect(completed).toEqual(['sorry']);
+    await expect(once.run('SMfault', async () => 'never', options)).resolves.toBe('sorry');
+  });
 });

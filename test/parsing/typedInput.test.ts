@@ -45,7 +45,7 @@ describe('cutting user text at the entry', () => {
   it('when an SMS body is 64 KB, then the handler reads the first 1 000 characters only', async () => {
     const bodies: string[] = [];
     const deps = {
-      sms: { receive: async (m: { body: string }) => (bodies.push(m.body), { locale: 'en-US', replies: [] }) },
+      sms: { plan: async (m: { body: string }) => (bodies.push(m.body), { kind: 'answered', answer: { locale: 'en-US', replies: [] } }) },
       once: new WebhookOnce({ ledger: createMemoryStores().webhooks, clock: { now: () => 0 }, onLedgerError: () => undefined }),
       render: () => '',
       defaultLocale: 'en-US',

@@ -324,6 +324,17 @@ export function describeStoreConformance<S extends Stores>(
         await expect(stores().users.findByAnsweredWebhook('sms:SMa3')).resolves.toEqual(moved);
         await expect(stores().users.findByAnsweredWebhook('sms:SMb1')).resolves.toHaveProperty('answeredWebhooks.0.webhookId', 'sms:SMb1');
       });
+
+      test('when a webhook answer is saved on a challenge, then its id finds that challenge, and a dropped one no longer does', async () => {
+        const answer = (webhookId: string): AnsweredWebhook => ({ webhookId, locale: 'en-GB', replies: [{ key: 'verification.code.wrong', params: { attemptsLeft: 2 } }] });
+        const created = await stores().challenges.create(challenge({ userId: 'answered-1' }));
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc1')).resolves.toBeNull();
+        const saved = must(await stores().challenges.replace({ ...created, answeredWebhooks: [answer('sms:SMc1')] }));
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc1')).resolves.toEqual(saved);
+        const moved = must(await stores().challenges.replace({ ...saved, answeredWebhooks: [answer('sms:SMc2')] }));
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc1')).resolves.toBeNull();
+        await expect(stores().challenges.findByAnsweredWebhook('sms:SMc2')).resolves.toEqual(moved);
+      });
     });
 
     describe('challenges', () => {
@@ -593,6 +604,23 @@ export function describeStoreConformance<S extends Stores>(
         await stores().webhooks.complete('SM1', '<Response/>');
         await expect(stores().webhooks.get('SM1')).resolves.toEqual({ id: 'SM1', response: '<Response/>', at: T0 });
         await expect(stores().webhooks.get('SM2')).resolves.toBeNull();
+      });
+
+      test('when a claim carries a final answer, then the entry reads as answered by that one write, and a later claim keeps it', async () => {
+        await expect(stores().webhooks.claim('SM-final', T0, { response: '<Response><Message>hi</Message></Response>' })).resolves.toBe(true);
+        await expect(stores().webhooks.claim('SM-final', T0 + 1, { response: '<Response/>' })).resolves.toBe(false);
+        await expect(stores().webhooks.get('SM-final')).resolves.toEqual({ id: 'SM-final', response: '<Response><Message>hi</Message></Response>', at: T0 });
+        // Answered: nothing to take over.
+        await expect(stores().webhooks.takeOver('SM-final', T0, T0 + MINUTE)).resolves.toBe(false);
+      });
+
+      test('when a claim carries a prepared answer, then it reads as still open with that answer, and can be taken over (keeping it) or completed', async () => {
+        await expect(stores().webhooks.claim('SM-prepared', T0, { prepared: '<Response/>' })).resolves.toBe(true);
+        await expect(stores().webhooks.get('SM-prepared')).resolves.toEqual({ id: 'SM-prepared', response: null, at: T0, prepared: '<Response/>' });
+        await expect(stores().webhooks.takeOver('SM-prepared', T0, T0 + MINUTE)).resolves.toBe(true);
+        await expect(stores().webhooks.get('SM-prepared')).resolves.toEqual({ id: 'SM-prepared', response: null, at: T0 + MINUTE, prepared: '<Response/>' });
+        await stores().webhooks.complete('SM-prepared', '<Response><Say>sorry</Say></Response>');
+        await expect(stores().webhooks.get('SM-prepared')).resolves.toMatchObject({ response: '<Response><Say>sorry</Say></Response>' });
       });
 
       test(`when ${RACE_ROUNDS} claims of the same id race, then exactly one wins`, async () => {

@@ -26,27 +26,13 @@ export class Gate {
   }
 }
 
-/** Every method of `target` first goes through `before` (a Proxy: class methods live on the prototype). */
-export function intercepted<T extends object>(target: T, before: (method: string) => Promise<void>): T {
-  return new Proxy(target, {
-    get(object, property) {
-      const value: unknown = Reflect.get(object, property, object);
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        await before(String(property));
-        return (value as (...a: unknown[]) => unknown).apply(object, args);
-      };
-    },
-  });
-}
-
 /** A ledger that reports each claim it refused, by id (i.e. each retry that will now wait for the first). */
 export class ClaimWatch {
   private readonly waiters = new Map<string, Array<() => void>>();
 
   wrap(ledger: WebhookLedger): WebhookLedger {
-    const claim = async (id: string, now: number): Promise<boolean> => {
-      const won = await ledger.claim(id, now);
+    const claim: WebhookLedger['claim'] = async (id, ...rest) => {
+      const won = await ledger.claim(id, ...rest);
       if (!won) for (const wake of this.waiters.get(id) ?? []) wake();
       return won;
     };
@@ -59,9 +45,22 @@ export class ClaimWatch {
   }
 }
 
-/** The stores with user reads and writes held by `gate`, and ledger claims watched by `watch`. */
+/**
+ * The stores with the processing of a delivery held by `gate` right after its ledger claim was won (the first
+ * delivery is then still running: it read what it planned on, and changed nothing yet), and ledger claims
+ * watched by `watch`.
+ */
 export function gatedStores(base: Stores, gate: Gate, watch: ClaimWatch): Stores {
-  return { ...bound(base), users: intercepted(base.users, () => gate.pass()), webhooks: watch.wrap(base.webhooks) };
+  return { ...bound(base), webhooks: watch.wrap(heldAfterClaim(base.webhooks, gate)) };
+}
+
+function heldAfterClaim(ledger: WebhookLedger, gate: Gate): WebhookLedger {
+  const claim: WebhookLedger['claim'] = async (...args) => {
+    const won = await ledger.claim(...args);
+    if (won) await gate.pass();
+    return won;
+  };
+  return new Proxy(ledger, { get: (object, property) => (property === 'claim' ? claim : (Reflect.get(object, property, object) as unknown)) });
 }
 
 /** Own properties of a stores object, with its functions bound (ping, close, and the MongoDB extras). */

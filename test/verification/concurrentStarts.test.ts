@@ -53,6 +53,7 @@ function watchingPending(stores: Stores, clock: FixedClock, seen: number[]): Sto
       return saved ? look(saved) : saved;
     },
     get: (id) => inner.get(id),
+    findByAnsweredWebhook: (webhookId) => inner.findByAnsweredWebhook(webhookId),
     findPendingByUser: (userId, now) => inner.findPendingByUser(userId, now),
     findPendingByTarget: (target, now) => inner.findPendingByTarget(target, now),
     listRecentByUser: (userId, limit) => inner.listRecentByUser(userId, limit),
@@ -222,6 +223,7 @@ describe('challenge turns', () => {
       create: (c) => inner.create(c),
       replace: (c) => inner.replace(c),
       get: (id) => inner.get(id),
+      findByAnsweredWebhook: (webhookId) => inner.findByAnsweredWebhook(webhookId),
       findPendingByUser: (userId, now) => (pendingReads.push(userId), inner.findPendingByUser(userId, now)),
       findPendingByTarget: (target, now) => inner.findPendingByTarget(target, now),
       listRecentByUser: (userId, limit) => inner.listRecentByUser(userId, limit),

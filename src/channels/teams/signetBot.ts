@@ -51,7 +51,7 @@ import { PasswordResetDialog } from '../../../dialogs/passwordResetDialog';
 import type { PasswordResetServices } from '../../../dialogs/kit/dialogServices';
 import { ConversationQueue } from './conversationQueue';
 import { ADAPTIVE_CARD_ACTION, badExecuteResponse, cardInvokeResponse, readExecuteData, UnhandledInvokeLog } from './invokeActivities';
-import { recordWrites, writeRecording, writesSoFar } from './turnWrites';
+import { noteWrite, recordWrites, writeRecording, writesSoFar } from './turnWrites';
 import { cutTurnInput } from '../inputLimits';
 import { organisationNlu, type Nlu } from '../../nlu/understand';
 // Built at start-up from botAdapter.ts (which does not load botbuilder-dialogs); re-exported for existing callers.
@@ -105,7 +105,6 @@ export class SignetBot extends ActivityHandler {
   /** The conversation reference as last saved for notices, kept in the dialog state read every turn anyway. */
   private readonly savedReference: StatePropertyAccessor<string | undefined>;
   private readonly services: DialogServices;
-  private readonly languages: ChooseLanguage;
   private readonly turns: ConversationQueue;
   private readonly unhandledInvokes: UnhandledInvokeLog;
   /** The dialog memory configuration botbuilder built on the first turn (see reuseDialogMemoryConfiguration). */
@@ -118,22 +117,19 @@ export class SignetBot extends ActivityHandler {
     this.savedReference = this.conversationState.createProperty<string | undefined>('signet:savedReference');
     this.turns = new ConversationQueue(deps.maxWaitingTurns);
     this.unhandledInvokes = new UnhandledInvokeLog(deps.logger);
-    this.languages = writeRecording(deps.languages, []);
-    // Recorded so that a turn which changed something is never re-run (see runDialogs).
-    this.services = {
-      enrollment: writeRecording(deps.enrollment, ['ensureUser']),
+    // Recorded, per turn, so that a turn which changed something is never re-run (see runDialogs).
+    const base: DialogServices = {
+      enrollment: deps.enrollment,
       i18n: deps.i18n,
       org: deps.org,
       progress: registrationProgressOf(registrationPolicyFrom(deps.org)),
-      ...(deps.helpDesk ? { helpDesk: writeRecording(deps.helpDesk, ['isMember']) } : {}),
-      // Starting a check and spending it both write: such a turn is never re-run.
-      ...(deps.passwordReset
-        ? { passwordReset: { options: deps.passwordReset.options, start: writeRecording(deps.passwordReset.start, []), answer: writeRecording(deps.passwordReset.answer, []) } }
-        : {}),
+      ...(deps.helpDesk ? { helpDesk: deps.helpDesk } : {}),
+      ...(deps.passwordReset ? { passwordReset: deps.passwordReset } : {}),
       turnWrites: writesSoFar,
       nlu: deps.nlu ?? organisationNlu(deps.org),
       keepLanguage: async (context, locale) => this.keepLanguage(context, locale),
     };
+    this.services = { ...base, forTurn: (context) => servicesForTurn(base, deps, context) };
     for (const dialog of createDialogs(this.services)) this.dialogs.add(dialog);
 
     this.onMessage(async (context, next) => {
@@ -218,7 +214,8 @@ export class SignetBot extends ActivityHandler {
   /** The person said which language they want: saved on their record, and notices to this chat follow it at once. */
   private async keepLanguage(context: TurnContext, locale: string): Promise<void> {
     const { id } = turnUser(context);
-    await this.languages.choose(id, locale);
+    noteWrite(context);
+    await this.deps.languages.choose(id, locale);
     await this.savedReference.set(context, await this.saveReference(context, id, locale));
   }
 
@@ -246,7 +243,7 @@ export class SignetBot extends ActivityHandler {
       // Outside the write recording: saving the same reference again changes nothing.
       await this.rememberReference(context, userId);
       replies.hold();
-      const outcome = await recordWrites(async () => {
+      const outcome = await recordWrites(context, async () => {
         this.reuseDialogMemoryConfiguration(context);
         const dc = await this.dialogs.createContext(context);
         this.dialogMemoryConfiguration ??= context.turnState.get<unknown>(DIALOG_MEMORY_CONFIGURATION);
@@ -392,6 +389,26 @@ export class SignetBot extends ActivityHandler {
 }
 
 /** botbuilder's Storage contract has no error type: MemoryStorage and MongoBotStorage both say "eTag conflict". */
+const TURN_SERVICES = Symbol('signet:turnServices');
+
+/**
+ * The dialogs' services for this turn (made once per turn, kept on its TurnContext): each writing call notes the
+ * turn's write (turnWrites.ts). Starting a reset check and spending it both write: such a turn is never re-run.
+ */
+function servicesForTurn(base: DialogServices, deps: SignetBotDeps, context: TurnContext): DialogServices {
+  const kept = context.turnState.get(TURN_SERVICES) as DialogServices | undefined;
+  if (kept) return kept;
+  const reset = deps.passwordReset;
+  const services: DialogServices = {
+    ...base,
+    enrollment: writeRecording(deps.enrollment, ['ensureUser'], context),
+    ...(deps.helpDesk ? { helpDesk: writeRecording(deps.helpDesk, ['isMember'], context) } : {}),
+    ...(reset ? { passwordReset: { options: reset.options, start: writeRecording(reset.start, [], context), answer: writeRecording(reset.answer, [], context) } } : {}),
+  };
+  context.turnState.set(TURN_SERVICES, services);
+  return services;
+}
+
 function isETagConflict(error: unknown): boolean {
   return error instanceof Error && /eTag conflict/i.test(error.message);
 }

@@ -9,11 +9,12 @@ import type { ReplyRenderer } from '../../ports/deliveryPorts';
 import { faultReply } from '../../userFacingErrors';
 import type { AnswerCall } from '../../app/answerCall';
 import type { CallScript } from '../../app/phoneCallSteps';
-import type { PressKey } from '../../app/pressKey';
-import type { ReceiveText } from '../../app/receiveText';
+import { keyPressWebhookId, type PressKey } from '../../app/pressKey';
+import type { ReceiveText, TextAnswer } from '../../app/receiveText';
 import type { RecordCallStatus } from '../../app/recordCallStatus';
 import type { RecordDeliveryStatus } from '../../app/recordDeliveryStatus';
-import type { Processed, WebhookOnce } from '../../app/webhookOnce';
+import type { LedgerEntry, OnceOptions, Processed, WebhookOnce } from '../../app/webhookOnce';
+import type { WebhookPlan } from '../../app/webhookPlan';
 import { renderSms, renderVoice, type VoiceScript } from './twiml';
 import { cutText, INPUT_LIMITS } from '../inputLimits';
 
@@ -22,9 +23,9 @@ export type WebhookParams = Readonly<Record<string, string | undefined>>;
 
 export interface TwilioWebhookDeps {
   /** One use case per inbound event. */
-  readonly sms: Pick<ReceiveText, 'receive' | 'recall'>;
-  readonly answerCall: Pick<AnswerCall, 'answer'>;
-  readonly pressKey: Pick<PressKey, 'press'>;
+  readonly sms: Pick<ReceiveText, 'plan' | 'done' | 'recall'>;
+  readonly answerCall: Pick<AnswerCall, 'plan' | 'done'>;
+  readonly pressKey: Pick<PressKey, 'plan' | 'done' | 'recall'>;
   readonly callStatus: Pick<RecordCallStatus, 'record' | 'recorded'>;
   readonly messageStatus: Pick<RecordDeliveryStatus, 'record' | 'recorded'>;
   /** Runs each delivery once (a retry gets the first delivery's answer). */
@@ -63,23 +64,16 @@ export class TwilioWebhooks {
     const { defaultLocale, organisationName, render } = this.deps;
     const stillWorking = (): string => renderSms(defaultLocale, [reply('sms.inbound.stillWorking', { org: organisationName })], render);
     const id = `sms:${sid}`;
-    // A code's answer is saved with the enrollment it changed; a retry finds it there (the ledger keeps the rest).
-    const recall = async (): Promise<string | null> => {
+    const text = { from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) };
+    const rendered = (answer: TextAnswer): string => renderSms(answer.locale, answer.replies, render);
+    // A keyword's prepared answer stands once its opt-out is recorded; a code's answer is saved with the
+    // enrollment it changed (the ledger keeps the rest).
+    const recall = async (entry: LedgerEntry | null): Promise<string | null> => {
+      if (entry?.prepared !== undefined) return (await this.deps.sms.done(text, entry.at)) ? entry.prepared : null;
       const answer = await this.deps.sms.recall(id);
-      return answer ? renderSms(answer.locale, answer.replies, render) : null;
+      return answer ? rendered(answer) : null;
     };
-    return this.once(
-      'sms',
-      id,
-      this.smsFault(defaultLocale),
-      stillWorking,
-      async () => {
-        const answer = await this.deps.sms.receive({ from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) }, id);
-        return { answer: renderSms(answer.locale, answer.replies, render), recorded: answer.recorded === true };
-      },
-      undefined,
-      recall,
-    );
+    return this.planned('sms', id, { onFault: this.smsFault(defaultLocale), stillWorking, recall }, () => this.deps.sms.plan(text, id), rendered, (a) => a.recorded === true);
   }
 
   /** /voice/answer and /voice/key. */
@@ -89,22 +83,34 @@ export class TwilioWebhooks {
     if (!parsed || !callSid || (step !== 'answer' && step !== 'key')) return this.voiceFault(this.deps.defaultLocale, reply('common.unexpectedError'));
     const context: CallbackContext = { ...parsed, locale: this.deps.resolveLocale(parsed.locale) };
     const attempt = Math.max(1, Math.min(9, Number.parseInt(query.get('attempt') ?? '1', 10) || 1));
-    const id = step === 'answer' ? `${callSid}:answer` : `${callSid}:key:${attempt}`;
-    // A read-aloud call's answer holds the code: what is kept for a retry is a goodbye, never the code.
-    const kept = context.mode === 'readCode' ? () => this.voiceFault(context.locale, reply('voice.call.giveUp')) : undefined;
-    return this.once(
+    const id = step === 'answer' ? `${callSid}:answer` : keyPressWebhookId(callSid, attempt);
+    // A read-aloud call's answer holds the code: what a retry hears is a goodbye, never the code.
+    const keep = context.mode === 'readCode' ? () => this.voiceFault(context.locale, reply('voice.call.giveUp')) : undefined;
+    const done = (): Promise<boolean> | boolean => (step === 'answer' ? this.deps.answerCall.done(context, callSid) : this.deps.pressKey.done());
+    const rendered = (script: CallScript): string => renderVoice(this.voiceScript(context, script), this.deps.render);
+    // A prepared answer (a machine's hang-up, a code's reading) stands once its use case says it was carried out;
+    // a key the machine decided on is answered from the record it changed.
+    const recall = async (entry: LedgerEntry | null): Promise<string | null> => {
+      if (entry?.prepared !== undefined) return (await done()) ? entry.prepared : null;
+      const script = step === 'key' ? await this.deps.pressKey.recall(context, callSid, attempt) : null;
+      if (!script) return null;
+      return keep ? keep() : rendered(script);
+    };
+    return this.planned(
       'voice',
       id,
-      (error) => this.voiceFault(context.locale, faultReply(error)),
-      () => this.voiceFault(context.locale, reply('voice.call.stillWorking')),
-      async () => {
-        const script =
-          step === 'answer'
-            ? await this.deps.answerCall.answer(context, callSid, isMachine(params['AnsweredBy']))
-            : await this.deps.pressKey.press(context, callSid, params['Digits'] ?? '', attempt);
-        return renderVoice(this.voiceScript(context, script), this.deps.render);
+      {
+        onFault: (error) => this.voiceFault(context.locale, faultReply(error)),
+        stillWorking: () => this.voiceFault(context.locale, reply('voice.call.stillWorking')),
+        recall,
+        ...(keep ? { keep } : {}),
       },
-      kept,
+      () =>
+        step === 'answer'
+          ? this.deps.answerCall.plan(context, callSid, isMachine(params['AnsweredBy']))
+          : this.deps.pressKey.plan(context, callSid, params['Digits'] ?? '', attempt),
+      rendered,
+      (script) => script.recorded === true,
     );
   }
 
@@ -131,8 +137,7 @@ export class TwilioWebhooks {
           });
           return STATUS_RECORDED;
         },
-        undefined,
-        async () => ((await this.deps.callStatus.recorded(callSid, status)) ? EMPTY_TWIML : null),
+        { recall: async () => ((await this.deps.callStatus.recorded(callSid, status)) ? EMPTY_TWIML : null) },
       );
     }
     if (kind === 'message') {
@@ -151,17 +156,62 @@ export class TwilioWebhooks {
           await this.deps.messageStatus.record(context, { messageSid: sid, status, errorCode, to: params['To'] ?? null, failure });
           return STATUS_RECORDED;
         },
-        undefined,
-        async () => ((await this.deps.messageStatus.recorded(sid, status)) ? EMPTY_TWIML : null),
+        { recall: async () => ((await this.deps.messageStatus.recorded(sid, status)) ? EMPTY_TWIML : null) },
       );
     }
     return EMPTY_TWIML;
   }
 
   /**
+   * Asks the use case for its plan (reads only), then runs it once for `id` with the claim carrying what is
+   * already known (see WebhookPlan): a final answer, or the prepared one a retry gets once the use case's `done`
+   * (through `recall`) finds its writes. `keep`: what retries hear instead of any answer (it speaks a code). A
+   * fault while planning is answered like a ledger fault: nothing was claimed or processed, a retry plans afresh.
+   */
+  private async planned<A>(
+    webhook: string,
+    id: string,
+    how: { onFault: (error: unknown) => string; stillWorking: () => string; recall: (entry: LedgerEntry | null) => Promise<string | null>; keep?: (answer: string) => string },
+    plan: () => Promise<WebhookPlan<A>>,
+    render: (answer: A) => string,
+    recorded: (answer: A) => boolean = () => false,
+  ): Promise<string> {
+    let planned: WebhookPlan<A>;
+    try {
+      planned = await plan();
+    } catch (error) {
+      this.deps.onError(webhook, error);
+      return how.onFault(error);
+    }
+    const { onFault, stillWorking, recall, keep } = how;
+    if (planned.kind === 'answered') {
+      const answer = render(planned.answer);
+      const retry = keep ? keep(answer) : planned.retryAnswer !== undefined ? render(planned.retryAnswer) : answer;
+      return this.once(webhook, id, onFault, stillWorking, async () => answer, { recall, carrying: { response: retry } });
+    }
+    if (planned.kind === 'prepared') {
+      const { carryOut, retryAnswer } = planned;
+      const prepared = keep ? keep(render(retryAnswer)) : render(retryAnswer);
+      return this.once(webhook, id, onFault, stillWorking, async () => ({ answer: render(await carryOut()), recorded: true }), { recall, carrying: { prepared }, ...(keep ? { keep } : {}) });
+    }
+    const { carryOut } = planned;
+    return this.once(
+      webhook,
+      id,
+      onFault,
+      stillWorking,
+      async () => {
+        const answer = await carryOut();
+        return { answer: render(answer), recorded: recorded(answer) };
+      },
+      { recall, ...(keep ? { keep } : {}) },
+    );
+  }
+
+  /**
    * Runs `work` for the first delivery of `id` only; later deliveries get the answer kept for the first (waiting
-   * for it, bounded, while it is being worked out; `stillWorking` past the bound), or what `kept` makes of it
-   * when the answer must not be kept (it speaks a code).
+   * for it, bounded, while it is being worked out; `stillWorking` past the bound), or what `options.keep` makes of
+   * it when the answer must not be kept (it speaks a code).
    */
   private async once(
     webhook: string,
@@ -169,8 +219,7 @@ export class TwilioWebhooks {
     onFault: (error: unknown) => string,
     stillWorking: () => string,
     work: () => Promise<string | Processed>,
-    kept?: (answer: string) => string,
-    recall?: () => Promise<string | null>,
+    options: Omit<OnceOptions, 'stillWorking'> = {},
   ): Promise<string> {
     const answered = async (): Promise<string | Processed> => {
       try {
@@ -181,7 +230,7 @@ export class TwilioWebhooks {
       }
     };
     try {
-      return await this.deps.once.run(id, answered, { stillWorking, ...(kept ? { keep: kept } : {}), ...(recall ? { recall } : {}) });
+      return await this.deps.once.run(id, answered, { ...options, stillWorking });
     } catch (error) {
       // The ledger itself failed (the store is away): nothing was processed; the apology says so.
       this.deps.onError(webhook, error);

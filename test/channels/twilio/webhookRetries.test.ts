@@ -104,6 +104,24 @@ describe('Twilio retries while the first delivery is still running', () => {
     expect((await app.stores.users.get(user.id))?.methods).toHaveLength(1);
     expect(verifiedNotices(app)).toBe(1);
   });
+
+  it('when a STOP was claimed with its prepared answer and the opt-out never recorded (a crash), then a retry is told to wait until the claim is stale, then takes it over and records it once', async () => {
+    await start({ retryWait: { boundMs: 50, firstPollMs: 10, maxPollMs: 20, takeOverAfterMs: 30_000 } });
+    const user = await enrollPhone(app, 'sms');
+    await app.post(SMS_PATH, { MessageSid: 'SMverify', From: PHONE, Body: lastTextedCode(app.api) });
+    const params = { MessageSid: 'SMcrashedStop', From: PHONE, Body: 'STOP' };
+    // The crashed instance claimed the delivery with its answer prepared, and died before recording the opt-out.
+    await app.stores.webhooks.claim('sms:SMcrashedStop', app.clock.now(), { prepared: EMPTY_TWIML });
+    const early = await app.post(SMS_PATH, params);
+    expect(messageOf(early.text)).toEqual([app.render('en-US', { key: 'sms.inbound.stillWorking', params: { org: 'Signet Demo School' } })]);
+    await expect(app.stores.optOuts.get(PHONE)).resolves.toBeNull();
+
+    app.clock.advance(30_000);
+    const [a, b] = await Promise.all([app.post(SMS_PATH, params), app.post(SMS_PATH, params)]);
+    expect(b.text).toBe(a.text);
+    expect(await app.stores.optOuts.get(PHONE)).toMatchObject({ optedOut: true });
+    expect((await app.stores.audit.listForUser(user.id, 50)).filter((e) => e.action === 'sms:optOut')).toHaveLength(1);
+  });
 });
 
 describe('Twilio retries of a read-aloud call step', () => {

@@ -75,4 +75,73 @@ describe('Twilio retries across two instances on one MongoDB database', () => {
     expect(b.text).toBe(a.text);
     expect((await storesA.users.get(user.id))?.enrollment?.step.name).toBe('verified');
   });
+
+  /** Posts `params` to `path` on instance A, held right after its claim, and the same on B meanwhile (Twilio's retry). */
+  async function retriedOnB(path: string, params: Record<string, string>, id: string): Promise<[string, string]> {
+    gate.arm();
+    const refused = watch.refused(id);
+    const first = appA.post(path, params);
+    await gate.reached;
+    const retry = appB.post(path, params);
+    await refused;
+    gate.release();
+    const [a, b] = await Promise.all([first, retry]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    return [a.text, b.text];
+  }
+
+  /** A person with PHONE verified by a texted code, on the shared database. */
+  async function verifiedMobile(): Promise<string> {
+    const user = await enrollPhone(appA, 'sms');
+    await appA.post('/api/twilio/sms', { MessageSid: 'SMverify', From: PHONE, Body: lastTextedCode(appA.api) });
+    return user.id;
+  }
+
+  const signIn = (userId: string, method: 'sms' | 'voice') =>
+    appA.core.verification.start({ userId, clientId: 'vpn', method, target: PHONE, extension: null, context: { ip: null, application: 'VPN', location: null }, locale: 'en-GB' }, 'api');
+
+  it('when STOP is retried on the other instance while the first is held, then the retry waits for the opt-out to be recorded, gets the same TwiML, and it is audited once', async () => {
+    const userId = await verifiedMobile();
+    const [a, b] = await retriedOnB('/api/twilio/sms', { MessageSid: 'SMstopTwice', From: PHONE, Body: 'STOP' }, 'sms:SMstopTwice');
+
+    expect(b).toBe(a);
+    expect(await storesA.optOuts.get(PHONE)).toMatchObject({ optedOut: true });
+    expect((await storesA.audit.listForUser(userId, 50)).filter((e) => e.action === 'sms:optOut')).toHaveLength(1);
+  });
+
+  it("when a sign-in challenge's texted code is retried on the other instance while the first is held, then it gets the same TwiML from the challenge, and the code counts once", async () => {
+    const userId = await verifiedMobile();
+    const challenge = await signIn(userId, 'sms');
+    const wrong = lastTextedCode(appA.api) === '000000' ? '111111' : '000000';
+    const [a, b] = await retriedOnB('/api/twilio/sms', { MessageSid: 'SMwrongTwice', From: PHONE, Body: wrong }, 'sms:SMwrongTwice');
+
+    expect(flatten(parseXml(a)).some((e) => e.name === 'Message')).toBe(true);
+    expect(b).toBe(a);
+    expect((await storesA.challenges.get(challenge.id))?.attempts).toBe(1);
+  });
+
+  it('when a call answered by a machine is retried on the other instance while the first is held, then the retry waits for the voicemail to be recorded and gets the same hang-up', async () => {
+    await appA.close();
+    appA = await startTwilioApp({ stores: gatedStores(storesA, gate, new ClaimWatch()), org: { voice: { answeringMachineDetection: true } } });
+    const user = await enrollPhone(appA, 'voice');
+    const call = appA.api.calls().at(-1)!;
+    const [a, b] = await retriedOnB(pathOf(call.params['Url']), { CallSid: call.sid!, CallStatus: 'in-progress', AnsweredBy: 'machine_start' }, `${call.sid!}:answer`);
+
+    expect(parseXml(a).children.map((c) => c.name)).toEqual(['Hangup']);
+    expect(b).toBe(a);
+    expect((await storesA.users.get(user.id))?.enrollment?.step).toMatchObject({ deliveryFailure: 'voicemail' });
+  });
+
+  it('when 0 on a sign-in call is retried on the other instance while the first is held, then it gets the same TwiML from the challenge, and the denial is reported once', async () => {
+    const userId = await verifiedMobile();
+    const challenge = await signIn(userId, 'voice');
+    const call = appA.api.calls().at(-1)!;
+    const answer = await appA.post(pathOf(call.params['Url']), { CallSid: call.sid!, CallStatus: 'in-progress' });
+    const keyPath = pathOf(flatten(parseXml(answer.text)).find((e) => e.name === 'Gather')!.attributes['action']);
+    const [a, b] = await retriedOnB(keyPath, { CallSid: call.sid!, Digits: '0' }, `${call.sid!}:key:1`);
+
+    expect(b).toBe(a);
+    expect((await storesA.challenges.get(challenge.id))?.status).toBe('denied');
+    expect([...appA.notifications.items, ...appB.notifications.items].filter((n) => n.message.key === 'verification.deniedOnCall')).toHaveLength(1);
+  });
 });
