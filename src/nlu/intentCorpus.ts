@@ -13,6 +13,8 @@ export interface IntentCorpus {
   readonly utterances: Readonly<Record<TrainedIntent, readonly string[]>>;
   readonly methods: Readonly<Partial<Record<MethodKind, readonly string[]>>>;
   readonly languages: Readonly<Partial<Record<LanguageChoice, readonly string[]>>>;
+  /** Words that mean one thing to the classifier, by concept (optional; see concepts.ts). */
+  readonly concepts: Readonly<Record<string, readonly string[]>>;
 }
 
 export class IntentCorpusError extends Error {
@@ -43,7 +45,7 @@ export function loadIntentCorpus(localesDir: string, locale: string): IntentCorp
   return parseIntentCorpus(locale, parsed, path);
 }
 
-/** Validates the shape: { intents: { <intent>: [utterance…] }, methods: { <kind>: [name…] }, languages: {…} }. */
+/** Validates the shape: { intents: { <intent>: [utterance…] }, methods: { <kind>: [name…] }, languages: {…}, concepts: {…} }. */
 export function parseIntentCorpus(locale: string, value: unknown, where: string): IntentCorpus {
   const root = asObject(value, where);
   const intents = asObject(root['intents'], `${where} "intents"`);
@@ -65,7 +67,10 @@ export function parseIntentCorpus(locale: string, value: unknown, where: string)
   if (badLanguages.length > 0) throw new IntentCorpusError(`${where}: unknown language(s) ${badLanguages.join(', ')}`);
   const languages = Object.fromEntries(Object.entries(languagesObject).map(([k, v]) => [k, asStrings(v, `${where} "languages.${k}"`)]));
 
-  return { locale, utterances, methods, languages };
+  const conceptsObject = asObject(root['concepts'] ?? {}, `${where} "concepts"`);
+  const concepts = Object.fromEntries(Object.entries(conceptsObject).map(([k, v]) => [k, asStrings(v, `${where} "concepts.${k}"`)]));
+
+  return { locale, utterances, methods, languages, concepts };
 }
 
 function asObject(value: unknown, where: string): Record<string, unknown> {

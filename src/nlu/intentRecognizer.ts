@@ -13,6 +13,7 @@ import { modelKey, type ModelCache } from './modelCache';
 import { countryNamer } from './countryNames';
 import { wordSplitter } from './wordSplitter';
 import { wordPairs } from './wordPairs';
+import { conceptFinder } from './concepts';
 
 /** What the classifier reads in place of what was typed (same rules for training and for messages). */
 type PrepareText = (text: string) => string;
@@ -96,11 +97,16 @@ export class IntentRecognizer {
     let nlp = await newNlp(language);
     // The classifier learns and reads the same text: countries named as one word, verbs and their pronouns split
     // ("llámame" → "llama me"), so a verb or a country seen in one form is known in the other; then each pair of
-    // neighbouring words added as one more feature ("go back", "start over").
+    // neighbouring words added as one more feature ("go back", "start over"), and the concept of each word the
+    // locale's lexicon knows ("reception", "bars" → concept_signal).
     const nameCountries = countryNamer(language);
     const splitWords = wordSplitter(language, TRAINED_INTENTS.flatMap((intent) => corpus.utterances[intent].map(nameCountries)));
     const addPairs = wordPairs(language);
-    const prepare: PrepareText = (text) => addPairs(splitWords(nameCountries(text)));
+    const findConcepts = conceptFinder(language, corpus.concepts);
+    const prepare: PrepareText = (text) => {
+      const words = splitWords(nameCountries(text));
+      return [addPairs(words), ...findConcepts(words)].join(' ');
+    };
     const documents = TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent].map(prepare)] as const);
     const key = modelKey([NLPJS_VERSION, NLP_SETTINGS, language, documents]);
     if (!loadModel(nlp, cache?.read(key))) {
@@ -173,7 +179,12 @@ function wordCount(text: string): number {
   return text.split(/\s+/).filter((w) => [...w].some((c) => c.toLowerCase() !== c.toUpperCase())).length;
 }
 
-const NLP_SETTINGS = { keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false };
+/**
+ * NLP.js's defaults but for alpha (its leaky-ReLU slope and output scale), 0.07 → 0.04: measured on the five folds
+ * and a check set outside the repository, the smaller slope generalises better (en-US 5-fold mean 90.8 → 91.2%,
+ * en-GB 91.6 → 92.0%, es-US unchanged) for about a fifth more epochs.
+ */
+const NLP_SETTINGS = { alpha: 0.04, keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false };
 
 /** A saved model from another NLP.js version may not load the same way: the version is part of its name. */
 const NLPJS_VERSION = (require('@nlpjs/nlp/package.json') as { version: string }).version;

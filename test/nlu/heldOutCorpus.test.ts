@@ -13,13 +13,13 @@ const LOCALES = ['en-US', 'en-GB', 'es-US'] as const;
 const OPTIONS = { defaultCountry: 'US' as const, codeLengths: [6], threshold: DEFAULT_THRESHOLD };
 const isHeldOut = (index: number): boolean => index % 5 === 2;
 /**
- * Reached on this held-out fifth today: 91.9% en-US, 94.4% en-GB, 89.2% es-US (was 89.5 / 90.9 / 81.7 before the
- * classifier read word pairs, split Spanish verbs from their pronouns and named countries as one word). The other
- * four folds give 87–89% (en) and 86–88% (es); a check set the corpus never saw (written from the guides'
- * situations, kept outside the repository) gives 94.5% en-US, 95.5% en-GB, 95.4% es-US. The issue asks for 0.95 on
- * held-out data. Raise, never lower.
+ * Reached on this held-out fifth today: 94.1% en-US, 94.9% en-GB, 89.9% es-US (was 91.9 / 94.4 / 88.8 before the
+ * English lexicon of domain synonyms (intents.json "concepts"), ~250-290 more English phrasings per locale and NLP.js
+ * alpha 0.04). The mean over all five folds (index % 5 === k) is 91.2% en-US, 92.0% en-GB, 87.2% es-US (was 88.9 /
+ * 89.4 / 87.3); a check set the corpus never saw (written from the guides' situations, kept outside the repository)
+ * gives 95.9% en-US, 96.2% en-GB (was 93.6 / 94.8). The issue asks for 0.95 on held-out data. Raise, never lower.
  */
-const HELD_OUT_FLOOR = 0.88;
+const HELD_OUT_FLOOR: Readonly<Record<(typeof LOCALES)[number], number>> = { 'en-US': 0.94, 'en-GB': 0.94, 'es-US': 0.89 };
 
 /** Sentences people wrote that the utterance files must not contain; each with the intent it means. */
 const UNSEEN: Readonly<Record<string, ReadonlyArray<[string, Intent]>>> = {
@@ -88,7 +88,7 @@ describe.each(LOCALES)('the %s intent corpus', (locale) => {
     expect(UNSEEN[locale]!.map(([s]) => s).filter((s) => all.has(normalise(s)))).toEqual([]);
   });
 
-  it(`when trained on 80%, then it names the intent of at least ${HELD_OUT_FLOOR * 100}% of the held-out 20%`, async () => {
+  it(`when trained on 80%, then it names the intent of at least ${HELD_OUT_FLOOR[locale] * 100}% of the held-out 20%`, async () => {
     const { training, heldOut } = split(corpus);
     const recognizer = await IntentRecognizer.train(training, OPTIONS);
     const perIntent = new Map<string, { right: number; total: number; wrong: string[] }>();
@@ -104,7 +104,7 @@ describe.each(LOCALES)('the %s intent corpus', (locale) => {
     const accuracy = right / heldOut.length;
     const lines = [...perIntent].map(([intent, r]) => `  ${intent.padEnd(24)} ${r.right}/${r.total}${r.wrong.length ? `   ${r.wrong.join('; ')}` : ''}`);
     console.log(`${locale}: held-out accuracy ${(accuracy * 100).toFixed(1)}% (${right}/${heldOut.length})\n${lines.join('\n')}`);
-    expect(accuracy).toBeGreaterThanOrEqual(HELD_OUT_FLOOR);
+    expect(accuracy).toBeGreaterThanOrEqual(HELD_OUT_FLOOR[locale]);
   });
 
   it("when trained on everything, then the issue's sentences (in no training file) are understood", async () => {
