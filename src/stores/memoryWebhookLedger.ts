@@ -43,6 +43,7 @@ export class MemoryWebhookLedger implements WebhookLedger {
     if (!found || found.response !== null || found.at !== claimedAt) return false;
     // Queued again, so that it counts as the newest for eviction (its first place in `order` is now stale).
     const entry: Entry = { ...found, at: now };
+    this.byId.delete(id);
     this.byId.set(id, entry);
     this.order.push(entry);
     return true;
