@@ -119,9 +119,9 @@ export function readBody(limitBytes: number): restify.RequestHandler {
             return next(false);
           }
         } else {
-          const pairs = [...new URLSearchParams(text)];
-          req.body = Object.fromEntries(pairs);
-          req.formFields = fieldsOf(pairs);
+          const [body, fields] = formOf(text);
+          req.body = body;
+          req.formFields = fields;
         }
         return next();
       }),
@@ -129,15 +129,23 @@ export function readBody(limitBytes: number): restify.RequestHandler {
   };
 }
 
-function fieldsOf(pairs: readonly (readonly [string, string])[]): Record<string, string | string[]> {
+/**
+ * One pass over the form: the body as handlers read it (the last value of a repeated name, as Object.fromEntries
+ * would keep it) and every field as received (repeats as arrays, no prototype) for signature checks.
+ */
+function formOf(text: string): [Record<string, string>, Record<string, string | string[]>] {
+  const body: Record<string, string> = {};
   const fields = Object.create(null) as Record<string, string | string[]>;
-  for (const [name, value] of pairs) {
+  new URLSearchParams(text).forEach((value, name) => {
+    // A field named "__proto__" is an own property, as Object.fromEntries makes it, never the prototype.
+    if (name === '__proto__') Object.defineProperty(body, name, { value, writable: true, enumerable: true, configurable: true });
+    else body[name] = value;
     const seen = fields[name];
     if (seen === undefined) fields[name] = value;
     else if (typeof seen === 'string') fields[name] = [seen, value];
     else seen.push(value);
-  }
-  return fields;
+  });
+  return [body, fields];
 }
 
 interface ContentType {

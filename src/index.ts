@@ -1,5 +1,7 @@
 // The composition root: read the configuration, compose Signet (src/signetWiring.ts), listen, start the background
 // work, and shut down on a signal. main() takes its process I/O as a parameter so tests drive it.
+// First import: it holds V8's young generation at its first size while the rest loads (see youngGeneration.ts).
+import { releaseYoungGeneration } from './youngGeneration';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import type { Storage } from 'botbuilder';
@@ -47,6 +49,14 @@ const processIo: MainIo = {
 
 /** Starts Signet. On a configuration or start-up error, writes it to stderr, exits 1 and resolves undefined. */
 export async function main(env: NodeJS.ProcessEnv, io: MainIo = processIo): Promise<RunningApp | undefined> {
+  try {
+    return await start(env, io);
+  } finally {
+    releaseYoungGeneration();
+  }
+}
+
+async function start(env: NodeJS.ProcessEnv, io: MainIo): Promise<RunningApp | undefined> {
   let config: AppConfig;
   try {
     config = loadConfig(env, io.readFile);

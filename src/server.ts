@@ -111,7 +111,9 @@ function beforeEveryRequest(logger: Logger, retryAfterSeconds: number): restify.
     } as typeof res.writeHead;
     res.once('close', () => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
-      const fields = { method: req.method, path: pathOf(req.url), status: res.statusCode, ms, ...(res.writableFinished ? {} : { aborted: true }) };
+      const fields = res.writableFinished
+        ? { method: req.method, path: pathOf(req.url), status: res.statusCode, ms }
+        : { method: req.method, path: pathOf(req.url), status: res.statusCode, ms, aborted: true };
       if (res.statusCode >= 500) logger.error('request', fields);
       else logger.info('request', fields);
     });

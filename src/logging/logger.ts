@@ -164,13 +164,17 @@ export function createLogger(options: LoggerOptions): Logger {
 // Child bindings are merged here rather than through pino.child, which would write them before msg.
 function envelope(msg: string, bindings: LogFields, fields: LogFields | undefined): Record<string, unknown> {
   const line: Record<string, unknown> = { msg: truncate(String(msg)) };
-  for (const source of [bindings, fields ?? {}]) {
-    for (const [key, value] of Object.entries(source)) {
-      // A field may not overwrite the envelope; it is kept under a prefixed name instead.
-      line[RESERVED.has(key) ? `field_${key}` : key] = isSecretFieldName(key) ? REDACTED : plainField(value);
-    }
-  }
+  copyFields(line, bindings);
+  if (fields !== undefined) copyFields(line, fields);
   return line;
+}
+
+// Keys one by one rather than Object.entries, which allocates an array per field on every line.
+function copyFields(line: Record<string, unknown>, source: LogFields): void {
+  for (const key of Object.keys(source)) {
+    // A field may not overwrite the envelope; it is kept under a prefixed name instead.
+    line[RESERVED.has(key) ? `field_${key}` : key] = isSecretFieldName(key) ? REDACTED : plainField(source[key]);
+  }
 }
 
 /** A field's value as toPlain copies it; a plain value needs no cycle tracking, so none is allocated for it. */

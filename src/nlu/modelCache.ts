@@ -17,6 +17,20 @@ export function modelKey(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
+/**
+ * A stable name for code: the text of the module files given (as they run: .js built, .ts under the tests), the
+ * versions of the packages given, and the runtime's Unicode and ICU data. Lets a model be named by the raw corpus
+ * and the code that prepares it, so that a cache hit need not prepare every utterance just to compute its key.
+ */
+export function codeFingerprint(moduleFiles: readonly string[], packages: readonly string[]): string {
+  const { icu, unicode, cldr } = process.versions as Record<string, string | undefined>;
+  return modelKey([
+    moduleFiles.map((file) => readFileSync(file, 'utf8')),
+    packages.map((name) => (require(`${name}/package.json`) as { version: string }).version),
+    [icu, unicode, cldr],
+  ]);
+}
+
 /** Models as JSON files in `dir` (created on first write, readable by this user only). */
 export function fileModelCache(dir: string, onError: (what: string, err: unknown) => void = () => undefined): ModelCache {
   const pathOf = (key: string) => join(dir, `${key}.json`);

@@ -11,8 +11,15 @@ export interface MemoryWebhookLedgerOptions {
 }
 
 export class MemoryWebhookLedger implements WebhookLedger {
-  // A Map iterates in insertion order, and claims arrive in time order: the first entries are the oldest.
-  private readonly byId = new Map<string, ProcessedWebhook>();
+  private readonly byId = new Map<string, Entry>();
+  /**
+   * Every claim in the order taken (claims arrive in time order: the first are the oldest), read from `head`.
+   * Eviction looks here rather than iterating the Map: a Map's iteration steps over every deleted slot until V8
+   * compacts its table, thousands per claim once the bound is reached (2% of the SMS webhook's CPU in the bench).
+   * A claim deleted or taken over since is stale: its entry is no longer the one in `byId`.
+   */
+  private order: Entry[] = [];
+  private head = 0;
   private readonly maxEntries: number;
   private readonly retentionMs: number;
 
@@ -25,7 +32,9 @@ export class MemoryWebhookLedger implements WebhookLedger {
     if (typeof id !== 'string') throw new TypeError('id must be a string');
     if (this.byId.has(id)) return false;
     const carried = carrying === undefined ? {} : 'response' in carrying ? { response: carrying.response } : { prepared: carrying.prepared };
-    this.byId.set(id, { id, response: null, at: now, ...carried });
+    const entry: Entry = { id, response: null, at: now, ...carried };
+    this.byId.set(id, entry);
+    this.order.push(entry);
     this.evict(now);
     return true;
   }
@@ -33,15 +42,18 @@ export class MemoryWebhookLedger implements WebhookLedger {
   async takeOver(id: string, claimedAt: number, now: number): Promise<boolean> {
     const found = this.byId.get(id);
     if (!found || found.response !== null || found.at !== claimedAt) return false;
-    // Re-inserted, so that it counts as the newest for eviction.
+    // Queued again, so that it counts as the newest for eviction (its first place in `order` is now stale).
+    const entry: Entry = { ...found, at: now };
     this.byId.delete(id);
-    this.byId.set(id, { ...found, at: now });
+    this.byId.set(id, entry);
+    this.order.push(entry);
     return true;
   }
 
   async complete(id: string, response: string): Promise<void> {
+    // In place: the entry keeps its place in `order` (only `get`'s copies leave the ledger).
     const found = this.byId.get(id);
-    if (found) this.byId.set(id, { ...found, response });
+    if (found) found.response = response;
   }
 
   async get(id: string): Promise<ProcessedWebhook | null> {
@@ -63,9 +75,26 @@ export class MemoryWebhookLedger implements WebhookLedger {
 
   /** Expired entries off the front, then the oldest beyond the bound: O(removed), never a full scan. */
   private evict(now: number): void {
-    for (const [id, entry] of this.byId) {
-      if (entry.at >= now - this.retentionMs && this.byId.size <= this.maxEntries) break;
-      this.byId.delete(id);
+    const { order, byId } = this;
+    while (this.head < order.length) {
+      const oldest = order[this.head]!;
+      const current = byId.get(oldest.id) === oldest;
+      if (current && oldest.at >= now - this.retentionMs && byId.size <= this.maxEntries) break;
+      if (current) byId.delete(oldest.id);
+      this.head += 1;
+    }
+    // The consumed front is dropped once it is most of the array, so the queue's memory follows the Map's.
+    if (this.head >= 1024 && this.head * 2 >= order.length) {
+      this.order = order.slice(this.head);
+      this.head = 0;
     }
   }
+}
+
+/** A ledger entry as kept here: `response` is filled in place by `complete`. */
+interface Entry {
+  readonly id: string;
+  response: string | null;
+  readonly at: number;
+  readonly prepared?: string;
 }

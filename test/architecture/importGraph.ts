@@ -37,7 +37,7 @@ export type Part =
 
 /** The part a repository-relative path (posix separators) belongs to. */
 export function partOf(file: string): Part {
-  if (file === 'src/index.ts' || file.startsWith('scripts/')) return 'root';
+  if (file === 'src/index.ts' || file === 'src/youngGeneration.ts' || file.startsWith('scripts/')) return 'root';
   if (file === 'src/core.ts' || file.endsWith('Wiring.ts')) return 'wiring';
   if (['src/httpErrors.ts', 'src/httpRequests.ts'].includes(file)) return 'httpKit';
   if (['src/server.ts', 'src/botMessagesRoute.ts', 'src/shutdown.ts'].includes(file)) return 'http';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadIntentCorpus, type IntentCorpus } from '../../src/nlu/intentCorpus';
 import { IntentRecognizer } from '../../src/nlu/intentRecognizer';
-import { fileModelCache, modelKey, type ModelCache } from '../../src/nlu/modelCache';
+import { codeFingerprint, fileModelCache, modelKey, type ModelCache } from '../../src/nlu/modelCache';
+import * as wordPairsModule from '../../src/nlu/wordPairs';
 
 const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
 const OPTIONS = { defaultCountry: 'US' as const, codeLengths: [6], threshold: 0.5 };
@@ -65,6 +66,40 @@ describe('the NLU model cache', () => {
     await IntentRecognizer.train(changed, OPTIONS, cache);
     expect(cache).toMatchObject({ reads: 2, hits: 0, writes: 2 });
     expect(modelKey(['a', [1]])).not.toBe(modelKey(['a', [2]]));
+  });
+
+  it('when the model comes from the cache, then the utterances are not prepared again (only what people type is)', async () => {
+    await IntentRecognizer.train(corpus, OPTIONS, fileModelCache(dir));
+    let prepared = 0;
+    const real = wordPairsModule.wordPairs;
+    const spy = jest.spyOn(wordPairsModule, 'wordPairs').mockImplementation((language) => {
+      const addPairs = real(language);
+      return (text) => {
+        prepared += 1;
+        return addPairs(text);
+      };
+    });
+    try {
+      const cache = countingCache(fileModelCache(dir));
+      const loaded = await IntentRecognizer.train(corpus, OPTIONS, cache);
+      expect(cache).toMatchObject({ hits: 1, writes: 0 });
+      // Before, every utterance was prepared to compute the model's name: over a thousand for en-US.
+      expect(prepared).toBe(0);
+      expect((await loaded.understand('call me instead')).intent).toBe('callMe');
+      expect(prepared).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('when the code that prepares the utterances changes, then its fingerprint (part of the model name) changes', () => {
+    const file = join(dir, 'prepare.js');
+    writeFileSync(file, 'module.exports = (text) => text;');
+    const first = codeFingerprint([file], ['@nlpjs/lang-en-min']);
+    expect(codeFingerprint([file], ['@nlpjs/lang-en-min'])).toBe(first);
+    writeFileSync(file, 'module.exports = (text) => text.toLowerCase();');
+    expect(codeFingerprint([file], ['@nlpjs/lang-en-min'])).not.toBe(first);
+    expect(codeFingerprint([file], ['@nlpjs/lang-en-min', 'libphonenumber-js'])).not.toBe(codeFingerprint([file], ['@nlpjs/lang-en-min']));
   });
 
   it('when the cached file is damaged, then the corpus is trained again, the answers are right and the file is replaced', async () => {

@@ -31,6 +31,43 @@ describe('memory webhook ledger: retention', () => {
     await expect(ledger.get('SM-recent')).resolves.not.toBeNull();
   });
 
+  test('when the bound is reached, then a claim evicts the oldest without walking the ledger', async () => {
+    // A Map walk steps over every deleted slot until V8 compacts the table: thousands per claim at the bound.
+    const ledger = new MemoryWebhookLedger({ maxEntries: 100 });
+    for (let i = 0; i < 300; i += 1) await ledger.claim(`SM${i}`, T0 + i);
+    const walk = Map.prototype[Symbol.iterator];
+    let walks = 0;
+    Map.prototype[Symbol.iterator] = function (this: Map<unknown, unknown>) {
+      walks += 1;
+      return walk.call(this);
+    };
+    try {
+      for (let i = 300; i < 400; i += 1) await ledger.claim(`SM${i}`, T0 + i);
+    } finally {
+      Map.prototype[Symbol.iterator] = walk;
+    }
+    expect(walks).toBe(0);
+    await expect(ledger.get('SM299')).resolves.toBeNull();
+    await expect(ledger.get('SM300')).resolves.not.toBeNull();
+  });
+
+  test('when a claim was taken over or pruned and claimed again, then it counts as the newest', async () => {
+    const ledger = new MemoryWebhookLedger({ maxEntries: 3 });
+    await ledger.claim('SM-taken', T0);
+    await ledger.claim('SM-pruned', T0 + 1);
+    await ledger.claim('SM-b', T0 + 2);
+    await expect(ledger.takeOver('SM-taken', T0, T0 + 3)).resolves.toBe(true);
+    await expect(ledger.prune(T0 + 2, 1)).resolves.toBe(1);
+    await ledger.claim('SM-pruned', T0 + 4);
+    await ledger.complete('SM-pruned', '<Response/>');
+    await ledger.claim('SM-c', T0 + 5);
+    // SM-b is the oldest claim still current: the taken-over and re-claimed ids keep their new places.
+    await expect(ledger.get('SM-b')).resolves.toBeNull();
+    await expect(ledger.get('SM-taken')).resolves.toMatchObject({ at: T0 + 3 });
+    await expect(ledger.get('SM-pruned')).resolves.toEqual({ id: 'SM-pruned', response: '<Response/>', at: T0 + 4 });
+    await expect(ledger.get('SM-c')).resolves.not.toBeNull();
+  });
+
   test('when the memory stores are created with ledger options, then the ledger follows them', async () => {
     const stores = createMemoryStores({ webhookLedger: { maxEntries: 1 } });
     await stores.webhooks.claim('SM1', T0);

@@ -1,10 +1,11 @@
 // The Bot Framework adapter built from configuration and its turn-error handler: what start-up needs for Teams,
 // apart from signetBot.ts so that starting never loads botbuilder-dialogs (the bot itself is built on first turn).
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
 import type { AppConfig } from '../../config/loadConfig';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logging/logger';
 import { faultReply } from '../../userFacingErrors';
+import { ReusedConnectorsAuthentication } from './reusedConnectors';
 
 /**
  * The CloudAdapter for our Bot Framework registration. Only the four credential keys are passed (never the whole
@@ -17,7 +18,8 @@ export function createBotAdapter(bot: AppConfig['bot']): CloudAdapter {
   if (bot.appPassword !== '') settings.MicrosoftAppPassword = bot.appPassword;
   if (bot.appType !== '') settings.MicrosoftAppType = bot.appType;
   if (bot.appTenantId !== '') settings.MicrosoftAppTenantId = bot.appTenantId;
-  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings));
+  // Connector clients are kept between turns (reusedConnectors.ts); otherwise exactly botbuilder's authentication.
+  return new CloudAdapter(new ReusedConnectorsAuthentication(settings));
 }
 
 /**

@@ -12,17 +12,32 @@ export type TwilioSignatureCheck = (signature: string | undefined, pathAndQuery:
 
 export function twilioSignatureCheck(authToken: string, publicBaseUrl: string): TwilioSignatureCheck {
   const key = createSecretKey(Buffer.from(authToken, 'utf8'));
+  // Webhooks arrive at a handful of paths: the first URL tried for each is worked out once (bounded).
+  const firstCandidates = new Map<string, string>();
+  const firstCandidate = (pathAndQuery: string): string => {
+    let first = firstCandidates.get(pathAndQuery);
+    if (first === undefined) {
+      first = withoutPort(`${publicBaseUrl}${pathAndQuery}`);
+      if (pathAndQuery.length <= 500 && firstCandidates.size < 200) firstCandidates.set(pathAndQuery, first);
+    }
+    return first;
+  };
   return (signature, pathAndQuery, fields) => {
     if (!signature) return false;
     const given = Buffer.from(signature, 'utf8');
-    const url = `${publicBaseUrl}${pathAndQuery}`;
     const payload = fieldsPayload(fields);
     const matches = (candidate: string): boolean => {
       const expected = Buffer.from(createHmac('sha1', key).update(candidate + payload, 'utf8').digest('base64'), 'utf8');
       // The length of a base64 SHA-1 is fixed and public; only the bytes need a constant-time comparison.
       return expected.length === given.length && timingSafeEqual(expected, given);
     };
-    for (const candidate of urlsTwilioMayHaveSigned(url)) if (matches(candidate)) return true;
+    // A genuine request to our own URLs matches the first; only a failing one goes on to the other forms.
+    if (matches(firstCandidate(pathAndQuery))) return true;
+    let tried = false;
+    for (const candidate of urlsTwilioMayHaveSigned(`${publicBaseUrl}${pathAndQuery}`)) {
+      if (!tried) tried = true; // the first, tried above
+      else if (matches(candidate)) return true;
+    }
     return false;
   };
 }

@@ -6,11 +6,15 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const ts = require('typescript');
+// TypeScript itself is loaded only to transpile a file missing from the cache: loaded always, it would be a large
+// share of the child's memory and start-up time.
+let ts;
+const typescript = () => (ts ??= require('typescript'));
 
 const CACHE_DIR = path.resolve(__dirname, '../../../.cache/transpiled');
-const COMPILER_OPTIONS = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true };
-const SALT = JSON.stringify([ts.version, COMPILER_OPTIONS]);
+// CommonJS, ES2022 (the values of ts.ModuleKind.CommonJS and ts.ScriptTarget.ES2022), as ts-jest compiles the tests.
+const COMPILER_OPTIONS = { module: 1, target: 9, esModuleInterop: true, resolveJsonModule: true };
+const SALT = JSON.stringify([require('typescript/package.json').version, COMPILER_OPTIONS]);
 
 function transpiled(filename) {
   const source = fs.readFileSync(filename, 'utf8');
@@ -18,7 +22,7 @@ function transpiled(filename) {
   try {
     return fs.readFileSync(cached, 'utf8');
   } catch {
-    const { outputText } = ts.transpileModule(source, { fileName: filename, compilerOptions: COMPILER_OPTIONS });
+    const { outputText } = typescript().transpileModule(source, { fileName: filename, compilerOptions: COMPILER_OPTIONS });
     try {
       fs.mkdirSync(CACHE_DIR, { recursive: true });
       // Written aside and renamed: two processes starting together never read half a file.
