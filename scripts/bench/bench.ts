@@ -288,6 +288,9 @@ async function compare(baseline: Contender, signet: Contender, request: autocann
   const base = await startServer(baseline.kind, baseline.env, options, baseline.label.replace(/\W+/g, '-'));
   let own: Started | undefined;
   try {
+    // A first launch after a corpus or NLU change trains the language models and fills .cache/nlu; the figures are
+    // those of a launch like every later restart, so that one is stopped and Signet is started again.
+    await stopServer(await startServer(signet.kind, signet.env, { ...options, profileDir: undefined }, `${signet.label.replace(/\W+/g, '-')}-first`));
     own = await startServer(signet.kind, signet.env, options, signet.label.replace(/\W+/g, '-'));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const signetIdleRssMb = rssMb(own.child.pid!);
