@@ -49,23 +49,16 @@ function echoBot(): void {
   listen(server);
 }
 
-/** The in-thread inspector answers synchronously, so the profile can be collected from the 'exit' handler. */
+/** A CPU profile of the measured rounds only (see profileOnSignal). */
 function profileFromSignal(file: string): void {
-  const { Session } = require('node:inspector') as typeof import('node:inspector');
-  const { writeFileSync } = require('node:fs') as typeof import('node:fs');
-  const session = new Session();
-  session.connect();
-  let started = false;
-  process.on('SIGUSR2', () => {
-    if (started) return;
-    started = true;
-    session.post('Profiler.enable', () => session.post('Profiler.start'));
-  });
-  process.on('exit', () => {
-    if (!started) return;
-    session.post('Profiler.stop', (error, result) => {
-      if (!error) writeFileSync(file, JSON.stringify(result.profile));
-    });
+  // Loaded only when profiling, so an unprofiled server carries no inspector.
+  const { profileOnSignal } = require('./profileOnSignal') as typeof import('./profileOnSignal');
+  profileOnSignal(file, {
+    start: (session) => session.post('Profiler.enable', () => session.post('Profiler.start')),
+    stop: (session, done) =>
+      session.post('Profiler.stop', (error, result) => {
+        if (!error) done(result.profile);
+      }),
   });
 }
 
