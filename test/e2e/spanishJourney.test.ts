@@ -10,6 +10,7 @@ import { PERSON, PUBLIC_BASE_URL, startSignet, type Signet } from '../reliabilit
 import type { ReceivedCall } from '../server/serverHarness';
 import { FixedClock } from '../../src/ports/clock';
 import { T0 } from '../support/fixtures';
+import { callParams as twilioCallParams } from '../support/twilioAppHarness';
 
 const SMS_PATH = '/api/twilio/sms';
 const ORG = {
@@ -197,16 +198,8 @@ describe('a Spanish-speaking parent, end to end over HTTP', () => {
     everything.push(...says.map((e) => e.text));
     return says;
   }
-  const callParams = (sid: string, extra: Record<string, string> = {}): Record<string, string> => ({
-    CallSid: sid,
-    AccountSid: 'AC0123456789abcdef0123456789abcdef',
-    From: '+12065550100',
-    To: PHONE,
-    CallStatus: 'in-progress',
-    Direction: 'outbound-api',
-    AnsweredBy: 'human',
-    ...extra,
-  });
+  const callParams = (sid: string, extra: Record<string, string> = {}): Record<string, string> => twilioCallParams(sid, { To: PHONE, AnsweredBy: 'human', ...extra });
+
   const stored = () => s.stores.users.get(PERSON.id);
 
   /** Nothing the person saw or heard holds a phrase that exists only in English. */

@@ -39,6 +39,11 @@ export const FROM_NUMBER = '+12065550100';
 export const PHONE = '+12065550123';
 export const OTHER_PHONE = '+12065550124';
 
+/** The form Twilio posts for Signet's outbound call to PHONE while it is in progress (`extra` adds or overrides). */
+export function callParams(sid: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { CallSid: sid, AccountSid: ACCOUNT_SID, From: FROM_NUMBER, To: PHONE, CallStatus: 'in-progress', Direction: 'outbound-api', ...extra };
+}
+
 export interface TwilioApp {
   readonly url: string;
   readonly api: FakeTwilioApi;

@@ -1,7 +1,7 @@
 // Voice calls end to end: Signet places the call through the real twilio SDK (a local fake REST API), serves the
 // TwiML for each step, and turns key presses and status callbacks into machine events. TwiML is parsed and asserted.
 import { flatten, parseXml, type XmlElement } from '../../support/twimlParser';
-import { enrollPhone, pathOf, PHONE, PUBLIC_BASE_URL, startTwilioApp, type TwilioApp } from '../../support/twilioAppHarness';
+import { callParams, enrollPhone, pathOf, PHONE, PUBLIC_BASE_URL, startTwilioApp, type TwilioApp } from '../../support/twilioAppHarness';
 import type { NewUser } from '../../../src/domain/user';
 
 interface PlacedCall {
@@ -16,16 +16,6 @@ async function placedCall(app: TwilioApp): Promise<PlacedCall> {
   if (!sid) throw new Error('the call was not accepted');
   return { sid, answerPath: pathOf(call.params['Url']), statusPath: pathOf(call.params['StatusCallback']) };
 }
-
-const callParams = (sid: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  CallSid: sid,
-  AccountSid: 'AC0123456789abcdef0123456789abcdef',
-  From: '+12065550100',
-  To: PHONE,
-  CallStatus: 'in-progress',
-  Direction: 'outbound-api',
-  ...extra,
-});
 
 /** Posts to a URL found in TwiML (an absolute PUBLIC_BASE_URL address) as Twilio would. */
 function pathFromTwiml(url: string): string {
