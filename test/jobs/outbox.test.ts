@@ -36,12 +36,23 @@ interface Post {
 class Receiver {
   readonly posts: Post[] = [];
   answer: (post: Post) => Promise<number> = async () => 200;
+  private waiting: Array<{ count: number; resolve: () => void }> = [];
   postFor(instance: string, clock: FixedClock) {
     return async (_url: string, body: string, headers: Record<string, string>): Promise<number> => {
       const post = { body: JSON.parse(body) as Post['body'], deliveryId: headers['Signet-Delivery-Id']!, by: instance, at: clock.now() };
       this.posts.push(post);
+      this.waiting = this.waiting.filter((w) => (this.posts.length >= w.count ? (w.resolve(), false) : true));
       return this.answer(post);
     };
+  }
+  /**
+   * Resolves once `count` POSTs have arrived. It waits for the POST itself rather than spinning a bounded number of
+   * event-loop turns: on MongoDB the worker's lease round trips take wall time, and a loaded machine once ran out of
+   * turns before the POST came.
+   */
+  postsArrived(count: number): Promise<void> {
+    if (this.posts.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ count, resolve }));
   }
 }
 
@@ -98,12 +109,6 @@ async function pendingChallenge(stores: Stores, id: string, expiresAt = T0 + 5 *
   return stores.challenges.create(challenge({ id, userId: `user-${id}`, clientId: 'portal00client', callbackUrl: CALLBACK_URL, createdAt: T0, expiresAt }));
 }
 
-/** Resolves once `check` holds, letting other promises run in between (no timers: a bounded number of turns). */
-async function until(check: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 10_000 && !check(); turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-  if (!check()) throw new Error('condition never held');
-}
-
 function scenarios(name: string, backend: Backend): void {
   describe(`${name}: durable outbox`, () => {
     let world: World;
@@ -148,7 +153,7 @@ function scenarios(name: string, backend: Backend): void {
       let crash: (status: number) => void = () => undefined;
       receiver.answer = () => new Promise<number>((resolve) => (crash = resolve));
       const stuck = a.worker.runOnce();
-      await until(() => receiver.posts.length === 2);
+      await receiver.postsArrived(2);
       expect(await b.worker.runOnce()).toBe(0); // leased by A, not yet lapsed
 
       clock.advance(LEASE_MS);
