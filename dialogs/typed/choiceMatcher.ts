@@ -1,5 +1,6 @@
 // Matches what a person typed against the options on offer: the option's number, its label, a synonym, or a
 // close variant (a typo or two), so typing always works where a card offers buttons.
+import { leven } from '@nlpjs/similarity';
 
 export interface TypedOption {
   readonly id: string;
@@ -42,23 +43,10 @@ function normalisedPhrase(phrase: string): string {
   return normalised;
 }
 
-/** Levenshtein distance, bounded: returns max+1 as soon as it must exceed max. */
+/** Levenshtein distance (NLP.js's, already used by its NER), or max+1 when the lengths alone rule out max. */
 export function editDistance(a: string, b: string, max = 2): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
+  return Math.min(leven(a, b), max + 1);
 }
 
 /** True when typed text is one of the phrases, exactly or as a close variant (phrases of 5+ characters). */

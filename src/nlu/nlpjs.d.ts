@@ -63,3 +63,8 @@ declare module '@nlpjs/lang-es' {
     tokenize(text: string, normalize?: boolean): string[];
   }
 }
+
+declare module '@nlpjs/similarity' {
+  /** Levenshtein distance between two strings. */
+  export function leven(left: string, right: string): number;
+}
