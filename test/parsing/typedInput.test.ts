@@ -93,6 +93,14 @@ describe('typed choices are whole messages', () => {
     expect(matchesPhrase('  Cancel! ', ['cancel'])).toBe(true);
   });
 
+  it('when a phrase is mistyped, then one slip (two in a long phrase) still matches and short words must be exact', () => {
+    expect(matchesPhrase('cancell', ['cancel'])).toBe(true);
+    expect(matchesPhrase('cnacel', ['cancel'])).toBe(false); // a swap is two edits: too many for a short phrase
+    expect(matchesPhrase('txt me a cod', ['text me a code'])).toBe(true);
+    expect(matchesPhrase('tx me a cd', ['text me a code'])).toBe(false);
+    expect(matchesPhrase('halp', ['help'])).toBe(false);
+  });
+
   it('when digits are typed, then matchOption reads a position and matchOptionByWords never does', () => {
     const options = [{ id: 'sms', label: 'Text me a code' }, { id: 'voice', label: 'Call me' }];
     expect(matchOption('2', options)?.id).toBe('voice');
