@@ -24,26 +24,27 @@ export function spanishVerbReader(trainingUtterances: readonly string[]): ReadVe
   return (text) => chunksOf(text).map(readChunk).join('');
 }
 
-/** The infinitives the utterances use, bare or with their pronouns, that the conjugator knows. */
+/** The infinitives the utterances use, bare or with their pronouns, that the conjugator knows, as it spells them. */
 export function corpusInfinitives(trainingUtterances: readonly string[]): string[] {
-  const known = knownVerbs();
+  const spelt = knownSpellings();
   const found = new Set<string>();
   for (const chunk of new Set(trainingUtterances.flatMap(chunksOf))) {
     const folded = wordOf(chunk)?.folded;
     if (folded === undefined) continue;
     const bare = [folded, ...ENCLITICS.filter((p) => folded.endsWith(p)).map((p) => folded.slice(0, -p.length))];
-    const verb = bare.find((w) => /[aei]r$/.test(w) && known.has(w));
-    if (verb !== undefined) found.add(verb);
+    const verb = bare.find((w) => /[aei]r$/.test(w) && spelt.has(w));
+    if (verb !== undefined) found.add(spelt.get(verb)!);
   }
   return [...found].sort();
 }
 
-let verbList: ReadonlySet<string> | undefined;
+let verbList: ReadonlyMap<string, string> | undefined;
 let conjugator: Conjugator | undefined;
 
-function knownVerbs(): ReadonlySet<string> {
+/** The conjugator's verbs, folded ("anadir") → as it spells them ("añadir"). */
+function knownSpellings(): ReadonlyMap<string, string> {
   conjugator ??= new Conjugator();
-  verbList ??= new Set(conjugator.getVerbListSync().map(fold));
+  verbList ??= new Map(conjugator.getVerbListSync().map((verb) => [fold(verb), verb]));
   return verbList;
 }
 
@@ -55,15 +56,15 @@ export function verbForms(infinitives: readonly string[]): ReadonlyMap<string, s
   const key = infinitives.join(' ');
   const known = formsByVerbs.get(key);
   if (known !== undefined) return known;
-  knownVerbs();
+  knownSpellings();
   const stopwords = new Set(Object.keys(new StopwordsEs().dictionary).map(fold));
   const owners = new Map<string, Set<string>>();
   for (const infinitive of infinitives) {
     for (const form of simpleForms(conjugator!.conjugateSync(infinitive, 'castellano'))) {
       const folded = fold(form);
-      if (folded === infinitive) continue;
+      if (folded === fold(infinitive)) continue;
       const set = owners.get(folded) ?? new Set<string>();
-      set.add(infinitive);
+      set.add(fold(infinitive));
       owners.set(folded, set);
     }
   }

@@ -3,11 +3,11 @@
 import { corpusInfinitives, spanishVerbReader, verbForms } from '../../src/nlu/spanishVerbs';
 
 describe('Spanish verb forms read as their infinitive', () => {
-  const training = ['quiero empezar de nuevo', 'no me va a llegar', 'puedo quitarlo', 'mándame un mensaje', 'para qué sirve', 'ir a la escuela', 'ser estudiante', 'quiero parar', 'no quiero bloquear'];
+  const training = ['quiero empezar de nuevo', 'no me va a llegar', 'puedo quitarlo', 'mándame un mensaje', 'para qué sirve', 'ir a la escuela', 'ser estudiante', 'quiero parar', 'no quiero bloquear', 'anadir mi correo'];
   const readVerbs = spanishVerbReader(training);
 
-  it('when the training uses infinitives, bare or with pronouns, then those are its verbs', () => {
-    expect(corpusInfinitives(training)).toEqual(['bloquear', 'empezar', 'ir', 'llegar', 'parar', 'quitar', 'ser']);
+  it('when the training uses infinitives, bare or with pronouns, accents or not, then those are its verbs as the conjugator spells them', () => {
+    expect(corpusInfinitives(training)).toEqual(['añadir', 'bloquear', 'empezar', 'ir', 'llegar', 'parar', 'quitar', 'ser']);
   });
 
   it.each([
@@ -20,6 +20,7 @@ describe('Spanish verb forms read as their infinitive', () => {
     ['quite el teléfono', 'quitar el teléfono'],
     ['quitó mi número', 'quitar mi número'],
     ['pare por favor', 'parar por favor'],
+    ['añada mi número', 'anadir mi número'],
   ])('when "%s" is read, then the classifier sees "%s"', (text, seen) => {
     expect(readVerbs(text)).toBe(seen);
   });
