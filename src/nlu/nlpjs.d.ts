@@ -62,6 +62,10 @@ declare module '@nlpjs/lang-es' {
   export class TokenizerEs {
     tokenize(text: string, normalize?: boolean): string[];
   }
+  /** NLP.js's Spanish stop words ("para", "como", "hay"), as the keys of its dictionary. */
+  export class StopwordsEs {
+    readonly dictionary: Record<string, boolean>;
+  }
 }
 
 declare module '@nlpjs/similarity' {

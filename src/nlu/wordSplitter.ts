@@ -8,6 +8,7 @@ import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
 import { spanishRespeller } from './spanishSpelling';
 import { remembering, spanishStemmer } from './spanishMemory';
 import { spanishSynonyms } from './spanishSynonyms';
+import { spanishVerbReader } from './spanishVerbs';
 import { chunksOf, wordOf, type Word } from './words';
 
 export type SplitWords = (text: string) => string;
@@ -27,7 +28,8 @@ export function wordSplitter(language: string, trainingUtterances: readonly stri
     const split = spanishSplitter(trainingUtterances);
     const readSynonyms = spanishSynonyms();
     const respell = spanishRespeller(trainingUtterances);
-    return (text) => respell(readSynonyms(split(text)));
+    const readVerbs = spanishVerbReader(trainingUtterances);
+    return (text) => readVerbs(respell(readSynonyms(split(text))));
   }
   if (language === 'en') return englishSplitter(trainingUtterances);
   return (text) => text;
