@@ -97,21 +97,23 @@ export class IntentRecognizer {
   static async train(corpus: IntentCorpus, options: RecognizerOptions, cache?: ModelCache): Promise<IntentRecognizer> {
     const language = nlpLanguageOf(corpus.locale);
     let nlp = await newNlp(language);
+    // Named by the utterances and concepts as written and the code that prepares them: a cache hit then loads the
+    // model without preparing every utterance (a third of the start-up's language-model time).
+    const key = modelKey([NLPJS_VERSION, NLP_SETTINGS, language, preparationFingerprint(), corpus.concepts, TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent]])]);
     // The classifier learns and reads the same text: countries named as one word, verbs and their pronouns split
     // ("llámame" → "llama me"), so a verb or a country seen in one form is known in the other; then each pair of
     // neighbouring words added as one more feature ("go back", "start over"), and the concept of each word the
-    // locale's lexicon knows ("reception", "bars" → concept_signal).
+    // locale's lexicon knows ("reception", "bars" → concept_signal). Spanish verb forms, slow to build, are kept beside
+    // the model.
     const nameCountries = countryNamer(language);
-    const splitWords = wordSplitter(language, TRAINED_INTENTS.flatMap((intent) => corpus.utterances[intent].map(nameCountries)));
+    const verbForms = cache === undefined ? undefined : { cache, key: modelKey([key, 'spanish verb forms']) };
+    const splitWords = wordSplitter(language, TRAINED_INTENTS.flatMap((intent) => corpus.utterances[intent].map(nameCountries)), verbForms);
     const addPairs = wordPairs(language);
     const findConcepts = conceptFinder(language, corpus.concepts);
     const prepare: PrepareText = (text) => {
       const words = splitWords(nameCountries(text));
       return [addPairs(words), ...findConcepts(words)].join(' ');
     };
-    // Named by the utterances and concepts as written and the code that prepares them: a cache hit then loads the
-    // model without preparing every utterance (a third of the start-up's language-model time).
-    const key = modelKey([NLPJS_VERSION, NLP_SETTINGS, language, preparationFingerprint(), corpus.concepts, TRAINED_INTENTS.map((intent) => [intent, corpus.utterances[intent]])]);
     if (!loadModel(nlp, cache?.read(key))) {
       // A fresh instance: a model that failed half-way through loading leaves nothing behind.
       nlp = await newNlp(language);
@@ -197,7 +199,7 @@ const NLPJS_VERSION = (require('@nlpjs/nlp/package.json') as { version: string }
  * What the text preparation is made of: every module of the NLU (this one composes the preparation from its
  * neighbours; a new rule is a new neighbour, picked up without a list to keep) and the packages it runs.
  */
-const PREPARATION_PACKAGES = ['@nlpjs/lang-en-min', '@nlpjs/lang-es', 'libphonenumber-js'];
+const PREPARATION_PACKAGES = ['@nlpjs/lang-en-min', '@nlpjs/lang-es', 'libphonenumber-js', '@jirimracek/conjugate-esp'];
 let preparation: string | undefined;
 
 function preparationFingerprint(): string {

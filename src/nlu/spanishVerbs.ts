@@ -4,6 +4,7 @@
 // from a conjugator (every tense, the usted/tú imperatives and the subjunctive).
 import { Conjugator } from '@jirimracek/conjugate-esp';
 import { StopwordsEs } from '@nlpjs/lang-es';
+import type { ModelCache } from './modelCache';
 import { remembering } from './spanishMemory';
 import { chunksOf, wordOf } from './words';
 
@@ -15,13 +16,33 @@ const ENCLITICS = ['melo', 'mela', 'selo', 'sela', 'me', 'te', 'se', 'nos', 'lo'
 /** Conjugated forms (folded) → infinitive, per set of infinitives: conjugating costs milliseconds a verb. */
 const formsByVerbs = new Map<string, ReadonlyMap<string, string>>();
 
-export function spanishVerbReader(trainingUtterances: readonly string[]): ReadVerbs {
-  const forms = verbForms(corpusInfinitives(trainingUtterances));
+/**
+ * Where the forms are kept between starts, named by the model they belong to: conjugating the corpus's verbs costs
+ * about 0.6 s of CPU, which every restart would otherwise pay before /readyz; reading them back costs milliseconds.
+ */
+export interface SavedVerbForms {
+  readonly cache: ModelCache;
+  readonly key: string;
+}
+
+export function spanishVerbReader(trainingUtterances: readonly string[], saved?: SavedVerbForms): ReadVerbs {
+  const forms = savedForms(saved) ?? saveForms(saved, verbForms(corpusInfinitives(trainingUtterances)));
   const readChunk = remembering((chunk) => {
     const word = wordOf(chunk);
     return (word === undefined ? undefined : forms.get(word.folded)) ?? chunk;
   });
   return (text) => chunksOf(text).map(readChunk).join('');
+}
+
+function savedForms(saved: SavedVerbForms | undefined): ReadonlyMap<string, string> | undefined {
+  const entries = saved?.cache.read(saved.key);
+  const valid = Array.isArray(entries) && entries.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string');
+  return valid ? new Map(entries as Array<[string, string]>) : undefined;
+}
+
+function saveForms(saved: SavedVerbForms | undefined, forms: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  saved?.cache.write(saved.key, [...forms]);
+  return forms;
 }
 
 /** The infinitives the utterances use, bare or with their pronouns, that the conjugator knows, as it spells them. */

@@ -8,7 +8,7 @@ import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
 import { spanishRespeller } from './spanishSpelling';
 import { remembering, spanishStemmer } from './spanishMemory';
 import { spanishSynonyms } from './spanishSynonyms';
-import { spanishVerbReader } from './spanishVerbs';
+import { spanishVerbReader, type SavedVerbForms } from './spanishVerbs';
 import { chunksOf, wordOf, type Word } from './words';
 
 export type SplitWords = (text: string) => string;
@@ -23,12 +23,12 @@ const UNACCENTED_DOUBTFUL = new Set(['te', 'se']);
 const SHORTEST_SPANISH_VERB = 3;
 
 /** The splitter for a language, its dictionary built from the utterances the classifier is trained on. */
-export function wordSplitter(language: string, trainingUtterances: readonly string[]): SplitWords {
+export function wordSplitter(language: string, trainingUtterances: readonly string[], savedVerbForms?: SavedVerbForms): SplitWords {
   if (language === 'es') {
     const split = spanishSplitter(trainingUtterances);
     const readSynonyms = spanishSynonyms();
     const respell = spanishRespeller(trainingUtterances);
-    const readVerbs = spanishVerbReader(trainingUtterances);
+    const readVerbs = spanishVerbReader(trainingUtterances, savedVerbForms);
     return (text) => readVerbs(respell(readSynonyms(split(text))));
   }
   if (language === 'en') return englishSplitter(trainingUtterances);
