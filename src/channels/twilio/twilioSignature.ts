@@ -49,12 +49,33 @@ export function isSignedByTwilio(authToken: string, signature: string | undefine
 /** The fields as Twilio appends them: sorted by name, each name followed by its value (repeats de-duplicated, sorted). */
 function fieldsPayload(fields: SignedFields): string {
   let payload = '';
-  for (const name of Object.keys(fields).sort()) {
+  for (const name of sortedInPlace(Object.keys(fields))) {
     const value = fields[name]!;
     if (typeof value === 'string') payload += name + value;
     else for (const one of [...new Set(value)].sort()) payload += name + one;
   }
   return payload;
+}
+
+/** Above this many fields the insertion sort's n² comparisons would cost more than V8's sort: a forged form may have thousands. */
+const INSERTION_SORT_MAX = 40;
+
+/**
+ * The names sorted as Array.prototype.sort sorts strings (by UTF-16 code units). A webhook has twenty fields or
+ * so, sorted here by insertion: V8's sort first copies the array into a work area (a tenth of the check's garbage).
+ */
+function sortedInPlace(names: string[]): string[] {
+  if (names.length > INSERTION_SORT_MAX) return names.sort();
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i]!;
+    let at = i - 1;
+    while (at >= 0 && names[at]! > name) {
+      names[at + 1] = names[at]!;
+      at -= 1;
+    }
+    names[at + 1] = name;
+  }
+  return names;
 }
 
 /**
