@@ -109,7 +109,7 @@ function beforeEveryRequest(logger: Logger, retryAfterSeconds: number): restify.
       // eslint-disable-next-line prefer-rest-params -- passes writeHead's overloads through untouched, without a copy
       return writeHead.apply(this, arguments as unknown as Parameters<typeof writeHead>);
     } as typeof res.writeHead;
-    res.once('close', () => {
+    res.on('close', () => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
       const fields = res.writableFinished
         ? { method: req.method, path: pathOf(req.url), status: res.statusCode, ms }
