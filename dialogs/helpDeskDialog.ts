@@ -58,6 +58,8 @@ export const MAX_HELP_DESK_COMMAND = 400;
 export function parseHelpDeskCommand(i18n: I18n, locale: string, typed: string): HelpDeskCommand | null {
   if (typed.length > MAX_HELP_DESK_COMMAND) return null;
   const text = typed.trim().replace(/\s+/g, ' ');
+  // Every command is "<phrase> <person>": a text without a space (most turns: "help", a number) is none.
+  if (!text.includes(' ')) return null;
   const lower = text.toLowerCase();
   for (const kind of COMMAND_KINDS) {
     const phrase = [...phrases(i18n, locale, kind, 'helpdesk')].sort((a, b) => b.length - a.length).find((p) => lower.startsWith(`${p.toLowerCase()} `));

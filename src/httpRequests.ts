@@ -98,10 +98,11 @@ export function readBody(limitBytes: number): restify.RequestHandler {
       if (size <= limitBytes) chunks.push(chunk);
       else settle(() => drainThen(req, tooLarge));
     };
+    // `on`, not `once`: `settle` acts once anyway, and `once` wraps each listener in two more objects per request.
     req.on('data', onData);
-    req.once('aborted', () => settle(() => next(false)));
-    req.once('error', () => settle(() => next(false)));
-    req.once('end', () =>
+    req.on('aborted', () => settle(() => next(false)));
+    req.on('error', () => settle(() => next(false)));
+    req.on('end', () =>
       settle(() => {
         let text: string;
         try {
@@ -131,21 +132,31 @@ export function readBody(limitBytes: number): restify.RequestHandler {
 
 /**
  * One pass over the form: the body as handlers read it (the last value of a repeated name, as Object.fromEntries
- * would keep it) and every field as received (repeats as arrays, no prototype) for signature checks.
+ * would keep it) and every field as received (repeats as arrays) for signature checks. Without a repeated name the
+ * two are the same: the body's own properties are every field (the fields are read by own names only).
  */
-function formOf(text: string): [Record<string, string>, Record<string, string | string[]>] {
+function formOf(text: string): [Record<string, string>, Readonly<Record<string, string | readonly string[]>>] {
   const body: Record<string, string> = {};
-  const fields = Object.create(null) as Record<string, string | string[]>;
+  let repeated = false;
   new URLSearchParams(text).forEach((value, name) => {
+    if (!repeated && Object.prototype.hasOwnProperty.call(body, name)) repeated = true;
     // A field named "__proto__" is an own property, as Object.fromEntries makes it, never the prototype.
     if (name === '__proto__') Object.defineProperty(body, name, { value, writable: true, enumerable: true, configurable: true });
     else body[name] = value;
+  });
+  return [body, repeated ? everyField(text) : body];
+}
+
+/** Every field, repeats as arrays, in an object without prototype (a name like "constructor" is just a name). */
+function everyField(text: string): Record<string, string | string[]> {
+  const fields = Object.create(null) as Record<string, string | string[]>;
+  new URLSearchParams(text).forEach((value, name) => {
     const seen = fields[name];
     if (seen === undefined) fields[name] = value;
     else if (typeof seen === 'string') fields[name] = [seen, value];
     else seen.push(value);
   });
-  return [body, fields];
+  return fields;
 }
 
 interface ContentType {

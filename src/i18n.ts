@@ -96,9 +96,12 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
   const has = (key: string): boolean => isLeaf(options.fallback, key);
 
   const lookupByLower = new Map(supported.map((lng) => [lng.toLowerCase(), lng]));
+  const offered = new Set(supported);
 
   const resolveLocale = (requested: string | null | undefined): string => {
     if (typeof requested !== 'string') return options.fallback;
+    // An offered locale as spelt (what stored people and every translation call carry): no clean-up needed.
+    if (offered.has(requested)) return requested;
     const cleaned = requested.trim().replace(/_/g, '-').toLowerCase();
     if (cleaned === '' || cleaned.length > 35) return options.fallback;
     const exact = lookupByLower.get(cleaned);
@@ -113,14 +116,30 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
   // Resources never change after init, so a text is a function of (locale, key, params): remembered, i18next's
   // look-up (locale hierarchy, plural rules, interpolation) runs once per distinct reply instead of per message.
   const cache = new BoundedCache<string>(TRANSLATION_CACHE_ENTRIES);
+  // Texts without parameters (most of a card's) by locale, then key: found without building a combined key.
+  const plainTexts = new Map<string, Map<string, string>>();
   const t = (locale: string, key: string, params?: TranslationParams): string => {
     const lng = resolveLocale(locale);
+    if (params === undefined) return plainText(lng, key);
     const cacheKey = translationCacheKey(lng, key, params);
     const cached = cache.get(cacheKey);
     if (cached !== undefined) return cached;
     const text = translate(lng, key, params);
     if (text !== undefined) cache.set(cacheKey, text);
     return text ?? missingText(lng, key);
+  };
+  const plainText = (lng: string, key: string): string => {
+    let byKey = plainTexts.get(lng);
+    const known = byKey?.get(key);
+    if (known !== undefined) return known;
+    const text = translate(lng, key);
+    if (text === undefined) return missingText(lng, key);
+    if (byKey === undefined) {
+      byKey = new Map();
+      plainTexts.set(lng, byKey); // lng is an offered locale: a handful of maps
+    }
+    if (byKey.size < TRANSLATION_CACHE_ENTRIES) byKey.set(key, text);
+    return text;
   };
   const missingText = (lng: string, key: string): string => {
     options.onMissingKey?.(lng, key);

@@ -41,9 +41,25 @@ export function field(value: CardData | null, name: string): string {
 export type GlobalCommand = 'cancel' | 'back' | 'help' | 'differentMethod';
 const GLOBAL_COMMANDS: readonly GlobalCommand[] = ['cancel', 'back', 'help', 'differentMethod'];
 
+// Translations never change once loaded, and a turn asks for several commands' phrases (sign-in "deny", the router's,
+// the help desk's): each list is split once per locale and kept, frozen, per I18n (bounded: locales come from people).
+const phraseLists = new WeakMap<I18n, Map<string, readonly string[]>>();
+const MAX_PHRASE_LISTS = 500;
+
 /** The phrases of a command in a locale: `<flow>.commands.<name>` holds them separated by "|". */
-export function phrases(i18n: I18n, locale: string, name: string, flow: 'teams' | 'helpdesk' = 'teams'): string[] {
-  return i18n.t(locale, `${flow}.commands.${name}`).split('|');
+export function phrases(i18n: I18n, locale: string, name: string, flow: 'teams' | 'helpdesk' = 'teams'): readonly string[] {
+  let lists = phraseLists.get(i18n);
+  if (lists === undefined) {
+    lists = new Map();
+    phraseLists.set(i18n, lists);
+  }
+  const key = `${locale}\u0000${flow}.commands.${name}`;
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = Object.freeze(i18n.t(locale, `${flow}.commands.${name}`).split('|'));
+    if (lists.size < MAX_PHRASE_LISTS) lists.set(key, list);
+  }
+  return list;
 }
 
 /** The global command a card button carries, or null. */

@@ -51,7 +51,11 @@ export function editDistance(a: string, b: string, max = 2): number {
 
 /** True when typed text is one of the phrases, exactly or as a close variant (phrases of 5+ characters). */
 export function matchesPhrase(typed: string, phrases: readonly string[]): boolean {
-  const text = normaliseTyped(typed);
+  return matchesPhraseNormalised(normaliseTyped(typed), phrases);
+}
+
+/** matchesPhrase for text already through normaliseTyped (a caller that needed it normalised anyway). */
+export function matchesPhraseNormalised(text: string, phrases: readonly string[]): boolean {
   if (text === '') return false;
   return phrases.some((p) => {
     const phrase = normalisedPhrase(p);

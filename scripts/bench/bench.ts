@@ -13,7 +13,6 @@
 //                 [--only sms|teams] [--profile DIR]   (a V8 CPU profile of each server's measured rounds, in DIR)
 //   npm run bench -- --scale [--people 100000] [--requests 1000]   (see scaleBench.ts)
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -21,6 +20,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { startConnector } from './benchConnector';
+import { CLOCK_TICKS_PER_SECOND, cpuTicks, SIGNET_BENCH_ENV, smsRequest, teamsRequest } from './benchRequests';
 
 const run = promisify(execFile);
 // autocannon reaches for process.binding('http_parser'); its deprecation notice is noise in the figures.
@@ -28,9 +28,6 @@ const run = promisify(execFile);
 process.env['NODE_NO_WARNINGS'] = '1';
 const ROOT = path.resolve(__dirname, '../../..');
 const SERVER_JS = path.join(__dirname, 'benchServer.js');
-const AUTH_TOKEN = 'signet-bench-auth-token-0123456789';
-const PUBLIC_BASE_URL = 'https://signet.bench.test';
-const CLOCK_TICKS_PER_SECOND = 100;
 const GOALS = { smsCpuRatio: 1.5, teamsThroughputRatio: 0.8, idleRssMb: 120, readySeconds: 1.5 };
 
 interface Options {
@@ -151,75 +148,12 @@ async function stopServer(started: Started): Promise<void> {
   clearTimeout(timer);
 }
 
-function cpuTicks(pid: number): number {
-  // /proc/<pid>/stat: fields after the command name; utime and stime are the 14th and 15th fields.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const line = status.split('\n').find((l) => l.startsWith('VmRSS:')) ?? 'VmRSS: 0 kB';
   return Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) / 1024;
 }
 
-
-function twilioSignature(url: string, params: Record<string, string>): string {
-  const data = url + Object.keys(params).sort().map((name) => name + params[name]).join('');
-  return createHmac('sha1', AUTH_TOKEN).update(data, 'utf8').digest('base64');
-}
-
-let sequence = 0;
-
-/** An inbound text from one of 1 000 numbers, with a fresh MessageSid so each is processed (not a retry). */
-function smsRequest(): autocannon.Request {
-  return {
-    method: 'POST',
-    path: '/api/twilio/sms',
-    setupRequest: (request) => {
-      sequence += 1;
-      const params = {
-        AccountSid: `AC${'0'.repeat(32)}`,
-        MessageSid: `SM${sequence.toString(16).padStart(32, '0')}`,
-        From: `+1206555${(1000 + (sequence % 1000)).toString().slice(-4)}`,
-        To: '+12065550100',
-        Body: '123456',
-      };
-      return {
-        ...request,
-        body: new URLSearchParams(params).toString(),
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(`${PUBLIC_BASE_URL}/api/twilio/sms`, params) },
-      };
-    },
-  };
-}
-
-/** A Teams message from one of 200 people (so turns load existing state), asking for help. */
-function teamsRequest(serviceUrl: string): autocannon.Request {
-  return {
-    method: 'POST',
-    path: '/api/messages',
-    setupRequest: (request) => {
-      sequence += 1;
-      const person = sequence % 200;
-      const activity = {
-        type: 'message',
-        id: `m-${sequence}`,
-        timestamp: new Date().toISOString(),
-        channelId: 'msteams',
-        serviceUrl,
-        from: { id: `29:bench-${person}`, aadObjectId: `6f1c2d3e-0000-4000-8000-${person.toString().padStart(12, '0')}`, name: 'Bench Person' },
-        recipient: { id: '28:signet-bot', name: 'Signet' },
-        conversation: { id: `a:bench-${person}`, conversationType: 'personal', tenantId: '00000000-0000-4000-8000-000000000000' },
-        channelData: { tenant: { id: '00000000-0000-4000-8000-000000000000' } },
-        text: 'help',
-        locale: 'en-US',
-      };
-      return { ...request, body: JSON.stringify(activity), headers: { 'Content-Type': 'application/json' } };
-    },
-  };
-}
 
 /** One round of load on one server: its CPU time over the requests it answered, read from /proc around the run. */
 async function load(started: Started, request: autocannon.Request, options: Options, durationSeconds: number, rate: number | undefined): Promise<Round> {
@@ -344,12 +278,7 @@ async function benchStore(store: 'memory' | 'mongodb', options: Options, connect
     if (!mongo) return;
   }
   const env: NodeJS.ProcessEnv = {
-    NODE_ENV: 'development',
-    PUBLIC_BASE_URL,
-    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    TWILIO_FROM_NUMBER: '+12065550100',
-    TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
+    ...SIGNET_BENCH_ENV,
     ...(mongo ? { MONGODB_URI: mongo.uri, MONGODB_DB: `bench_${Date.now()}` } : {}),
   };
   const verdict = (ok: boolean): string => (ok ? 'meets goal' : 'MISSES goal');

@@ -37,7 +37,17 @@ export interface ReceiveTextDeps {
 }
 
 export class ReceiveText {
-  constructor(private readonly deps: ReceiveTextDeps) {}
+  /**
+   * The neutral "unknown number" answer, the same for every such text: made once, and frozen, which tells the
+   * channel it may render it once (see TwilioWebhooks.smsAnswer).
+   */
+  private readonly neutral: WebhookPlan<TextAnswer>;
+
+  constructor(private readonly deps: ReceiveTextDeps) {
+    const { org } = deps;
+    const replies = Object.freeze([Object.freeze(reply('sms.inbound.unknown', { org: org.organisation.name }))]);
+    this.neutral = Object.freeze({ kind: 'answered', answer: Object.freeze({ locale: org.locales.default, replies }) });
+  }
 
   /** `webhookId`: the delivery's ledger id; the answer is then saved with the record the text changes, if any. */
   async receive(text: ReceivedText, webhookId?: string): Promise<TextAnswer> {
@@ -51,7 +61,7 @@ export class ReceiveText {
    */
   async plan(text: ReceivedText, webhookId?: string): Promise<WebhookPlan<TextAnswer>> {
     const { org } = this.deps;
-    const neutral: WebhookPlan<TextAnswer> = { kind: 'answered', answer: { locale: org.locales.default, replies: [reply('sms.inbound.unknown', { org: org.organisation.name })] } };
+    const neutral = this.neutral;
     const keyword = smsKeyword(text.body);
     if (keyword) {
       // A keyword is answered in the language of the person the number belongs to (it is their own phone

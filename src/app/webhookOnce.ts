@@ -84,6 +84,17 @@ export class WebhookOnce {
     return this.awaitFirst(id, work, options);
   }
 
+  /**
+   * A delivery whose answer is final before any processing (the claim carries `carrying.response`, what retries
+   * hear): the claim is all the first delivery does, so it is answered without `run`'s bookkeeping (no `work`,
+   * no in-process entry, no completion). `retry` gives the options a later delivery needs, built only then.
+   */
+  async answer(id: string, answer: string, carrying: { readonly response: string }, retry: () => OnceOptions): Promise<string> {
+    if (await this.deps.ledger.claim(id, this.deps.clock.now(), carrying)) return answer;
+    const options = retry();
+    return this.awaitFirst(id, () => Promise.resolve(answer), { ...options, carrying });
+  }
+
   private async process(id: string, work: () => Promise<string | Processed>, options: OnceOptions, how: 'claimed' | 'takenOver'): Promise<string> {
     const done = (async () => {
       const processed = await work();

@@ -71,6 +71,7 @@ export class MemoryChallengeRepository implements ChallengeRepository {
   }
 
   private pending(ids: ReadonlySet<string>, now: number): Challenge[] {
+    if (ids.size === 0) return []; // nothing for this target (most texts): no copy, filter or sort
     return this.challengesIn(ids)
       .filter((c) => c.status === 'pending' && c.expiresAt > now)
       .sort(newestFirst)

@@ -97,6 +97,8 @@ export class MemoryUserRepository implements UserRepository {
 
   // Ordered by id, as the MongoDB adapter sorts them.
   private usersIn(ids: ReadonlySet<string>): User[] {
+    // Most look-ups by a number find nobody (every text from an unknown number asks twice): no copy, sort or walk.
+    if (ids.size === 0) return [];
     return [...ids].sort().flatMap((id) => {
       const user = this.byId.get(id);
       return user ? [clone(user)] : [];

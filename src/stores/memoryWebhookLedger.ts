@@ -31,8 +31,9 @@ export class MemoryWebhookLedger implements WebhookLedger {
   async claim(id: string, now: number, carrying?: ClaimCarrying): Promise<boolean> {
     if (typeof id !== 'string') throw new TypeError('id must be a string');
     if (this.byId.has(id)) return false;
-    const carried = carrying === undefined ? {} : 'response' in carrying ? { response: carrying.response } : { prepared: carrying.prepared };
-    const entry: Entry = { id, response: null, at: now, ...carried };
+    // Written out rather than spread from a part object: a claim per webhook, and the spread's copy showed.
+    const entry: Entry =
+      carrying === undefined ? { id, response: null, at: now } : 'response' in carrying ? { id, response: carrying.response, at: now } : { id, response: null, at: now, prepared: carrying.prepared };
     this.byId.set(id, entry);
     this.order.push(entry);
     this.evict(now);

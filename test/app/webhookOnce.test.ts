@@ -94,6 +94,22 @@ describe('WebhookOnce', () => {
     expect(completed).toEqual([]);
   });
 
+  it('when a final answer is given through `answer`, then the claim is the one ledger write, a retry gets what the claim carries, and the retry options are built only for the retry', async () => {
+    const ledger = new MemoryWebhookLedger();
+    const completed: string[] = [];
+    const watched = Object.assign(Object.create(ledger) as MemoryWebhookLedger, { complete: async (id: string) => void completed.push(id) });
+    const once = new WebhookOnce({ ledger: watched, clock: new FixedClock(T0), wait: FAST, onLedgerError: () => undefined });
+    let built = 0;
+    const retry = () => ((built += 1), { stillWorking: () => STILL });
+    await expect(once.answer('SMunknown', 'first answer', { response: 'retry answer' }, retry)).resolves.toBe('first answer');
+    expect(built).toBe(0);
+    await expect(once.answer('SMunknown', 'never', { response: 'never' }, retry)).resolves.toBe('retry answer');
+    await expect(once.run('SMunknown', async () => 'never', { stillWorking: () => STILL })).resolves.toBe('retry answer');
+    expect(built).toBe(1);
+    expect(completed).toEqual([]);
+    expect((await ledger.get('SMunknown'))?.response).toBe('retry answer');
+  });
+
   it('when the claim carries a prepared answer, then nothing is completed once processed, a retry gets it only once `recall` finds the work done, and a fault is completed', async () => {
     const ledger = new MemoryWebhookLedger();
     const completed: string[] = [];

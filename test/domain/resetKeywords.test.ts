@@ -13,11 +13,13 @@ describe('resetKeyword', () => {
     ['OLVIDÉ MI CONTRASEÑA.', 'reset'],
     ['Estoy bloqueada', 'reset'],
     ['desbloquear mi cuenta', 'unlock'],
+    // Accents typed as combining marks (beyond ASCII): the letter pre-check lets them through to normalisation.
+    ['Olvide\u0301 mi contrasen\u0303a', 'reset'],
   ])('when the whole message is %j, then it asks for %s', (body, purpose) => {
     expect(resetKeyword(body)?.purpose).toBe(purpose);
   });
 
-  it.each(['123456', 'please reset my password now', 'STOP', '', 'reset'.padEnd(70, ' ') + 'x'])('when the message is %j, then it is no reset keyword', (body) => {
+  it.each(['123456', ' 12 34 56 ', '!!', '@[`{', 'please reset my password now', 'STOP', '', 'reset'.padEnd(70, ' ') + 'x'])('when the message is %j, then it is no reset keyword', (body) => {
     expect(resetKeyword(body)).toBeNull();
   });
 

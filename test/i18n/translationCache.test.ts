@@ -38,6 +38,18 @@ describe('translation cache', () => {
     }
   });
 
+  it('asks i18next once for a text without parameters, per locale however the locale is spelt, and keeps locales apart', async () => {
+    const i18n = await createI18n({ supported: ['en-US', 'en-GB'], fallback: 'en-US' });
+    lookups = 0;
+    for (let i = 0; i < 20; i += 1) {
+      expect(i18n.t('en-US', 'common.regionNameStyle')).toBe(i18n.t('en-us', 'common.regionNameStyle'));
+      expect(i18n.t('en-GB', 'teams.commands.denySignIn')).toBe(i18n.t(' en_gb ', 'teams.commands.denySignIn'));
+    }
+    expect(lookups).toBe(2);
+    expect(i18n.t('en-US', 'common.greeting', { name: 'Ada' })).toBe('Hi Ada!');
+    expect(i18n.t('en-GB', 'common.greeting', { name: 'Ada' })).toBe('Hello Ada!');
+  });
+
   it('reports a missing key each time it is asked for', async () => {
     const missing: string[] = [];
     const i18n = await createI18n({ supported: ['en-US'], fallback: 'en-US', onMissingKey: (_l, key) => missing.push(key) });

@@ -246,6 +246,13 @@ describe('errors, reserved routes and the request log', () => {
     expect(app.logText()).not.toContain('abc123');
     expect(app.logText()).not.toContain('hunter2');
   });
+
+  it('when a request matches no route, then it is logged all the same (the log runs before routing)', async () => {
+    const res = await request(app.url, '/no/such/place?token=abc123');
+    expect(res.status).toBe(404);
+    expect(app.logs.filter((l) => l['msg'] === 'request')).toEqual([expect.objectContaining({ level: 'info', method: 'GET', path: '/no/such/place', status: 404 })]);
+    expect(app.logText()).not.toContain('abc123');
+  });
 });
 
 describe('findForbiddenKey', () => {

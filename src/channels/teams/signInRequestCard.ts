@@ -5,7 +5,7 @@ import { reply, type Reply } from '../../domain/effects';
 import type { ReplyRenderer } from '../../ports/deliveryPorts';
 import type { SignInAnswer } from '../../app/answerSignInCard';
 import { adaptiveCard, type CardChoice } from '../../../dialogs/cards/adaptiveCards';
-import { matchesPhrase, normaliseTyped } from '../../../dialogs/typed/choiceMatcher';
+import { matchesPhraseNormalised, normaliseTyped } from '../../../dialogs/typed/choiceMatcher';
 
 /** The reply the challenge machine emits for a Teams challenge; the notifier turns it into this card. */
 export const SIGN_IN_REQUEST_KEY = 'verification.teams.request';
@@ -68,5 +68,5 @@ export function readSignInSubmit(value: unknown): SignInSubmit | null {
 export function readTypedSignInAnswer(text: string, denyPhrases: readonly string[]): SignInAnswer | null {
   const typed = normaliseTyped(text);
   if (/^\d{1,3}$/.test(typed)) return { kind: 'number', value: Number(typed) };
-  return matchesPhrase(text, denyPhrases) ? { kind: 'deny' } : null;
+  return matchesPhraseNormalised(typed, denyPhrases) ? { kind: 'deny' } : null;
 }

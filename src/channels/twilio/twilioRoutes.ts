@@ -31,7 +31,8 @@ export function registerTwilioRoutes(server: restify.Server, deps: TwilioRouteDe
         res.sendRaw(403, 'Twilio request validation failed.', { 'Content-Type': 'text/plain; charset=utf-8' });
         return;
       }
-      res.sendRaw(200, await handle(req, lastValues(fields)), XML);
+      // readBody's parsed form already holds the last value of each field: no second copy of the form.
+      res.sendRaw(200, await handle(req, req.formFields !== undefined ? (req.body as Record<string, string>) : lastValues(fields)), XML);
     };
 
   server.post(TWILIO_PATHS.sms, signed((_req, params) => deps.webhooks.sms(params)));

