@@ -17,11 +17,12 @@ const isHeldOut = (index: number): boolean => index % 5 === 2;
  * English lexicon of domain synonyms (intents.json "concepts"), ~250-290 more English phrasings per locale and NLP.js
  * alpha 0.04). The mean over all five folds (index % 5 === k) is 91.2% en-US, 92.0% en-GB, 87.2% es-US (was 88.9 /
  * 89.4 / 87.3); a check set the corpus never saw (written from the guides' situations, kept outside the repository)
- * gives 95.9% en-US, 96.2% en-GB (was 93.6 / 94.8). es-US then 92.1% (469/509; 5-fold mean 91.9%) after Spanish verb
- * forms were read as their infinitive (spanishVerbs.ts) and ~156 phrasings appended. The issue asks for 0.95 on
- * held-out data. Raise, never lower.
+ * gives 95.9% en-US, 96.2% en-GB (was 93.6 / 94.8). Then Spanish verb forms read as their infinitive
+ * (spanishVerbs.ts), NLP.js learning rate 0.2, its "None" feature, one threshold (0.4, NLP.js's own 0.5 no longer
+ * overriding it) and ~130 English and ~156 Spanish phrasings more: see the session notes for the figures. The issue
+ * asks for 0.95 on held-out data. Raise, never lower.
  */
-const HELD_OUT_FLOOR: Readonly<Record<(typeof LOCALES)[number], number>> = { 'en-US': 0.94, 'en-GB': 0.94, 'es-US': 0.92 };
+const HELD_OUT_FLOOR: Readonly<Record<(typeof LOCALES)[number], number>> = { 'en-US': 0.94, 'en-GB': 0.95, 'es-US': 0.93 };
 
 /** Sentences people wrote that the utterance files must not contain; each with the intent it means. */
 const UNSEEN: Readonly<Record<string, ReadonlyArray<[string, Intent]>>> = {

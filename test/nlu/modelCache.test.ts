@@ -10,7 +10,7 @@ import * as wordPairsModule from '../../src/nlu/wordPairs';
 
 const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
 const OPTIONS = { defaultCountry: 'US' as const, codeLengths: [6], threshold: 0.5 };
-const SENTENCES = ['the text never came', 'what is the pound key', 'someone stole my iphone', 'call me instead', 'can I use my school email', 'purple elephants', 'cancel'];
+const SENTENCES = ['the text never came', 'what is the pound key', 'someone stole my iphone', 'call me instead', 'can I use my school email', 'purple elephants', 'my dog ate my homework', 'cancel'];
 
 /** A cache that counts what passes through it. */
 function countingCache(inner: ModelCache): ModelCache & { reads: number; hits: number; writes: number } {
