@@ -18,7 +18,7 @@ import type { DialogServices } from './kit/dialogServices';
 import { turnUser } from './kit/turnUser';
 import { applyEvent, loadUser } from './kit/turnRecord';
 import { cardCommand, phrases, readInput } from './kit/turnInput';
-import { notUnderstoodTexts, understandTyped } from './kit/understandTurn';
+import { isSmallTalk, notUnderstoodTexts, understandTyped } from './kit/understandTurn';
 import { switchLanguage } from './kit/switchLanguage';
 import { stepDialogId, type StepResult } from './kit/enrollmentSteps';
 import { cardData, choice, renderer } from './kit/sendCards';
@@ -87,6 +87,11 @@ export class RouterDialog extends Dialog {
     // "I forgot my password" / "I'm locked out": the reset journey (before the FAQ, whose answer is broader).
     // Without the journey (no directory), the FAQ's answer names the help desk instead.
     if (this.services.passwordReset && matchesPhrase(input.text, phrases(this.services.i18n, this.locale(dc), 'passwordReset'))) return dc.beginDialog(DIALOG_IDS.passwordReset);
+    if (isSmallTalk(this.services, this.locale(dc), input.text)) {
+      // "thanks" after finishing: a word back, not the menu again.
+      await dc.context.sendActivity(this.t(dc, 'teams.smallTalk'));
+      return Dialog.EndOfTurn;
+    }
     return this.onUnderstood(dc, user, await understandTyped(this.services, dc.context, input.text));
   }
 

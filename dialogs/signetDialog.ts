@@ -12,7 +12,7 @@ import type { DialogServices } from './kit/dialogServices';
 import { turnUser } from './kit/turnUser';
 import { applyEvent, loadUser } from './kit/turnRecord';
 import { cardCommand, readInput, type GlobalCommand, type TurnInput } from './kit/turnInput';
-import { notUnderstoodTexts, understandTyped } from './kit/understandTurn';
+import { isSmallTalk, notUnderstoodTexts, understandTyped } from './kit/understandTurn';
 import { switchLanguage } from './kit/switchLanguage';
 import { faqAnswerFor } from '../src/nlu/faqAnswers';
 import type { Understanding } from '../src/nlu/intentRecognizer';
@@ -143,6 +143,11 @@ export abstract class SignetDialog extends Dialog<StepOptions> {
       return this.onInput(dc, user, input);
     }
     if (this.claimsTyped(dc, user, input.text)) return this.onInput(dc, user, input);
+    if (isSmallTalk(this.services, this.locale(dc), input.text)) {
+      // "thanks", "one sec": the step's card is still there; showing it again would only push it up the chat.
+      await dc.context.sendActivity(this.t(dc, 'teams.smallTalk'));
+      return Dialog.EndOfTurn;
+    }
     return this.onUnderstood(dc, user, input, await understandTyped(this.services, dc.context, input.text, this.lockedAwareHelpKey(user, dc)));
   }
 

@@ -4,6 +4,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Understanding } from '../../src/nlu/intentRecognizer';
 import type { DialogServices } from './dialogServices';
+import { matchesPhrase } from '../typed/choiceMatcher';
+import { phrases } from './turnInput';
 import { turnUser } from './turnUser';
 
 /** The `help.steps.*` key a step explains itself with, to the NLU's step name ("help.steps.codeSent" → "codeSent"). */
@@ -21,4 +23,14 @@ export function understandTyped(services: DialogServices, context: TurnContext, 
 /** "I didn't catch that" and what can be said at this step: never silence, never the welcome again. */
 export function notUnderstoodTexts(services: DialogServices, locale: string, helpKey: string): string[] {
   return [services.i18n.t(locale, 'teams.notUnderstood'), services.i18n.t(locale, helpKey), services.i18n.t(locale, 'help.everywhere')];
+}
+
+/**
+ * "thanks", "ok", "one sec": words that ask for nothing, matched against the locale's closed list before the
+ * classifier, which knows "thanks" only from "no thanks, stop" and read it as cancel (measured: "thanks" → cancel
+ * 0.98, "gracias" → cancel 1.00, "one sec" → resend). A trained intent for them was measured too: it cost the held-out
+ * accuracy about a point in every locale, as such one-word fillers share no words to learn from.
+ */
+export function isSmallTalk(services: DialogServices, locale: string, text: string): boolean {
+  return matchesPhrase(text, phrases(services.i18n, locale, 'smallTalk'));
 }

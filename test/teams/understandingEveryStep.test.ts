@@ -94,6 +94,23 @@ describe.each(['en-US', 'en-GB'])('the dialogs understand typed messages at ever
     });
   });
 
+  describe('small talk mid-step', () => {
+    it.each(['thanks', 'Thank you!', 'ok thanks', 'one sec'])('when "%s" is typed at the code step, then a word back and nothing else: no cancel, no new code, the step unchanged', async (typed) => {
+      await atCodeStep();
+      h.core.clock.advance(60_000);
+      const before = h.core.outbox.items.length;
+      const said = await chat.say(typed);
+      expect(allText(said)).toBe(t('teams.smallTalk'));
+      expect(await step()).toBe('codeSent');
+      expect(h.core.outbox.items).toHaveLength(before);
+    });
+
+    it('when "thanks" is typed in a fresh chat, then a word back, not the menu', async () => {
+      const said = await chat.say('thanks');
+      expect(allText(said)).toBe(t('teams.smallTalk'));
+    });
+  });
+
   describe('nothing understood', () => {
     it('when nonsense is typed at the code step, then "I didn\'t catch that" and what can be said there, and the step again', async () => {
       await atCodeStep();
