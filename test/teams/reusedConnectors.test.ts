@@ -1,5 +1,6 @@
 // The Bot Connector clients the adapter keeps between turns (src/channels/teams/reusedConnectors.ts): botbuilder
-// built one per turn, a tenth of a Teams turn's CPU. Kept per app id, service URL and audience, and bounded.
+// built one per turn, a tenth of a Teams turn's CPU. Kept per app id, service URL and audience, and bounded; the
+// inbound path (authenticateRequest, which builds its own factory) and the user-token client are kept too.
 import { MAX_KEPT_CONNECTORS, ReusedConnectorsAuthentication } from '../../src/channels/teams/reusedConnectors';
 
 type Identity = Parameters<ReusedConnectorsAuthentication['createConnectorFactory']>[0];
@@ -34,5 +35,23 @@ describe('connector clients kept between turns', () => {
     expect(await auth.createConnectorFactory(identity()).create('https://made-up-0.example/', 'a')).not.toBe(first);
     const last = await auth.createConnectorFactory(identity()).create(`https://made-up-${MAX_KEPT_CONNECTORS}.example/`, 'a');
     expect(await auth.createConnectorFactory(identity()).create(`https://made-up-${MAX_KEPT_CONNECTORS}.example/`, 'a')).toBe(last);
+  });
+
+  it('when two inbound activities are authenticated (authentication off), then their factories hand out the same client', async () => {
+    const auth = new ReusedConnectorsAuthentication({});
+    const activity = { type: 'message', serviceUrl, channelId: 'msteams' } as Parameters<ReusedConnectorsAuthentication['authenticateRequest']>[0];
+    const first = await auth.authenticateRequest(activity, '');
+    const second = await auth.authenticateRequest(activity, '');
+    const client = await first.connectorFactory!.create(serviceUrl, first.audience);
+    expect(await second.connectorFactory!.create(serviceUrl, second.audience)).toBe(client);
+    // The same client a proactive message to that service URL gets.
+    expect(await auth.createConnectorFactory(first.claimsIdentity).create(serviceUrl, first.audience)).toBe(client);
+  });
+
+  it('when two turns ask for a user-token client, then the same one is kept per app id', async () => {
+    const auth = new ReusedConnectorsAuthentication({});
+    const first = await auth.createUserTokenClient(identity());
+    expect(await auth.createUserTokenClient(identity())).toBe(first);
+    expect(await auth.createUserTokenClient(identity({ aud: 'another-app' }))).not.toBe(first);
   });
 });
