@@ -6,7 +6,7 @@ import { Conjugator } from '@jirimracek/conjugate-esp';
 import { StopwordsEs } from '@nlpjs/lang-es';
 import type { ModelCache } from './modelCache';
 import { remembering } from './spanishMemory';
-import { chunksOf, wordOf } from './words';
+import { chunksOf, foldWord, wordOf } from './words';
 
 export type ReadVerbs = (text: string) => string;
 
@@ -65,7 +65,7 @@ let conjugator: Conjugator | undefined;
 /** The conjugator's verbs, folded ("anadir") → as it spells them ("añadir"). */
 function knownSpellings(): ReadonlyMap<string, string> {
   conjugator ??= new Conjugator();
-  verbList ??= new Map(conjugator.getVerbListSync().map((verb) => [fold(verb), verb]));
+  verbList ??= new Map(conjugator.getVerbListSync().map((verb) => [foldWord(verb), verb]));
   return verbList;
 }
 
@@ -78,14 +78,14 @@ export function verbForms(infinitives: readonly string[]): ReadonlyMap<string, s
   const known = formsByVerbs.get(key);
   if (known !== undefined) return known;
   knownSpellings();
-  const stopwords = new Set(Object.keys(new StopwordsEs().dictionary).map(fold));
+  const stopwords = new Set(Object.keys(new StopwordsEs().dictionary).map(foldWord));
   const owners = new Map<string, Set<string>>();
   for (const infinitive of infinitives) {
     for (const form of simpleForms(conjugator!.conjugateSync(infinitive, 'castellano'))) {
-      const folded = fold(form);
-      if (folded === fold(infinitive)) continue;
+      const folded = foldWord(form);
+      if (folded === foldWord(infinitive)) continue;
       const set = owners.get(folded) ?? new Set<string>();
-      set.add(fold(infinitive));
+      set.add(foldWord(infinitive));
       owners.set(folded, set);
     }
   }
@@ -110,8 +110,4 @@ function simpleForms(result: unknown): string[] {
   };
   visit(result, '');
   return out;
-}
-
-function fold(word: string): string {
-  return word.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }

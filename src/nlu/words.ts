@@ -22,11 +22,19 @@ export function wordOf(chunk: string): Word | undefined {
   while (end > start && !isLetter(letters[end - 1]!)) end--;
   const core = letters.slice(start, end);
   if (core.length === 0 || !core.every(isLetter)) return undefined;
-  const decomposed = core.join('').toLowerCase().normalize('NFD');
-  const marks = [...decomposed];
-  const folded = marks.filter((c) => !isCombiningMark(c)).join('');
+  const marks = [...core.join('').toLowerCase().normalize('NFD')];
+  const folded = foldMarks(marks);
   // Only the acute accent marks stress ("llámame"); the tilde of "ñ" folds away, as NLP.js does, but says nothing.
   return { folded, accented: marks.includes(ACUTE_ACCENT) };
+}
+
+/** Lower-case, accents folded ("Añadí" → "anadi"), as `Word.folded`. */
+export function foldWord(word: string): string {
+  return foldMarks([...word.toLowerCase().normalize('NFD')]);
+}
+
+function foldMarks(decomposed: readonly string[]): string {
+  return decomposed.filter((c) => !isCombiningMark(c)).join('');
 }
 
 const ACUTE_ACCENT = '\u0301';
