@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { generate } from 'selfsigned';
@@ -111,6 +112,8 @@ export interface RunningSlapd {
 export interface SlapdOptions {
   /** Also serve ldaps:// and StartTLS with a fresh self-signed certificate for 127.0.0.1 and localhost. */
   readonly tls?: boolean;
+  /** Picks each port to try (default: a free one from the kernel); lets a test hand out one already taken. */
+  readonly choosePort?: () => Promise<number>;
 }
 
 // userPrincipalName is an AD attribute; OpenLDAP has no schema for it, so the test directory adds a tiny one.
@@ -200,13 +203,14 @@ access to *
 `;
 }
 
-function ldif(): string {
+function ldif(nonce: string): string {
   const head = `dn: ${SUFFIX}
 objectClass: top
 objectClass: dcObject
 objectClass: organization
 o: Signet test
 dc: signet
+description: ${nonce}
 
 dn: ou=people,${SUFFIX}
 objectClass: organizationalUnit
@@ -291,7 +295,7 @@ userAccountControl: ${p.userAccountControl}
   return [head, ...people, ...ad, ...groups].join('\n');
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -302,15 +306,29 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
+/** Thrown when the port answering is another test file's slapd: ours could not listen there, so take another port. */
+class PortTaken extends Error {}
+
+/**
+ * Waits until OUR slapd answers: the port came from a listen-and-close probe, so another test file's slapd (same
+ * service account) may have taken it between probe and spawn; ours then exits, and only the nonce in the suffix
+ * entry tells the two apart.
+ */
+async function waitUntilServing(url: string, child: ChildProcess, nonce: string, output: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`slapd exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) {
+      if (output().includes('Address already in use')) throw new PortTaken(url);
+      throw new Error(`slapd exited with ${child.exitCode}:\n${output()}`);
+    }
     const client = new Client({ url, connectTimeout: 500, timeout: 1000 });
     try {
       await client.bind(SERVICE_DN, SERVICE_PASSWORD);
+      const { searchEntries } = await client.search(SUFFIX, { scope: 'base', attributes: ['description'] });
+      if (searchEntries[0]?.['description'] !== nonce) throw new PortTaken(url);
       return;
     } catch (err) {
+      if (err instanceof PortTaken) throw err;
       if (Date.now() > deadline) throw new Error(`slapd did not answer on ${url}: ${String(err)}\n${output()}`);
     } finally {
       await client.unbind().catch(() => undefined);
@@ -342,36 +360,46 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSla
     writeFileSync(join(dir, 'key.pem'), pems.private);
   }
   writeFileSync(join(dir, 'slapd.conf'), slapdConf(dir, options.tls === true));
-  writeFileSync(join(dir, 'data.ldif'), ldif());
+  const nonce = randomUUID();
+  writeFileSync(join(dir, 'data.ldif'), ldif(nonce));
   try {
     await run(SLAPADD_BIN, ['-f', join(dir, 'slapd.conf'), '-l', join(dir, 'data.ldif')]);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`slapadd failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
   }
-  const port = await freePort();
-  const url = `ldap://127.0.0.1:${port}`;
-  const ldapsUrl = options.tls === true ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
-  const listen = [url, ...(ldapsUrl === undefined ? [] : [ldapsUrl])].map((u) => `${u}/`).join(' ');
-  // -d 0 keeps slapd in the foreground, so the child is slapd itself and stop() can end it by its pid.
-  const child = spawn(SLAPD_BIN, ['-f', join(dir, 'slapd.conf'), '-h', listen, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+  for (let attempt = 1; ; attempt++) {
+    const choosePort = options.choosePort ?? freePort;
+    const url = `ldap://127.0.0.1:${await choosePort()}`;
+    const ldapsUrl = options.tls === true ? `ldaps://127.0.0.1:${await choosePort()}` : undefined;
+    const listen = [url, ...(ldapsUrl === undefined ? [] : [ldapsUrl])].map((u) => `${u}/`).join(' ');
+    // -d 0 keeps slapd in the foreground, so the child is slapd itself and stop() can end it by its pid.
+    const child = spawn(SLAPD_BIN, ['-f', join(dir, 'slapd.conf'), '-h', listen, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    const end = async (): Promise<void> => {
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    };
+    const stop = async (): Promise<void> => {
+      await end();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+      await waitUntilServing(url, child, nonce, () => output);
+    } catch (err) {
+      if (err instanceof PortTaken && attempt < 5) {
+        await end();
+        continue;
+      }
+      await stop();
+      throw err;
     }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilServing(url, child, () => output);
-  } catch (err) {
-    await stop();
-    throw err;
+    return { url, ldapsUrl, certificatePem, stop };
   }
-  return { url, ldapsUrl, certificatePem, stop };
 }
