@@ -4,7 +4,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Understanding } from '../../src/nlu/intentRecognizer';
 import type { DialogServices } from './dialogServices';
-import { matchesPhrase } from '../typed/choiceMatcher';
+import { isMadeOfPhrases, matchesPhrase } from '../typed/choiceMatcher';
 import { phrases } from './turnInput';
 import { turnUser } from './turnUser';
 
@@ -29,8 +29,10 @@ export function notUnderstoodTexts(services: DialogServices, locale: string, hel
  * "thanks", "ok", "one sec": words that ask for nothing, matched against the locale's closed list before the
  * classifier, which knows "thanks" only from "no thanks, stop" and read it as cancel (measured: "thanks" → cancel
  * 0.98, "gracias" → cancel 1.00, "one sec" → resend). A trained intent for them was measured too: it cost the held-out
- * accuracy about a point in every locale, as such one-word fillers share no words to learn from.
+ * accuracy about a point in every locale, as such one-word fillers share no words to learn from. Strung together
+ * ("ok thanks, got it", "great, thanks a lot for your help") they are small talk too.
  */
 export function isSmallTalk(services: DialogServices, locale: string, text: string): boolean {
-  return matchesPhrase(text, phrases(services.i18n, locale, 'smallTalk'));
+  const smallTalk = phrases(services.i18n, locale, 'smallTalk');
+  return matchesPhrase(text, smallTalk) || isMadeOfPhrases(text, smallTalk);
 }

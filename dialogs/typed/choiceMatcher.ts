@@ -65,6 +65,29 @@ export function matchesPhraseNormalised(text: string, phrases: readonly string[]
   });
 }
 
+/**
+ * True when the typed words are phrases in a row, each whole and exact ("great, thanks a lot for your help" is
+ * "great" + "thanks a lot" + "for your help"): a list of short phrases then covers what people string together
+ * without listing every combination. Nothing else may be left over, so "thanks, now cancel" is not covered.
+ */
+export function isMadeOfPhrases(typed: string, phrases: readonly string[]): boolean {
+  const text = normaliseTyped(typed);
+  if (text === '') return false;
+  const words = text.split(' ');
+  const phraseWords = phrases.map((p) => normalisedPhrase(p)).filter((p) => p !== '').map((p) => p.split(' '));
+  // reachable[i]: the first i words are whole phrases in a row.
+  const reachable = new Array<boolean>(words.length + 1).fill(false);
+  reachable[0] = true;
+  for (let i = 0; i < words.length; i++) {
+    if (!reachable[i]) continue;
+    for (const phrase of phraseWords) {
+      const end = i + phrase.length;
+      if (end <= words.length && !reachable[end] && phrase.every((w, k) => words[i + k] === w)) reachable[end] = true;
+    }
+  }
+  return reachable[words.length] === true;
+}
+
 /** The option the person meant, or undefined. Numbers are 1-based positions in the list shown. */
 export function matchOption<T extends TypedOption>(typed: string, options: readonly T[]): T | undefined {
   const text = normaliseTyped(typed);

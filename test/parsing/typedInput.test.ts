@@ -2,7 +2,7 @@
 // whole-message rule for choices, and the linear replacements of regexes that could backtrack.
 import { cutStrings, cutText, cutTurnInput, INPUT_LIMITS } from '../../src/channels/inputLimits';
 import { findPhoneInText, MAX_PHONE_MESSAGE } from '../../src/domain/rules/phoneNumbers';
-import { matchesPhrase, matchOption, matchOptionByWords, MAX_TYPED_CHOICE, normaliseTyped } from '../../dialogs/typed/choiceMatcher';
+import { isMadeOfPhrases, matchesPhrase, matchOption, matchOptionByWords, MAX_TYPED_CHOICE, normaliseTyped } from '../../dialogs/typed/choiceMatcher';
 import { ANSWER_MAX_TYPED_LENGTH, checkAnswers } from '../../src/domain/rules/securityAnswers';
 import { SECURITY_QUESTION_IDS } from '../../src/domain/securityQuestions';
 import { TwilioWebhooks, type TwilioWebhookDeps } from '../../src/channels/twilio/twilioWebhooks';
@@ -99,6 +99,18 @@ describe('typed choices are whole messages', () => {
     expect(matchesPhrase('txt me a cod', ['text me a code'])).toBe(true);
     expect(matchesPhrase('tx me a cd', ['text me a code'])).toBe(false);
     expect(matchesPhrase('halp', ['help'])).toBe(false);
+  });
+
+  it('when phrases are strung together, then isMadeOfPhrases covers them whole, and nothing left over is ignored', () => {
+    const list = ['ok', 'thanks', 'thanks a lot', 'got it', 'great', 'for your help'];
+    expect(isMadeOfPhrases('Great, thanks a lot for your help!', list)).toBe(true);
+    expect(isMadeOfPhrases('ok thanks, got it', list)).toBe(true);
+    expect(isMadeOfPhrases('thanks', list)).toBe(true);
+    expect(isMadeOfPhrases('thanks, now cancel', list)).toBe(false);
+    expect(isMadeOfPhrases('ok cancel', list)).toBe(false);
+    expect(isMadeOfPhrases('thanks a', list)).toBe(false); // half a phrase is not a phrase
+    expect(isMadeOfPhrases('', list)).toBe(false);
+    expect(isMadeOfPhrases(`ok ${'thanks '.repeat(40)}`, list)).toBe(false); // longer than any choice: nothing
   });
 
   it('when digits are typed, then matchOption reads a position and matchOptionByWords never does', () => {

@@ -95,7 +95,7 @@ describe.each(['en-US', 'en-GB'])('the dialogs understand typed messages at ever
   });
 
   describe('small talk mid-step', () => {
-    it.each(['thanks', 'Thank you!', 'ok thanks', 'one sec'])('when "%s" is typed at the code step, then a word back and nothing else: no cancel, no new code, the step unchanged', async (typed) => {
+    it.each(['thanks', 'Thank you!', 'ok thanks', 'one sec', 'great, thanks a lot for your help', 'ok thanks, got it'])('when "%s" is typed at the code step, then a word back and nothing else: no cancel, no new code, the step unchanged', async (typed) => {
       await atCodeStep();
       h.core.clock.advance(60_000);
       const before = h.core.outbox.items.length;
