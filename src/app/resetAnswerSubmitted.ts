@@ -6,7 +6,7 @@ import type { Reply } from '../domain/effects';
 import { normaliseAnswer } from '../domain/rules/securityAnswers';
 import type { ResetSession } from '../ports/resetSessions';
 import { codeMatches } from '../security/oneTimeCodes';
-import { slowHash, slowHashMatches } from '../security/slowHash';
+import { slowHashMatches, unmatchableSlowHash } from '../security/slowHash';
 import { RESET_RATE, loadReset, updateReset, type ResetDeps } from './resetRules';
 
 export type ResetAnswerOutcome =
@@ -29,7 +29,7 @@ export class ResetAnswerSubmitted {
   private readonly standInHash: string;
 
   constructor(private readonly deps: ResetDeps) {
-    this.standInHash = slowHash(deps.random, deps.random.bytes(16).toString('base64url'));
+    this.standInHash = unmatchableSlowHash(deps.random);
   }
 
   async submit(id: string, token: string | null, answer: ResetAnswer): Promise<ResetAnswerOutcome> {

@@ -12,6 +12,15 @@ export function slowHash(random: RandomSource, secret: string): string {
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
+/**
+ * A stored value shaped like slowHash's (same parameters, salt and length) whose hash is random bytes: checking a
+ * secret against it costs one full hash, like a real one, yet nothing was hashed to make it, so it costs no start-up
+ * time, and no secret is known to match it.
+ */
+export function unmatchableSlowHash(random: RandomSource): string {
+  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${random.bytes(16).toString('base64url')}$${random.bytes(KEY_LENGTH).toString('base64url')}`;
+}
+
 export function slowHashMatches(secret: string, stored: string): boolean {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;

@@ -1,7 +1,7 @@
 // One-time codes, sealed secrets and slow hashes: the properties the rest of Signet relies on.
 import { codeMatches, extractCode, generateNumericCode, hashCode } from '../../src/security/oneTimeCodes';
 import { openSecret, sealSecret, SecretUnsealError } from '../../src/security/secretBox';
-import { slowHash, slowHashMatches } from '../../src/security/slowHash';
+import { slowHash, slowHashMatches, unmatchableSlowHash } from '../../src/security/slowHash';
 import { cryptoRandom, randomInt, seededRandom } from '../../src/security/random';
 
 const KEY = Buffer.alloc(32, 1);
@@ -71,5 +71,14 @@ describe('slow hashes (scrypt)', () => {
     expect(slowHashMatches('fluffy', b)).toBe(true);
     expect(slowHashMatches('fluffy2', a)).toBe(false);
     expect(slowHashMatches('fluffy', 'not-a-hash')).toBe(false);
+  });
+
+  it('when a stand-in is made for a name with no stored answer, then it has a real hash\'s shape, so checking it costs the same, and matches nothing', () => {
+    const standIn = unmatchableSlowHash(cryptoRandom);
+    const real = slowHash(cryptoRandom, 'fluffy');
+    const shape = (h: string) => h.split('$').map((part, i) => (i >= 4 ? Buffer.from(part, 'base64url').length : part));
+    expect(shape(standIn)).toEqual(shape(real));
+    expect(unmatchableSlowHash(cryptoRandom)).not.toBe(standIn);
+    for (const secret of ['', 'fluffy', standIn]) expect(slowHashMatches(secret, standIn)).toBe(false);
   });
 });
