@@ -19,6 +19,13 @@ describe('spanishStemClashes', () => {
     expect(readApart('fuera del país')).toBe('afuera del país');
   });
 
+  it('reads the perfect tense\'s auxiliary as nothing, so that "no me ha llegado" is not read as "hay" (there is)', () => {
+    expect(stems('ha')).toEqual(stems('hay'));
+    expect(readApart('no me ha llegado')).toBe('no me  llegado');
+    expect(readApart('¿qué opciones hay?')).toBe('¿qué opciones hay?');
+    expect(readApart('qué hubo')).toBe('qué hubo');
+  });
+
   it('leaves every other word, its case and its punctuation as typed', () => {
     expect(readApart('Para qué sirve, la mano?')).toBe('Para qué sirve, la mano?');
     expect(readApart('constructor toString')).toBe('constructor toString');
