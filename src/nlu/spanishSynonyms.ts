@@ -11,7 +11,7 @@ export type ReadSynonyms = (text: string) => string;
  * Each word and the words read as it, matched as typed (lower-case, accents folded): stems would join
  * too much ("llamadita" and "llámame" share one, so do "autenticación" and "autenticador"). Only words with one
  * sense here belong: "quitar" is also what a thief does to a phone and "marcar" is also pressing a key, so they
- * are not "remove" or "call".
+ * are not "remove" or "call"; only the past of "quitar", what a thief did ("me quitaron", "me quitó"), is "robar".
  */
 export const SPANISH_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   celular: ['cel', 'celu', 'cell', 'movil', 'smartphone', 'iphone', 'android', 'samsung', 'motorola'],
@@ -46,6 +46,9 @@ export const SPANISH_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   ayuda: ['help', 'auxilio'],
   escanear: ['scanear', 'escaniar', 'scan'],
   internet: ['wifi'],
+  // What someone else did to the phone: "me quitaron el celular" is a theft, not a removal of a method.
+  robaron: ['quitaron'],
+  robó: ['quito'],
 };
 
 /** Chat shorthand, matched as typed. */

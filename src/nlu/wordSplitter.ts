@@ -7,6 +7,7 @@
 import { StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
 import { spanishRespeller } from './spanishSpelling';
 import { remembering, spanishStemmer } from './spanishMemory';
+import { spanishStemClashes } from './spanishStemClashes';
 import { spanishSynonyms } from './spanishSynonyms';
 import { spanishVerbReader, type SavedVerbForms } from './spanishVerbs';
 import { chunksOf, wordOf, type Word } from './words';
@@ -29,7 +30,8 @@ export function wordSplitter(language: string, trainingUtterances: readonly stri
     const readSynonyms = spanishSynonyms();
     const respell = spanishRespeller(trainingUtterances);
     const readVerbs = spanishVerbReader(trainingUtterances, savedVerbForms);
-    return (text) => readVerbs(respell(readSynonyms(split(text))));
+    const readApart = spanishStemClashes();
+    return (text) => readApart(readVerbs(respell(readSynonyms(split(text)))));
   }
   if (language === 'en') return englishSplitter(trainingUtterances);
   return (text) => text;

@@ -57,6 +57,8 @@ describe('Spanish words that mean the same thing here', () => {
     ['textéame porfa', 'manda mensaje por favor'],
     ['anular', 'cancelar'],
     ['no tengo wifi ahorita', 'no tengo internet ahora'],
+    ['me quitaron el cel', 'me robaron el celular'],
+    ['alguien me quitó el teléfono', 'alguien me robó el teléfono'],
   ])('when "%s" is read, then the classifier sees "%s"', (text, seen) => {
     expect(split(text)).toBe(seen);
   });
