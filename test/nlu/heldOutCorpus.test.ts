@@ -19,10 +19,12 @@ const isHeldOut = (index: number): boolean => index % 5 === 2;
  * 89.4 / 87.3); a check set the corpus never saw (written from the guides' situations, kept outside the repository)
  * gives 95.9% en-US, 96.2% en-GB (was 93.6 / 94.8). Then Spanish verb forms read as their infinitive
  * (spanishVerbs.ts), NLP.js learning rate 0.2, its "None" feature, one threshold (0.4, NLP.js's own 0.5 no longer
- * overriding it) and ~130 English and ~156 Spanish phrasings more: see the session notes for the figures. The issue
- * asks for 0.95 on held-out data. Raise, never lower.
+ * overriding it) and ~130 English and ~156 Spanish phrasings more: see the session notes for the figures. Then a
+ * second view averaged with the neural one, naive Bayes over letter pieces (bayesView.ts, weight 0.3): 95.7% en-US,
+ * 95.1% en-GB, 94.5% es-US (was 94.7 / 95.6 / 93.3); 5-fold means 93.0 / 93.2 / 93.3% (was 92.0 / 92.6 / 92.6).
+ * The issue asks for 0.95 on held-out data. Raise, never lower.
  */
-const HELD_OUT_FLOOR: Readonly<Record<(typeof LOCALES)[number], number>> = { 'en-US': 0.94, 'en-GB': 0.95, 'es-US': 0.93 };
+const HELD_OUT_FLOOR: Readonly<Record<(typeof LOCALES)[number], number>> = { 'en-US': 0.95, 'en-GB': 0.95, 'es-US': 0.93 };
 
 /** Sentences people wrote that the utterance files must not contain; each with the intent it means. */
 const UNSEEN: Readonly<Record<string, ReadonlyArray<[string, Intent]>>> = {
