@@ -59,6 +59,13 @@ describe('the NLU model cache', () => {
     expect((await loaded.understand('the text never came')).intent).toBe('didntGetCode');
   });
 
+  it('when a model is saved, then it holds no copy of the training sentences for NLP.js\'s language guesser (never asked: each model has one language)', async () => {
+    await IntentRecognizer.train(corpus, OPTIONS, fileModelCache(dir));
+    const [file] = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const saved = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as { neural: { nluManager: { extraSentences: unknown[] } } };
+    expect(saved.neural.nluManager.extraSentences).toEqual([]);
+  });
+
   it('when the utterances change, then the old model is not used', async () => {
     const cache = countingCache(fileModelCache(dir));
     await IntentRecognizer.train(corpus, OPTIONS, cache);
