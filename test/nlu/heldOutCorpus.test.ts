@@ -22,9 +22,11 @@ const isHeldOut = (index: number): boolean => index % 5 === 2;
  * overriding it) and ~130 English and ~156 Spanish phrasings more: see the session notes for the figures. Then a
  * second view averaged with the neural one, naive Bayes over letter pieces (bayesView.ts, weight 0.3): 95.7% en-US,
  * 95.1% en-GB, 94.5% es-US (was 94.7 / 95.6 / 93.3); 5-fold means 93.0 / 93.2 / 93.3% (was 92.0 / 92.6 / 92.6).
- * The issue asks for 0.95 on held-out data. Raise, never lower.
+ * With the Spanish stem clashes read apart (spanishStemClashes.ts), three es-US concepts and 174 appended Spanish
+ * phrasings as well: 95.0% es-US (518/545), 5-fold mean 93.9%. Every locale now meets the issue's 0.95 on held-out
+ * data. Raise, never lower.
  */
-const HELD_OUT_FLOOR: Readonly<Record<(typeof LOCALES)[number], number>> = { 'en-US': 0.95, 'en-GB': 0.95, 'es-US': 0.93 };
+const HELD_OUT_FLOOR: Readonly<Record<(typeof LOCALES)[number], number>> = { 'en-US': 0.95, 'en-GB': 0.95, 'es-US': 0.95 };
 
 /** Sentences people wrote that the utterance files must not contain; each with the intent it means. */
 const UNSEEN: Readonly<Record<string, ReadonlyArray<[string, Intent]>>> = {
