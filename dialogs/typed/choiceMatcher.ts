@@ -73,8 +73,10 @@ export function matchesPhraseNormalised(text: string, phrases: readonly string[]
 export function isMadeOfPhrases(typed: string, phrases: readonly string[]): boolean {
   const text = normaliseTyped(typed);
   if (text === '') return false;
+  const { phraseWords, allWords } = wordsOfPhrases(phrases);
   const words = text.split(' ');
-  const phraseWords = phrases.map((p) => normalisedPhrase(p)).filter((p) => p !== '').map((p) => p.split(' '));
+  // Asked at every turn, mostly of words no phrase has ("help", "text me"): those end here.
+  if (!words.every((w) => allWords.has(w))) return false;
   // reachable[i]: the first i words are whole phrases in a row.
   const reachable = new Array<boolean>(words.length + 1).fill(false);
   reachable[0] = true;
@@ -86,6 +88,23 @@ export function isMadeOfPhrases(typed: string, phrases: readonly string[]): bool
     }
   }
   return reachable[words.length] === true;
+}
+
+interface PhraseWords {
+  readonly phraseWords: ReadonlyArray<readonly string[]>;
+  readonly allWords: ReadonlySet<string>;
+}
+
+// Phrase lists come frozen and cached from the locale files (turnInput.phrases): split once per list.
+const splitLists = new WeakMap<readonly string[], PhraseWords>();
+
+function wordsOfPhrases(phrases: readonly string[]): PhraseWords {
+  const known = splitLists.get(phrases);
+  if (known !== undefined) return known;
+  const phraseWords = phrases.map((p) => normalisedPhrase(p)).filter((p) => p !== '').map((p) => p.split(' '));
+  const split = { phraseWords, allWords: new Set(phraseWords.flat()) };
+  splitLists.set(phrases, split);
+  return split;
 }
 
 /** The option the person meant, or undefined. Numbers are 1-based positions in the list shown. */
