@@ -4,7 +4,7 @@
 // other work lands on both alike, where two separate `npm run bench` runs minutes apart differ by more than a cut.
 //
 //   node dist/scripts/bench/abBench.js --a /tmp/before [--b .] [--only sms|teams] [--rounds 6] [--duration 4]
-//                                      [--warmup 8] [--rate 1500 (sms) / 250 (teams)]
+//                                      [--warmup 8] [--lead-in 2] [--rate 1500 (sms) / 250 (teams)]
 // Each tree must be compiled (dist/) and have node_modules; the baseline (bare restify or echo bot) runs from B.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -88,7 +88,14 @@ async function abMain(): Promise<void> {
   try {
     for (const name of names) await load(servers[name], request, Number(option('warmup', '8')), undefined);
     const measured: Record<'base' | 'A' | 'B', Round[]> = { base: [], A: [], B: [] };
-    for (let round = 0; round < rounds; round++) for (const name of names) measured[name].push(await load(servers[name], request, seconds, rate));
+    // Each measured round after an unmeasured lead-in at the same rate, as in bench.ts (the first seconds after a pause cost more).
+    const leadIn = Number(option('lead-in', '2'));
+    for (let round = 0; round < rounds; round++) {
+      for (const name of names) {
+        if (leadIn > 0) await load(servers[name], request, leadIn, rate);
+        measured[name].push(await load(servers[name], request, seconds, rate));
+      }
+    }
     for (const name of names) {
       const figures = (pick: (r: Round) => number): string => measured[name].map((r) => pick(r).toFixed(3)).join(' ');
       process.stdout.write(`${name.padEnd(4)} CPU ms/request, process: ${figures((r) => r.process)} | main thread: ${figures((r) => r.main)}\n`);

@@ -7,6 +7,7 @@ import { DEMO_ORG_CONFIG, orgConfigSchema, type OrgConfig } from './orgConfigSch
 import { directoryConfigFrom, directoryEnvSchema, directoryReadsGroups, type DirectoryConfig, type DirectoryEnvValues } from './directoryConfig';
 import { entraConfigFrom, entraEnvSchema, type EntraConfig, type EntraEnv } from './entraConfig';
 import { externalMethodConfigFrom, externalMethodEnvSchema, type ExternalMethodEnv, type ExternalMethodRegistrationConfig } from './externalMethodConfig';
+import { deepFreeze } from '../domain/deepFreeze';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -280,12 +281,4 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readUt
           }
         : undefined,
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
 }
