@@ -90,9 +90,17 @@ function censor(value: unknown, path: readonly unknown[]): unknown {
   return path.some((key) => typeof key === 'string' && isSecretFieldName(key)) ? REDACTED : value;
 }
 
-const stdoutSink: LogSink = (line) => {
-  process.stdout.write(`${line}\n`);
+/** Writes a pino chunk (one line with its newline). */
+type ChunkWriter = (chunk: string) => void;
+
+// pino's chunk already ends in the newline stdout needs: written as it is, not cut for a sink and joined again.
+const toStdout: ChunkWriter = (chunk) => {
+  process.stdout.write(chunk);
 };
+
+function toSink(sink: LogSink): ChunkWriter {
+  return (chunk) => sink(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk);
+}
 
 // Lines come many to a millisecond under load: the formatted time field is kept for the millisecond it names.
 let lastTimeMs = Number.NaN;
@@ -108,11 +116,11 @@ function timeField(date: Date): string {
   return lastTimeField;
 }
 
-function createPino(level: LogLevel, sink: LogSink, now: () => Date, redactNested = true): pino.Logger {
+function createPino(level: LogLevel, writeChunk: ChunkWriter, now: () => Date, redactNested = true): pino.Logger {
   const stream = {
     write(chunk: string): void {
       try {
-        sink(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk);
+        writeChunk(chunk);
       } catch {
         // Logging must never take the request down with it (e.g. EPIPE on a closed stdout).
       }
@@ -131,13 +139,13 @@ function createPino(level: LogLevel, sink: LogSink, now: () => Date, redactNeste
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const sink = options.sink ?? stdoutSink;
+  const writeChunk = options.sink ? toSink(options.sink) : toStdout;
   const now = options.now ?? (() => new Date());
-  const out = createPino(options.level, sink, now);
+  const out = createPino(options.level, writeChunk, now);
   // A line whose fields are all plain values (most: a request line, an event with ids and counts) has nothing
   // nested for the redaction paths to censor, and its top-level names were already checked in `envelope`; walking
   // the paths anyway cost three times the rest of the line, so such lines go through an instance without them.
-  const flat = createPino(options.level, sink, now, false);
+  const flat = createPino(options.level, writeChunk, now, false);
 
   const make = (bindings: LogFields): Logger => {
     const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
@@ -195,9 +203,13 @@ function hasNestedValue(line: Readonly<Record<string, unknown>>): boolean {
 
 // redact() answers with what the logger writes: the same pino instance and paths, read back from its own line.
 let lastLine = '';
-const redactor = createPino('debug', (line) => {
-  lastLine = line;
-}, () => new Date(0));
+const redactor = createPino(
+  'debug',
+  toSink((line) => {
+    lastLine = line;
+  }),
+  () => new Date(0),
+);
 
 /**
  * A JSON-safe copy of `value` as the logger writes it: every property whose name isSecretFieldName is "[redacted]";

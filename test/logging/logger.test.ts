@@ -20,6 +20,21 @@ describe('createLogger', () => {
     expect(Object.keys(parsed()[0]!).slice(0, 3)).toEqual(['level', 'time', 'msg']);
   });
 
+  it('when no sink is given, then each line goes to standard output whole, ending in one newline', () => {
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    try {
+      const logger = createLogger({ level: 'info', now: () => FIXED });
+      logger.info('request', { method: 'POST', status: 200 });
+      logger.warn('second');
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toHaveLength(2);
+    for (const chunk of written) expect(chunk.endsWith('}\n') && chunk.indexOf('\n') === chunk.length - 1).toBe(true);
+    expect(JSON.parse(written[0]!)).toEqual({ level: 'info', time: FIXED.toISOString(), msg: 'request', method: 'POST', status: 200 });
+  });
+
   it.each<[LogLevel, string[]]>([
     ['debug', ['debug', 'info', 'warn', 'error']],
     ['info', ['info', 'warn', 'error']],
