@@ -1,7 +1,8 @@
 // Users in process memory, with look-up maps by UPN and by phone number so a text finds its person without a scan.
 // A record is copied once, when it is written, and kept frozen: every read hands out that frozen record itself
 // (records are read far more often than written: each Teams turn reads its person, and a structured clone per
-// read was about 2% of a turn's CPU). A caller that would change a record builds a new one, as with MongoDB.
+// read was about 2% of a turn's CPU). Callers never change a record they read (the types are readonly): they save a
+// new one built from it, so sharing the frozen record is safe, and a write to it throws rather than passing unseen.
 import { deepFreeze } from '../domain/deepFreeze';
 import type { NewUser, User } from '../domain/user';
 import { isPhoneKind } from '../domain/methodKinds';
