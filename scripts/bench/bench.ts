@@ -12,7 +12,7 @@
 // Each measured round follows a lead-in at the same load that is not measured: while one server is measured the
 // other idles, and the first second or two after a pause cost up to twice the steady figure per request (new
 // connections, and whatever the process did while idle). Those seconds are an artefact of the interleaving, not
-// of serving webhooks; without a lead-in they moved Signet's SMS ratio by 0.1–0.2× (1.44–1.56× against 1.36×).
+// of serving webhooks; left in, they moved Signet's SMS ratio by 0.1–0.2× (scripts/bench/README.md, "Lead-in").
 //
 //   npm run bench [-- --duration 6] [--rounds 5] [--lead-in 2] [--warmup 10] [--connections 16] [--store memory|mongodb|both]
 //                 [--only sms|teams] [--profile DIR]   (a V8 CPU profile of each server's measured rounds, in DIR)
